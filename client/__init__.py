@@ -1,0 +1,1 @@
+"""circlekeeper's terminal clients: facilitator console, participant terminal, CLI."""

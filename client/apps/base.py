@@ -1,0 +1,114 @@
+"""What every circlekeeper app shares: the hub link worker, the local ``reduce``, the theme."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from client.connection import HubLink, LinkStatus, Refused
+from client.messages import FrameReceived, LinkChanged
+from client.theme import CALM, HIGH_CONTRAST
+from shared.commands import AnyCommand
+from shared.events import Error, Logged, ServerMessage, Welcome
+from shared.reduce import reduce
+from shared.state import SessionState
+
+
+class HubApp(App[None]):
+    """Owns the connection (a worker on the App, so it outlives screen changes) and the state.
+
+    ``state`` is only ever changed by applying logged events with ``reduce``; widgets watch it.
+    """
+
+    CSS_PATH = "../styles/app.tcss"
+    BINDINGS = [
+        Binding("f2", "toggle_contrast", "High contrast"),
+        Binding("f3", "toggle_large", "Larger text"),
+    ]
+
+    state: reactive[SessionState] = reactive(SessionState, always_update=True)
+    link_status: reactive[LinkStatus] = reactive[LinkStatus]("connecting")
+
+    def __init__(
+        self,
+        link: HubLink | None = None,
+        *,
+        high_contrast: bool = False,
+        large_text: bool = False,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__()
+        self.link = link
+        self.welcome: Welcome | None = None
+        self._clock = clock
+        self._high_contrast = high_contrast
+        self._large_text = large_text
+
+    def on_mount(self) -> None:
+        self.register_theme(CALM)
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = HIGH_CONTRAST.name if self._high_contrast else CALM.name
+        self.set_class(self._large_text, "-large")
+        if self.link is not None:
+            self.run_hub()
+
+    def connect_to(self, link: HubLink) -> None:
+        self.link = link
+        self.run_hub()
+
+    def hub_now(self) -> float:
+        """The hub's clock as best we know it; timers count from the hub's timestamps."""
+        if self._clock is not None:
+            return self._clock()
+        return self.link.hub_now() if self.link is not None else 0.0
+
+    @work(exclusive=True, group="hub", exit_on_error=False)
+    async def run_hub(self) -> None:
+        assert self.link is not None
+        try:
+            await self.link.run(
+                lambda frame: self.post_message(FrameReceived(frame)),
+                lambda status, detail: self.post_message(LinkChanged(status, detail)),
+            )
+        except Refused as refused:
+            self.post_message(LinkChanged("closed", refused.error.detail))
+
+    @on(FrameReceived)
+    def _apply(self, message: FrameReceived) -> None:
+        frame = message.frame
+        if isinstance(frame, Welcome):
+            self.welcome = frame
+            if frame.reset:
+                self.state = SessionState()
+        elif isinstance(frame, Logged):
+            self.state = reduce(self.state, frame.event)
+        elif isinstance(frame, Error):
+            self.notify(frame.detail, title="Not done", severity="warning")
+        self.on_frame(frame)
+
+    def on_frame(self, frame: ServerMessage) -> None:
+        """Hook for apps that react to a frame beyond the state (e.g. a confirmation)."""
+
+    @on(LinkChanged)
+    def _link_changed(self, message: LinkChanged) -> None:
+        self.link_status = message.status
+        if message.status == "closed" and message.detail:
+            self.notify(message.detail, title="Could not connect", severity="error", timeout=30)
+
+    async def send_command(self, command: AnyCommand) -> None:
+        if self.link is not None:
+            await self.link.send(command)
+
+    def action_toggle_contrast(self) -> None:
+        self.theme = CALM.name if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
+
+    def action_toggle_large(self) -> None:
+        self.toggle_class("-large")
+
+    async def on_unmount(self) -> None:
+        if self.link is not None:
+            await self.link.close()

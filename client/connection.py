@@ -1,0 +1,186 @@
+"""A reconnecting link to one session on the hub, free of Textual.
+
+The apps, the headless demo, the CLI and the tests all use it. It remembers the last sequence
+number applied so a reconnect resumes exactly where it stopped, and keeps unacknowledged commands
+in an outbox that is sent again after a reconnect (the hub applies each command id once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+import uuid
+from collections.abc import Callable, Generator
+from typing import Literal
+
+import msgspec
+from websockets.asyncio.client import ClientConnection, backoff, connect
+from websockets.exceptions import ConnectionClosed
+
+from shared.codec import decode_server, encode
+from shared.commands import PROTOCOL_VERSION, AnyCommand, CreateSession, Hello
+from shared.events import Ack, Error, Logged, ServerMessage, Welcome
+
+log = logging.getLogger("circlekeeper.client")
+
+LinkStatus = Literal["connecting", "online", "reconnecting", "closed"]
+Delays = Callable[[], Generator[float]]
+
+DEFAULT_DELAYS: Delays = functools.partial(
+    backoff, initial_delay=1.0, min_delay=0.5, max_delay=10.0, factor=1.6
+)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Refused(Exception):
+    """The hub refused the handshake: reconnecting would not help."""
+
+    def __init__(self, error: Error) -> None:
+        super().__init__(error.detail)
+        self.error = error
+
+
+class HubLink:
+    def __init__(
+        self,
+        uri: str,
+        handshake: CreateSession | Hello,
+        *,
+        reconnect_delays: Delays = DEFAULT_DELAYS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.uri = uri
+        self.handshake = handshake
+        self.reconnect_delays = reconnect_delays
+        self.clock = clock
+        self.welcome: Welcome | None = None
+        self.last_seq = 0
+        self.clock_offset = 0.0
+        """Hub clock minus ours, so every terminal counts down from the hub's timestamps."""
+        self.outbox: dict[str, bytes] = {}
+        self._ws: ClientConnection | None = None
+        self._stopping = False
+
+    def hub_now(self) -> float:
+        return self.clock() + self.clock_offset
+
+    def _hello(self) -> bytes:
+        w = self.welcome
+        if w is None:
+            return encode(self.handshake)
+        return encode(
+            Hello(
+                protocol=PROTOCOL_VERSION,
+                role=w.role,
+                code=w.code,
+                token=w.token,
+                after=self.last_seq,
+                epoch=w.epoch,
+            )
+        )
+
+    async def run(
+        self,
+        on_message: Callable[[ServerMessage], None],
+        on_status: Callable[[LinkStatus, str], None] = lambda status, detail: None,
+    ) -> None:
+        """Stay connected until ``close()`` or a refusal, reporting every message and status.
+
+        Raises ``Refused`` when the hub turns the handshake down.
+        """
+        on_status("connecting", "")
+        async for ws in connect(
+            self.uri,
+            reconnect_delays=self.reconnect_delays,
+            compression=None,
+            proxy=None,
+            open_timeout=5,
+        ):
+            try:
+                await self._session(ws, on_message, on_status)
+            except ConnectionClosed:
+                pass
+            finally:
+                self._ws = None
+            if self._stopping:
+                break
+            on_status("reconnecting", "")
+        on_status("closed", "")
+
+    async def _session(
+        self,
+        ws: ClientConnection,
+        on_message: Callable[[ServerMessage], None],
+        on_status: Callable[[LinkStatus, str], None],
+    ) -> None:
+        sent_at = self.clock()
+        await ws.send(self._hello(), text=True)
+        welcomed = False
+        async for raw in ws:
+            try:
+                message = decode_server(raw if isinstance(raw, bytes) else raw.encode())
+            except msgspec.MsgspecError as exc:
+                log.warning("ignored a message from the hub that could not be read: %s", exc)
+                continue
+            match message:
+                case Welcome():
+                    welcomed = True
+                    self.clock_offset = message.server_time - (sent_at + self.clock()) / 2
+                    self.welcome = message
+                    if message.reset:
+                        self.last_seq = 0
+                    self._ws = ws
+                    on_message(message)
+                    on_status("online", "")
+                    for data in list(self.outbox.values()):
+                        await ws.send(data, text=True)
+                    continue
+                case Logged():
+                    if message.seq <= self.last_seq:
+                        continue
+                    self.last_seq = message.seq
+                case Ack():
+                    self.outbox.pop(message.command, None)
+                case Error():
+                    if not welcomed:
+                        self._stopping = True
+                        on_status("closed", message.detail)
+                        raise Refused(message)
+                    if message.command is not None:
+                        self.outbox.pop(message.command, None)
+            on_message(message)
+
+    async def send(self, command: AnyCommand) -> None:
+        """Send now if connected; otherwise keep it for the next connection."""
+        data = encode(command)
+        self.outbox[command.id] = data
+        ws = self._ws
+        if ws is not None:
+            try:
+                await ws.send(data, text=True)
+            except ConnectionClosed:
+                pass
+
+    async def close(self) -> None:
+        self._stopping = True
+        ws = self._ws
+        if ws is not None:
+            await ws.close()
+
+
+async def request(uri: str, handshake: CreateSession | Hello, timeout: float = 10.0) -> Welcome:
+    """One handshake without reconnecting, for scripts: return the welcome and hang up."""
+    async with asyncio.timeout(timeout):
+        async with connect(uri, compression=None, proxy=None) as ws:
+            await ws.send(encode(handshake), text=True)
+            message = decode_server(await ws.recv(decode=False))
+    if isinstance(message, Error):
+        raise Refused(message)
+    if not isinstance(message, Welcome):
+        raise RuntimeError(f"unexpected reply from the hub: {message!r}")
+    return message

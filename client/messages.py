@@ -1,0 +1,21 @@
+"""Textual messages the hub link posts to the app."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from client.connection import LinkStatus
+from shared.events import ServerMessage
+
+
+class FrameReceived(Message):
+    def __init__(self, frame: ServerMessage) -> None:
+        super().__init__()
+        self.frame = frame
+
+
+class LinkChanged(Message):
+    def __init__(self, status: LinkStatus, detail: str = "") -> None:
+        super().__init__()
+        self.status = status
+        self.detail = detail

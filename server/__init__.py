@@ -1,0 +1,1 @@
+"""The circlekeeper hub: websockets server, rules (``decide``), stores and fan-out."""

@@ -1,0 +1,200 @@
+"""Every rule of a session, as pure functions of (state, input, now).
+
+The hub calls these and only stores, applies and fans out what they return; no rule lives in a
+client or in the I/O code, so all of them are tested here without a socket.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from shared.commands import (
+    FACILITATOR_COMMANDS,
+    AnyCommand,
+    EndSession,
+    ExtendItem,
+    ModerateShare,
+    NextItem,
+    SkipItem,
+    StartSession,
+    SubmitShare,
+)
+from shared.events import (
+    AgendaMoved,
+    AnyEvent,
+    Error,
+    ErrorCode,
+    FacilitatorNotes,
+    ItemExtended,
+    ItemSkipped,
+    ParticipantJoined,
+    PlannedItem,
+    PresenceChanged,
+    SessionCreated,
+    SessionEnded,
+    SessionStarted,
+    ShareDiscussed,
+    ShareSetAside,
+    ShareShown,
+    ShareSubmitted,
+)
+from shared.state import SessionState
+from shared.templates import AgendaTemplate
+
+MAX_SHARE_CHARS = 1000
+MAX_NAME_CHARS = 40
+
+EVERYONE = "all"
+FACILITATORS = "facilitators"
+
+
+def only(participant_id: str) -> str:
+    """The audience of an event meant for one participant alone."""
+    return f"participant:{participant_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    role: Literal["facilitator", "participant", "board"]
+    participant: str | None = None
+
+
+Draft = tuple[str, AnyEvent]
+"""An event to append, with its audience."""
+
+Outcome = list[Draft] | Error
+
+
+def reject(code: ErrorCode, detail: str) -> Error:
+    return Error(code=code, detail=detail)
+
+
+def create(
+    template: AgendaTemplate,
+    *,
+    session_id: str,
+    code: str,
+    title: str | None,
+    record_shares: bool,
+    now: float,
+) -> list[Draft]:
+    agenda = tuple(
+        PlannedItem(kind=i.kind, title=i.title, minutes=i.minutes, exercise=i.exercise)
+        for i in template.items
+    )
+    drafts: list[Draft] = [
+        (
+            EVERYONE,
+            SessionCreated(
+                session_id=session_id,
+                title=(title or template.title).strip() or template.title,
+                template=template.id,
+                code=code,
+                agenda=agenda,
+                record_shares=record_shares,
+                at=now,
+            ),
+        )
+    ]
+    if any(item.notes for item in template.items):
+        notes = tuple(item.notes for item in template.items)
+        drafts.append((FACILITATORS, FacilitatorNotes(notes=notes)))
+    return drafts
+
+
+def clean_name(raw: str | None) -> str | Error:
+    """A display name as the room will see it, or why it cannot be used."""
+    name = " ".join((raw or "").split())
+    if any(unicodedata.category(ch).startswith("C") for ch in name):
+        return reject("invalid", "A name can only use letters, numbers, spaces and punctuation.")
+    if not name:
+        return reject("invalid", "Please choose a name to show in the room. Any name is fine.")
+    if len(name) > MAX_NAME_CHARS:
+        return reject("invalid", f"Please keep the name to {MAX_NAME_CHARS} characters or fewer.")
+    return name
+
+
+def join(state: SessionState, participant: str, raw_name: str | None, now: float) -> Outcome:
+    if state.status == "ended":
+        return reject("session_ended", "This session has ended.")
+    name = clean_name(raw_name)
+    if isinstance(name, Error):
+        return name
+    return [(EVERYONE, ParticipantJoined(participant=participant, name=name, at=now))]
+
+
+def presence(state: SessionState, participant: str, online: bool, now: float) -> list[Draft]:
+    """Attendance: a participant's terminal connected or went away."""
+    known = state.participant(participant)
+    if known is None or known.online == online or state.status == "ended":
+        return []
+    return [(EVERYONE, PresenceChanged(participant=participant, online=online, at=now))]
+
+
+def decide(state: SessionState, command: AnyCommand, actor: Actor, now: float) -> Outcome:
+    if type(command) in FACILITATOR_COMMANDS and actor.role != "facilitator":
+        return reject("not_allowed", "Only the facilitator can do that.")
+    if actor.role == "board":
+        return reject("not_allowed", "The room board only displays the session.")
+    if state.status == "ended":
+        return reject("session_ended", "This session has ended.")
+    match command:
+        case StartSession():
+            if state.status != "lobby":
+                return reject("invalid", "The session has already started.")
+            first = state.next_index()
+            return [
+                (EVERYONE, SessionStarted(at=now)),
+                (EVERYONE, AgendaMoved(index=first, at=now)),
+            ]
+        case NextItem():
+            if state.status != "running":
+                return reject("invalid", "Start the session first.")
+            following = state.next_index()
+            if following is None and state.current is None:
+                return reject("invalid", "There are no more agenda items.")
+            return [(EVERYONE, AgendaMoved(index=following, at=now))]
+        case ExtendItem():
+            if state.current is None:
+                return reject("invalid", "No agenda item is running.")
+            return [(EVERYONE, ItemExtended(index=state.current, minutes=command.minutes))]
+        case SkipItem():
+            index = state.next_index() if command.index is None else command.index
+            if index is None:
+                return reject("invalid", "There is no upcoming item to skip.")
+            if index >= len(state.agenda) or state.agenda[index].status != "pending":
+                return reject("invalid", "Only an upcoming item can be skipped.")
+            return [(EVERYONE, ItemSkipped(index=index))]
+        case EndSession():
+            return [(EVERYONE, SessionEnded(at=now))]
+        case SubmitShare():
+            return _share(state, command.text)
+        case ModerateShare():
+            return _moderate(state, command)
+
+
+def _share(state: SessionState, raw: str) -> Outcome:
+    text = raw.strip()
+    if not text:
+        return reject("invalid", "The share is empty. Write something first.")
+    if len(text) > MAX_SHARE_CHARS:
+        return reject(
+            "invalid",
+            f"A share can be up to {MAX_SHARE_CHARS} characters; this one has {len(text)}.",
+        )
+    share_id = len(state.shares) + 1
+    return [(FACILITATORS, ShareSubmitted(share=share_id, text=text))]
+
+
+def _moderate(state: SessionState, command: ModerateShare) -> Outcome:
+    share = state.share(command.share)
+    if share is None:
+        return reject("invalid", f"There is no share number {command.share}.")
+    if command.action == "show":
+        return [(EVERYONE, ShareShown(share=share.id, text=share.text))]
+    audience = EVERYONE if share.public else FACILITATORS
+    if command.action == "set_aside":
+        return [(audience, ShareSetAside(share=share.id))]
+    return [(audience, ShareDiscussed(share=share.id))]

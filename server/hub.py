@@ -1,0 +1,360 @@
+"""The websocket hub: handshake, command loop, health and metrics endpoints.
+
+Each connection's first frame is a handshake; after it, every frame is a command that goes
+through ``decide`` under its room's lock, is committed, applied with ``reduce`` and fanned out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from http import HTTPStatus
+
+import msgspec
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import CloseCode
+from websockets.http11 import Request, Response
+from websockets.typing import Origin
+
+from server import auth, decide
+from server.config import HubConfig
+from server.decide import Actor
+from server.limits import TokenBucket
+from server.metrics import Metrics
+from server.rooms import Room
+from server.store import SessionRecord, Store
+from shared.codec import decode_client, encode
+from shared.commands import PROTOCOL_VERSION, CreateSession, Handshake, Hello
+from shared.events import Ack, Error, ErrorCode, Welcome
+from shared.templates import AgendaTemplate, load_templates
+
+log = logging.getLogger("circlekeeper.hub")
+
+
+class Refused(Exception):
+    """A handshake the hub will not accept; the connection closes with a policy code."""
+
+    def __init__(self, code: ErrorCode, detail: str) -> None:
+        super().__init__(detail)
+        self.error = Error(code=code, detail=detail)
+
+
+def read_error(exc: msgspec.MsgspecError) -> Error:
+    """Turn a decode failure into the error the sender sees."""
+    text = str(exc)
+    if isinstance(exc, msgspec.ValidationError) and "$.type" in text:
+        return Error(code="unknown_command", detail=f"Unknown message type ({text}).")
+    if isinstance(exc, msgspec.ValidationError):
+        return Error(code="invalid", detail=text)
+    return Error(code="bad_frame", detail=f"That message is not valid JSON ({text}).")
+
+
+class Hub:
+    def __init__(
+        self,
+        store: Store,
+        config: HubConfig | None = None,
+        *,
+        templates: dict[str, AgendaTemplate] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.config = config or HubConfig()
+        self.clock = clock
+        self.metrics = Metrics()
+        if templates is None:
+            loaded = load_templates(self.config.content_dirs)
+            templates = {key: entry.template for key, entry in loaded.items()}
+        self.templates = templates
+        self.rooms: dict[str, Room] = {}
+        self._room_loading = asyncio.Lock()
+
+    # -- endpoints --------------------------------------------------------------------------
+
+    def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        if request.path == "/healthz":
+            return connection.respond(HTTPStatus.OK, "OK\n")
+        if request.path == "/metrics":
+            body = self.metrics.render()
+            headers = Headers([("Content-Type", "text/plain; version=0.0.4")])
+            return Response(HTTPStatus.OK.value, "OK", headers, body)
+        return None
+
+    def serve(
+        self, host: str | None = None, port: int | None = None
+    ) -> AbstractAsyncContextManager[Server]:
+        c = self.config
+        origins = None if c.origins is None else [None, *(Origin(o) for o in c.origins)]
+        return serve(
+            self.handler,
+            c.host if host is None else host,
+            c.port if port is None else port,
+            process_request=self.process_request,
+            max_size=c.max_frame_bytes,
+            compression=None,
+            ping_interval=c.ping_interval,
+            ping_timeout=c.ping_timeout,
+            origins=origins,
+            server_header=None,
+        )
+
+    # -- connections ------------------------------------------------------------------------
+
+    async def handler(self, ws: ServerConnection) -> None:
+        conn = str(ws.id)[:8]
+        log.info("connection %s opened", conn)
+        self.metrics.connections.inc()
+        room: Room | None = None
+        actor: Actor | None = None
+        try:
+            try:
+                room, actor = await self._handshake(ws)
+            except Refused as refused:
+                self.metrics.rejected_frames.labels("handshake").inc()
+                await ws.send(encode(refused.error), text=True)
+                await ws.close(CloseCode.POLICY_VIOLATION, refused.error.code)
+                return
+            except TimeoutError:
+                await ws.close(CloseCode.POLICY_VIOLATION, "no handshake")
+                return
+            await self._commands(ws, room, actor)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.metrics.connections.dec()
+            if room is not None and actor is not None:
+                await self._left(ws, room, actor)
+            log.info("connection %s closed (%s)", conn, ws.close_code)
+
+    async def _handshake(self, ws: ServerConnection) -> tuple[Room, Actor]:
+        raw = await asyncio.wait_for(ws.recv(decode=False), self.config.handshake_timeout)
+        try:
+            first = decode_client(raw)
+        except msgspec.MsgspecError as exc:
+            error = read_error(exc)
+            raise Refused(error.code, error.detail) from None
+        if not isinstance(first, Handshake):
+            raise Refused("not_joined", "Say hello first: the first message must be a handshake.")
+        if first.protocol != PROTOCOL_VERSION:
+            raise Refused(
+                "protocol_mismatch",
+                f"This hub speaks protocol {PROTOCOL_VERSION}, the client {first.protocol}. "
+                "Please update circlekeeper on this computer.",
+            )
+        if isinstance(first, CreateSession):
+            return await self._create(ws, first)
+        assert isinstance(first, Hello)
+        return await self._hello(ws, first)
+
+    async def _create(self, ws: ServerConnection, cmd: CreateSession) -> tuple[Room, Actor]:
+        template = self.templates.get(cmd.template)
+        if template is None:
+            known = ", ".join(sorted(self.templates))
+            raise Refused(
+                "no_such_template", f"No template called {cmd.template!r}. Known: {known}."
+            )
+        async with self._room_loading:
+            code = auth.new_code()
+            while code in {r.record.code for r in self.rooms.values()} or (
+                await self.store.live_by_code(code)
+            ):
+                code = auth.new_code()
+            now = self.clock()
+            record = SessionRecord(
+                id=uuid.uuid4().hex,
+                code=code,
+                epoch=secrets.token_hex(8),
+                secret=secrets.token_hex(32),
+                created_at=now,
+            )
+            drafts = decide.create(
+                template,
+                session_id=record.id,
+                code=code,
+                title=cmd.title,
+                record_shares=cmd.record_shares,
+                now=now,
+            )
+            await self.store.create(record, [(a, encode(e)) for a, e in drafts])
+            room = self._new_room(record)
+            await room.load()
+            self.rooms[record.id] = room
+        log.info("session %s created from template %s", record.id[:8], template.id)
+        actor = Actor(role="facilitator")
+        await self._attach(ws, room, actor, auth.facilitator_token(record.secret), 0, None)
+        return room, actor
+
+    def _new_room(self, record: SessionRecord) -> Room:
+        return Room(
+            record,
+            self.store,
+            self.metrics,
+            max_send_buffer=self.config.max_send_buffer,
+            clock=self.clock,
+        )
+
+    async def _find_room(self, code: str) -> Room:
+        wanted = auth.normalize_code(code)
+        async with self._room_loading:
+            for room in self.rooms.values():
+                if room.record.code == wanted and room.state.status != "ended":
+                    return room
+            record = await self.store.live_by_code(wanted)
+            if record is None:
+                raise Refused(
+                    "no_such_room",
+                    "No session with that code is running. Check the code with your facilitator.",
+                )
+            room = self._new_room(record)
+            await room.load()
+            self.rooms[record.id] = room
+            self.metrics.rooms.set(len(self.rooms))
+            return room
+
+    async def _hello(self, ws: ServerConnection, hello: Hello) -> tuple[Room, Actor]:
+        room = await self._find_room(hello.code)
+        secret = room.record.secret
+        if hello.role == "facilitator":
+            if not auth.check_facilitator(secret, hello.token):
+                raise Refused("not_allowed", "That facilitator credential is not valid here.")
+            actor = Actor(role="facilitator")
+            token = auth.facilitator_token(secret)
+        elif hello.role == "board":
+            actor = Actor(role="board")
+            token = ""
+        elif hello.token is not None:
+            participant = auth.check_participant(secret, hello.token)
+            if participant is None or room.state.participant(participant) is None:
+                raise Refused("not_allowed", "Please join again with the room code.")
+            actor = Actor(role="participant", participant=participant)
+            token = hello.token
+        else:
+            participant = secrets.token_hex(8)
+            async with room.lock:
+                if len(room.state.participants) >= self.config.max_participants:
+                    raise Refused("room_full", "This room is full. Please ask the facilitator.")
+                outcome = decide.join(room.state, participant, hello.name, self.clock())
+                if isinstance(outcome, Error):
+                    raise Refused(outcome.code, outcome.detail)
+                await room.commit(outcome)
+            actor = Actor(role="participant", participant=participant)
+            token = auth.participant_token(secret, participant)
+        after = hello.after if hello.epoch == room.record.epoch else 0
+        await self._attach(ws, room, actor, token, after, hello)
+        return room, actor
+
+    async def _attach(
+        self,
+        ws: ServerConnection,
+        room: Room,
+        actor: Actor,
+        token: str,
+        after: int,
+        hello: Hello | None,
+    ) -> None:
+        """Welcome, send what the client missed, then start live fan-out with no gap."""
+        reset = after == 0 or after > room.seq
+        if reset:
+            after = 0
+        welcome = Welcome(
+            protocol=PROTOCOL_VERSION,
+            session_id=room.record.id,
+            code=room.record.code,
+            role=actor.role,
+            token=token,
+            participant=actor.participant,
+            epoch=room.record.epoch,
+            reset=reset,
+            server_time=self.clock(),
+        )
+        await ws.send(encode(welcome), text=True)
+        backlog = await self.store.read(room.record.id, after)
+        room.send_to(ws, backlog, actor)
+        last = backlog[-1].seq if backlog else after
+        async with room.lock:
+            room.send_to(ws, await self.store.read(room.record.id, last), actor)
+            room.connections[ws] = actor
+            if actor.participant is not None and hello is not None and hello.token is not None:
+                await room.commit(
+                    decide.presence(room.state, actor.participant, True, self.clock())
+                )
+
+    async def _commands(self, ws: ServerConnection, room: Room, actor: Actor) -> None:
+        bucket = TokenBucket(self.config.commands_per_second, self.config.command_burst)
+        async for raw in ws:
+            try:
+                message = decode_client(raw if isinstance(raw, bytes) else raw.encode())
+            except msgspec.MsgspecError as exc:
+                self.metrics.rejected_frames.labels("decode").inc()
+                await ws.send(encode(read_error(exc)), text=True)
+                continue
+            if isinstance(message, Handshake):
+                error = Error(code="already_joined", detail="This connection has already joined.")
+                await ws.send(encode(error), text=True)
+                continue
+            kind = type(message).__struct_config__.tag
+            if not bucket.take():
+                self.metrics.commands.labels(kind, "rate_limited").inc()
+                error = Error(
+                    code="rate_limited",
+                    detail="Too many messages at once. Please wait a moment and try again.",
+                    command=message.id,
+                )
+                await ws.send(encode(error), text=True)
+                continue
+            async with room.lock:
+                if await self.store.applied(room.record.id, message.id):
+                    reply: Ack | Error = Ack(command=message.id)
+                    outcome = "duplicate"
+                else:
+                    decided = decide.decide(room.state, message, actor, self.clock())
+                    if isinstance(decided, Error):
+                        reply = msgspec.structs.replace(decided, command=message.id)
+                        outcome = decided.code
+                    else:
+                        await room.commit(decided, command_id=message.id)
+                        reply = Ack(command=message.id)
+                        outcome = "ok"
+            self.metrics.commands.labels(kind, outcome).inc()
+            await ws.send(encode(reply), text=True)
+
+    async def _left(self, ws: ServerConnection, room: Room, actor: Actor) -> None:
+        async with room.lock:
+            room.connections.pop(ws, None)
+            participant = actor.participant
+            still_here = participant is not None and any(
+                a.participant == participant for a in room.connections.values()
+            )
+            if participant is not None and not still_here:
+                await room.commit(decide.presence(room.state, participant, False, self.clock()))
+            if not room.connections and room.state.status == "ended":
+                self.rooms.pop(room.record.id, None)
+                self.metrics.rooms.set(len(self.rooms))
+
+
+async def run_hub(config: HubConfig, *, ready: Callable[[Server], None] | None = None) -> None:
+    """Serve until SIGINT/SIGTERM; closing sends 1001 so clients reconnect elsewhere or later."""
+    import signal
+
+    from server.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(config.db)
+    hub = Hub(store, config)
+    try:
+        async with hub.serve() as server:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, server.close)
+            log.info("hub listening on %s:%d, recording to %s", config.host, config.port, config.db)
+            if ready is not None:
+                ready(server)
+            await server.wait_closed()
+    finally:
+        await store.close()

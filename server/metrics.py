@@ -1,0 +1,26 @@
+"""Prometheus metrics. Labels name message types and outcomes only, never a person."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.connections = Gauge("circle_connections", "Open websocket connections", registry=r)
+        self.rooms = Gauge("circle_rooms_live", "Sessions loaded in this hub", registry=r)
+        self.commands = Counter(
+            "circle_commands", "Commands handled", ["type", "outcome"], registry=r
+        )
+        self.events = Counter("circle_events", "Events committed", ["type"], registry=r)
+        self.rejected_frames = Counter(
+            "circle_frames_rejected", "Frames refused at the edge", ["reason"], registry=r
+        )
+        self.dropped_slow = Counter(
+            "circle_slow_clients_dropped", "Connections dropped for not reading", registry=r
+        )
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

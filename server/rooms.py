@@ -1,0 +1,98 @@
+"""One live session in the hub: authoritative state, its connections and ordered fan-out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from websockets.asyncio.server import ServerConnection, broadcast
+
+from server.decide import FACILITATORS, Actor, Draft, only
+from server.metrics import Metrics
+from server.store import SessionRecord, Store, Stored
+from shared.codec import decode_event, encode, logged_frame
+from shared.events import SessionEnded
+from shared.reduce import reduce
+from shared.state import SessionState
+
+log = logging.getLogger("circlekeeper.hub")
+
+
+def sees(actor: Actor, audience: str) -> bool:
+    if audience == "all":
+        return True
+    if audience == FACILITATORS:
+        return actor.role == "facilitator"
+    return actor.participant is not None and audience == only(actor.participant)
+
+
+class Room:
+    """Hold ``lock`` around decide → commit so events are stored and sent in one order."""
+
+    def __init__(
+        self,
+        record: SessionRecord,
+        store: Store,
+        metrics: Metrics,
+        *,
+        max_send_buffer: int,
+        clock: Callable[[], float],
+    ) -> None:
+        self.record = record
+        self.store = store
+        self.metrics = metrics
+        self.max_send_buffer = max_send_buffer
+        self.clock = clock
+        self.state = SessionState()
+        self.seq = 0
+        self.lock = asyncio.Lock()
+        self.connections: dict[ServerConnection, Actor] = {}
+
+    async def load(self) -> None:
+        """Rebuild the state from the log (after a restart, or when first used)."""
+        for stored in await self.store.read(self.record.id):
+            self.state = reduce(self.state, decode_event(stored.body))
+            self.seq = stored.seq
+
+    async def commit(self, drafts: list[Draft], *, command_id: str | None = None) -> None:
+        """Store durably, then apply and fan out. The caller holds ``lock``."""
+        if not drafts and command_id is None:
+            return
+        ended = next((e.at for _, e in drafts if isinstance(e, SessionEnded)), None)
+        stored = await self.store.append(
+            self.record.id,
+            [(audience, encode(event)) for audience, event in drafts],
+            command_id=command_id,
+            ended_at=ended,
+        )
+        for (_, event), row in zip(drafts, stored, strict=True):
+            self.state = reduce(self.state, event)
+            self.seq = row.seq
+            self.metrics.events.labels(type(event).__struct_config__.tag).inc()
+            self.fan_out(row)
+        if ended is not None:
+            log.info("session %s ended", self.record.id[:8])
+
+    def fan_out(self, row: Stored) -> None:
+        targets = [ws for ws, actor in self.connections.items() if sees(actor, row.audience)]
+        broadcast(targets, logged_frame(row.seq, row.body), text=True)
+        for ws in targets:
+            self._drop_if_stalled(ws)
+
+    def send_to(self, ws: ServerConnection, rows: list[Stored], actor: Actor) -> None:
+        """Write a backlog without waiting; used under ``lock`` to close the gap before joining."""
+        frames = [logged_frame(r.seq, r.body) for r in rows if sees(actor, r.audience)]
+        for frame in frames:
+            broadcast([ws], frame, text=True)
+        self._drop_if_stalled(ws)
+
+    def _drop_if_stalled(self, ws: ServerConnection) -> None:
+        # keepalive does not catch a peer that stops reading while we keep writing, and a polite
+        # close() would wait behind the same full buffer; the client resumes from its sequence.
+        transport = ws.transport
+        if transport is not None and transport.get_write_buffer_size() > self.max_send_buffer:
+            log.info("connection %s dropped: not reading", str(ws.id)[:8])
+            self.metrics.dropped_slow.inc()
+            self.connections.pop(ws, None)
+            transport.abort()

@@ -1,0 +1,62 @@
+"""Where session logs live: one small interface, an embedded SQLite implementation.
+
+Every append is committed durably before the hub acknowledges or fans anything out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple, Protocol
+
+
+class SessionRecord(NamedTuple):
+    id: str
+    code: str
+    epoch: str
+    """Changes whenever the stored history is lost or rebuilt; clients then start over."""
+    secret: str
+    """Signs the session's credentials; never leaves the hub."""
+    created_at: float
+    ended_at: float | None = None
+
+
+class Stored(NamedTuple):
+    seq: int
+    audience: str
+    body: bytes
+    """The event as JSON, exactly as it goes on the wire inside a ``Logged`` frame."""
+
+
+Append = Sequence[tuple[str, bytes]]
+"""Events to store, each as (audience, JSON)."""
+
+
+class StoreError(Exception):
+    """The file is not a circlekeeper database, or is damaged."""
+
+
+class Store(Protocol):
+    async def create(self, record: SessionRecord, events: Append) -> list[Stored]: ...
+
+    async def append(
+        self,
+        session_id: str,
+        events: Append,
+        *,
+        command_id: str | None = None,
+        ended_at: float | None = None,
+    ) -> list[Stored]:
+        """Store events after the session's last one, and mark ``command_id`` as applied."""
+        ...
+
+    async def read(self, session_id: str, after: int = 0) -> list[Stored]: ...
+
+    async def applied(self, session_id: str, command_id: str) -> bool: ...
+
+    async def get(self, session_id: str) -> SessionRecord | None: ...
+
+    async def live_by_code(self, code: str) -> SessionRecord | None: ...
+
+    async def live_sessions(self) -> list[SessionRecord]: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,235 @@
+"""The embedded store: one SQLite file in WAL mode with ``synchronous=FULL``.
+
+FULL, not NORMAL: NORMAL can lose the last commits on power loss, and the hub has already told
+the client they were accepted. SQLite calls are blocking, so the async wrapper runs them on one
+dedicated thread, which also serialises writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+from server.store import Append, SessionRecord, Stored, StoreError
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x436B7072  # "Ckpr": marks the file as ours
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL,
+    epoch TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    ended_at REAL
+);
+CREATE INDEX IF NOT EXISTS sessions_live_code ON sessions(code) WHERE ended_at IS NULL;
+CREATE TABLE IF NOT EXISTS events (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    audience TEXT NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS commands (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    command_id TEXT NOT NULL,
+    PRIMARY KEY (session_id, command_id)
+) WITHOUT ROWID;
+"""
+
+
+def _touch_private(path: Path) -> None:
+    """Create the file readable by its owner only, before SQLite opens it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+
+
+class SQLiteLog:
+    """The synchronous store; the CLI uses it directly, the hub through ``SQLiteStore``."""
+
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            if not create:
+                raise StoreError(f"No database at {self.path}.")
+            _touch_private(self.path)
+        self._lock = threading.Lock()
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a circlekeeper database ({exc}).") from None
+
+    def _open(self) -> None:
+        db = self._db
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id == 0 and tables:
+            raise StoreError(f"{self.path} is a database of another program.")
+        if app_id not in (0, APPLICATION_ID):
+            raise StoreError(f"{self.path} is a database of another program.")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer circlekeeper.")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        if app_id == 0:
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def create(self, record: SessionRecord, events: Append) -> list[Stored]:
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute(
+                    "INSERT INTO sessions (id, code, epoch, secret, created_at) VALUES (?,?,?,?,?)",
+                    (record.id, record.code, record.epoch, record.secret, record.created_at),
+                )
+                stored = self._insert(record.id, events)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            return stored
+
+    def append(
+        self,
+        session_id: str,
+        events: Append,
+        *,
+        command_id: str | None = None,
+        ended_at: float | None = None,
+    ) -> list[Stored]:
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                stored = self._insert(session_id, events)
+                if command_id is not None:
+                    db.execute(
+                        "INSERT INTO commands (session_id, command_id) VALUES (?, ?)",
+                        (session_id, command_id),
+                    )
+                if ended_at is not None:
+                    db.execute("UPDATE sessions SET ended_at=? WHERE id=?", (ended_at, session_id))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            return stored
+
+    def _insert(self, session_id: str, events: Append) -> list[Stored]:
+        (last,) = self._db.execute(
+            "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id=?", (session_id,)
+        ).fetchone()
+        stored = [Stored(last + n, audience, body) for n, (audience, body) in enumerate(events, 1)]
+        self._db.executemany(
+            "INSERT INTO events (session_id, seq, audience, body) VALUES (?,?,?,?)",
+            [(session_id, s.seq, s.audience, s.body) for s in stored],
+        )
+        return stored
+
+    def read(self, session_id: str, after: int = 0) -> list[Stored]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, audience, body FROM events WHERE session_id=? AND seq>? ORDER BY seq",
+                (session_id, after),
+            ).fetchall()
+        return [Stored(seq, audience, bytes(body)) for seq, audience, body in rows]
+
+    def applied(self, session_id: str, command_id: str) -> bool:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM commands WHERE session_id=? AND command_id=?",
+                (session_id, command_id),
+            ).fetchone()
+        return row is not None
+
+    def _records(self, where: str, args: tuple[object, ...] = ()) -> list[SessionRecord]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, code, epoch, secret, created_at, ended_at FROM sessions "
+                f"{where} ORDER BY created_at DESC",
+                args,
+            ).fetchall()
+        return [SessionRecord(*row) for row in rows]
+
+    def get(self, session_id: str) -> SessionRecord | None:
+        found = self._records("WHERE id=?", (session_id,))
+        return found[0] if found else None
+
+    def live_by_code(self, code: str) -> SessionRecord | None:
+        found = self._records("WHERE code=? AND ended_at IS NULL", (code,))
+        return found[0] if found else None
+
+    def live_sessions(self) -> list[SessionRecord]:
+        return self._records("WHERE ended_at IS NULL")
+
+    def sessions(self) -> list[SessionRecord]:
+        return self._records("")
+
+
+class SQLiteStore:
+    """``Store`` over ``SQLiteLog``, keeping blocking calls off the event loop."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.log = SQLiteLog(path)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+
+    async def _run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
+
+    async def create(self, record: SessionRecord, events: Append) -> list[Stored]:
+        return await self._run(self.log.create, record, events)
+
+    async def append(
+        self,
+        session_id: str,
+        events: Append,
+        *,
+        command_id: str | None = None,
+        ended_at: float | None = None,
+    ) -> list[Stored]:
+        return await self._run(
+            self.log.append, session_id, events, command_id=command_id, ended_at=ended_at
+        )
+
+    async def read(self, session_id: str, after: int = 0) -> list[Stored]:
+        return await self._run(self.log.read, session_id, after)
+
+    async def applied(self, session_id: str, command_id: str) -> bool:
+        return await self._run(self.log.applied, session_id, command_id)
+
+    async def get(self, session_id: str) -> SessionRecord | None:
+        return await self._run(self.log.get, session_id)
+
+    async def live_by_code(self, code: str) -> SessionRecord | None:
+        return await self._run(self.log.live_by_code, code)
+
+    async def live_sessions(self) -> list[SessionRecord]:
+        return await self._run(self.log.live_sessions)
+
+    async def close(self) -> None:
+        await self._run(self.log.close)
+        self._pool.shutdown(wait=True)

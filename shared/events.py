@@ -1,0 +1,174 @@
+"""Hub → client messages.
+
+``Event`` subclasses are the session's log: each is stored with a per-session sequence number
+and is the only input of ``reduce``. The other messages (``Welcome``, ``Logged``, ``Ack``,
+``Error``) frame the conversation and are never stored. Unknown fields are ignored so an older
+client tolerates a newer hub; new fields need defaults.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from msgspec import Struct
+
+from shared.commands import Role
+from shared.templates import ItemKind
+
+
+class Event(Struct, tag_field="type", frozen=True, kw_only=True, omit_defaults=True):
+    pass
+
+
+class PlannedItem(Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """An agenda item as the room sees it: no facilitator notes."""
+
+    kind: ItemKind
+    title: str
+    minutes: int
+    exercise: str | None = None
+
+
+class SessionCreated(Event, tag="session.created", frozen=True):
+    session_id: str
+    title: str
+    template: str
+    code: str
+    agenda: tuple[PlannedItem, ...]
+    at: float
+    record_shares: bool = False
+
+
+class FacilitatorNotes(Event, tag="agenda.notes", frozen=True):
+    """The template's private notes, one per agenda item (facilitators only)."""
+
+    notes: tuple[str, ...]
+
+
+class ParticipantJoined(Event, tag="participant.joined", frozen=True):
+    participant: str
+    name: str
+    at: float
+
+
+class PresenceChanged(Event, tag="participant.presence", frozen=True):
+    participant: str
+    online: bool
+    at: float
+
+
+class SessionStarted(Event, tag="session.started", frozen=True):
+    at: float
+
+
+class AgendaMoved(Event, tag="agenda.moved", frozen=True):
+    """The current item (if any) closes at ``at``; ``index`` opens (None: past the last item)."""
+
+    index: int | None
+    at: float
+
+
+class ItemExtended(Event, tag="agenda.extended", frozen=True):
+    index: int
+    minutes: int
+
+
+class ItemSkipped(Event, tag="agenda.skipped", frozen=True):
+    index: int
+
+
+class SessionEnded(Event, tag="session.ended", frozen=True):
+    at: float
+
+
+class ShareSubmitted(Event, tag="share.submitted", frozen=True):
+    """A new anonymous share waiting for the facilitator. It has no author and no time."""
+
+    share: int
+    text: str
+
+
+class ShareShown(Event, tag="share.shown", frozen=True):
+    share: int
+    text: str
+
+
+class ShareSetAside(Event, tag="share.set_aside", frozen=True):
+    share: int
+
+
+class ShareDiscussed(Event, tag="share.discussed", frozen=True):
+    share: int
+
+
+AnyEvent = (
+    SessionCreated
+    | FacilitatorNotes
+    | ParticipantJoined
+    | PresenceChanged
+    | SessionStarted
+    | AgendaMoved
+    | ItemExtended
+    | ItemSkipped
+    | SessionEnded
+    | ShareSubmitted
+    | ShareShown
+    | ShareSetAside
+    | ShareDiscussed
+)
+
+
+class Frame(Struct, tag_field="type", frozen=True, kw_only=True, omit_defaults=True):
+    pass
+
+
+class Welcome(Frame, tag="welcome", frozen=True):
+    """The hub accepted the handshake. Logged events follow."""
+
+    protocol: int
+    session_id: str
+    code: str
+    role: Role
+    token: str
+    """Send this back in ``Hello.token`` to come back as the same facilitator or participant."""
+    epoch: str
+    server_time: float
+    participant: str | None = None
+    reset: bool = False
+    """True when the events that follow start from the beginning: drop any local state."""
+
+
+class Logged(Frame, tag="event", frozen=True):
+    seq: int
+    event: AnyEvent
+
+
+class Ack(Frame, tag="ack", frozen=True):
+    """The command was applied and its events are durable."""
+
+    command: str
+
+
+ErrorCode = Literal[
+    "bad_frame",
+    "invalid",
+    "unknown_command",
+    "protocol_mismatch",
+    "not_joined",
+    "already_joined",
+    "no_such_room",
+    "no_such_template",
+    "session_ended",
+    "not_allowed",
+    "rate_limited",
+    "room_full",
+]
+
+
+class Error(Frame, tag="error", frozen=True):
+    code: ErrorCode
+    detail: str
+    command: str | None = None
+
+
+ServerMessage = Welcome | Logged | Ack | Error

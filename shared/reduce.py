@@ -1,0 +1,128 @@
+"""The one reducer: the hub, every client and the review tool build state with it.
+
+It is pure and total: an event that does not fit the state (say, a share a participant never saw
+pending) still applies sensibly, because each audience sees a filtered log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from msgspec.structs import replace
+
+from shared.events import (
+    AgendaMoved,
+    AnyEvent,
+    FacilitatorNotes,
+    ItemExtended,
+    ItemSkipped,
+    ParticipantJoined,
+    PresenceChanged,
+    SessionCreated,
+    SessionEnded,
+    SessionStarted,
+    ShareDiscussed,
+    ShareSetAside,
+    ShareShown,
+    ShareSubmitted,
+)
+from shared.state import ItemState, Participant, SessionState, Share, ShareStatus
+
+
+def reduce(state: SessionState, event: AnyEvent) -> SessionState:
+    match event:
+        case SessionCreated():
+            return SessionState(
+                session_id=event.session_id,
+                title=event.title,
+                template=event.template,
+                code=event.code,
+                record_shares=event.record_shares,
+                status="lobby",
+                agenda=tuple(
+                    ItemState(kind=i.kind, title=i.title, minutes=i.minutes, exercise=i.exercise)
+                    for i in event.agenda
+                ),
+                created_at=event.at,
+            )
+        case FacilitatorNotes():
+            return replace(
+                state,
+                agenda=tuple(
+                    replace(item, notes=note)
+                    for item, note in zip(state.agenda, event.notes, strict=False)
+                )
+                + state.agenda[len(event.notes) :],
+            )
+        case ParticipantJoined():
+            joined = Participant(id=event.participant, name=event.name, joined_at=event.at)
+            return replace(state, participants=(*state.participants, joined))
+        case PresenceChanged():
+            return replace(
+                state,
+                participants=tuple(
+                    replace(p, online=event.online) if p.id == event.participant else p
+                    for p in state.participants
+                ),
+            )
+        case SessionStarted():
+            return replace(state, status="running", started_at=event.at)
+        case AgendaMoved():
+            return _move(state, event.index, event.at)
+        case ItemExtended():
+            return _edit_item(
+                state,
+                event.index,
+                extra_minutes=state.agenda[event.index].extra_minutes + event.minutes,
+            )
+        case ItemSkipped():
+            return _edit_item(state, event.index, status="skipped")
+        case SessionEnded():
+            return replace(_move(state, None, event.at), status="ended", ended_at=event.at)
+        case ShareSubmitted():
+            return _set_share(state, event.share, "pending", event.text)
+        case ShareShown():
+            return _set_share(state, event.share, "shown", event.text)
+        case ShareSetAside():
+            return _set_share(state, event.share, "set_aside")
+        case ShareDiscussed():
+            return _set_share(state, event.share, "discussed")
+
+
+def replay(events: Iterable[AnyEvent], state: SessionState | None = None) -> SessionState:
+    for event in events:
+        state = reduce(state or SessionState(), event)
+    return state or SessionState()
+
+
+def _edit_item(state: SessionState, index: int, **changes: object) -> SessionState:
+    if not 0 <= index < len(state.agenda):
+        return state
+    agenda = list(state.agenda)
+    agenda[index] = replace(agenda[index], **changes)
+    return replace(state, agenda=tuple(agenda))
+
+
+def _move(state: SessionState, index: int | None, at: float) -> SessionState:
+    if state.current is not None:
+        state = _edit_item(state, state.current, status="done", ended_at=at)
+    if index is not None:
+        state = _edit_item(state, index, status="current", started_at=at)
+    return replace(state, current=index)
+
+
+def _set_share(
+    state: SessionState, share_id: int, status: ShareStatus, text: str | None = None
+) -> SessionState:
+    existing = state.share(share_id)
+    if existing is None:
+        added = Share(id=share_id, text=text or "", status=status, public=status == "shown")
+        shares = tuple(sorted((*state.shares, added), key=lambda s: s.id))
+        return replace(state, shares=shares)
+    updated = replace(
+        existing,
+        status=status,
+        text=text if text is not None else existing.text,
+        public=existing.public or status == "shown",
+    )
+    return replace(state, shares=tuple(updated if s.id == share_id else s for s in state.shares))
