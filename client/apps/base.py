@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from client.connection import HubLink, LinkStatus, Refused
@@ -25,7 +26,7 @@ class HubApp(App[None]):
     """
 
     CSS_PATH = "../styles/app.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "toggle_contrast", "High contrast"),
         Binding("f3", "toggle_large", "Larger text"),
     ]
