@@ -352,7 +352,8 @@ async def run_hub(config: HubConfig, *, ready: Callable[[Server], None] | None =
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, server.close)
-            log.info("hub listening on %s:%d, recording to %s", config.host, config.port, config.db)
+            port = server.sockets[0].getsockname()[1] if server.sockets else config.port
+            log.info("hub listening on ws://%s:%d, recording to %s", config.host, port, config.db)
             if ready is not None:
                 ready(server)
             await server.wait_closed()

@@ -1,0 +1,121 @@
+"""``circle demo``: a scripted session with simulated participants, with or without the console.
+
+The headless run is a smoke test anyone can run (and the crash tests run it against a hub they
+kill): every step waits for the hub's acknowledgement, across reconnects, so the recorded session
+is complete when it exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+
+from client.connection import Delays, new_id
+from client.scripted import ScriptedClient
+from shared.commands import (
+    AnyCommand,
+    EndSession,
+    ExtendItem,
+    ModerateShare,
+    NextItem,
+    StartSession,
+    SubmitShare,
+)
+from shared.events import Error
+
+DEMO_TEMPLATE = "relapse-prevention"
+DEMO_TITLE = "Demo: relapse prevention group"
+
+BOTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "River",
+        (
+            "Evenings are the hardest part of my day. I started going for a walk after dinner.",
+            "I told my sister I am in this program. It went better than I feared.",
+        ),
+    ),
+    ("Sky", ("I skipped a party this weekend and felt left out, but I am glad I did.",)),
+    ("Alex", ("Stress at work is my biggest trigger right now.",)),
+)
+
+
+def quick_delays() -> itertools.repeat[float]:
+    """Reconnect quickly: in a demo the hub is on this machine."""
+    return itertools.repeat(0.3)
+
+
+class DemoFailed(Exception):
+    pass
+
+
+async def _must(client: ScriptedClient, command: AnyCommand, timeout: float) -> None:
+    outcome = await client.do(command, timeout)
+    if isinstance(outcome, Error):
+        raise DemoFailed(f"{type(command).__name__}: {outcome.detail}")
+
+
+async def run_headless(
+    uri: str,
+    *,
+    pace: float = 0.2,
+    timeout: float = 60.0,
+    delays: Delays = quick_delays,
+    say: Callable[[str], None] = print,
+) -> str:
+    """Run the whole scripted session against a hub; return the recorded session's id."""
+    fac = ScriptedClient.facilitator(uri, DEMO_TEMPLATE, delays=delays, title=DEMO_TITLE)
+    await fac.start(timeout)
+    assert fac.link.welcome is not None
+    code = fac.link.welcome.code
+    say(f"session created, room code {code}")
+    bots = [
+        await ScriptedClient.participant(uri, code, name, delays=delays).start(timeout)
+        for name, _ in BOTS
+    ]
+    say(f"{len(bots)} participants joined")
+    await _must(fac, StartSession(id=new_id()), timeout)
+    say("session started")
+    shares = [(bot, text) for bot, (_, texts) in zip(bots, BOTS, strict=True) for text in texts]
+    for bot, text in shares:
+        await asyncio.sleep(pace)
+        await _must(bot, SubmitShare(id=new_id(), text=text), timeout)
+    await fac.until(lambda: len(fac.state.shares) == len(shares), timeout)
+    say(f"{len(shares)} anonymous shares received")
+    steps: list[AnyCommand] = [
+        ModerateShare(id=new_id(), share=1, action="show"),
+        ModerateShare(id=new_id(), share=1, action="discussed"),
+        ModerateShare(id=new_id(), share=2, action="show"),
+        ModerateShare(id=new_id(), share=3, action="set_aside"),
+        NextItem(id=new_id()),
+        ExtendItem(id=new_id(), minutes=5),
+        NextItem(id=new_id()),
+    ]
+    for command in steps:
+        await asyncio.sleep(pace)
+        await _must(fac, command, timeout)
+    say("agenda advanced, shares moderated")
+    await _must(fac, EndSession(id=new_id()), timeout)
+    for bot in bots:
+        await bot.stop()
+    await fac.stop()
+    say("session ended and recorded")
+    return fac.state.session_id
+
+
+async def run_bots(uri: str, code: str, *, pace: float = 6.0) -> None:
+    """Simulated participants for the interactive demo: join one by one, then share."""
+    bots: list[ScriptedClient] = []
+    try:
+        for name, _ in BOTS:
+            await asyncio.sleep(pace / 3)
+            bot = ScriptedClient.participant(uri, code, name, delays=quick_delays)
+            bots.append(await bot.start())
+        for bot, (_, texts) in zip(bots, BOTS, strict=True):
+            for text in texts:
+                await asyncio.sleep(pace)
+                await bot.link.send(SubmitShare(id=new_id(), text=text))
+        await asyncio.Event().wait()
+    finally:
+        for bot in bots:
+            await bot.stop()

@@ -1,0 +1,123 @@
+"""The ``circle`` command as a person runs it: real processes, a real hub, a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+from client.connection import HubLink
+from client.demo import BOTS
+from shared.commands import PROTOCOL_VERSION, Hello
+from tests.helpers import Client, RunningHub, fast_delays, participant
+
+CIRCLE = [sys.executable, "-m", "client"]
+
+
+async def circle(*args: str, timeout: float = 60) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        *CIRCLE, *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_headless_demo_leaves_a_recorded_session(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.sqlite3")
+    code, out, err = await circle("demo", "--headless", "--port", "0", "--db", db, "--seconds", "0")
+    assert code == 0, err
+    assert "session ended and recorded" in out
+
+    code, out, err = await circle("sessions", "--db", db, "--json")
+    assert code == 0, err
+    [session] = json.loads(out)
+    assert {"id", "title", "started_at", "ended_at"} <= session.keys()
+    assert session["joined"] == len(BOTS)
+    assert session["status"] == "ended"
+    assert session["ended_at"] >= session["started_at"]
+
+    code, out, _ = await circle("sessions", "--db", db)
+    assert code == 0
+    assert "Demo: relapse prevention group" in out
+    assert "relapse-prevention" in out
+
+
+async def test_sessions_on_a_missing_or_foreign_file_says_so(tmp_path: Path) -> None:
+    code, out, err = await circle("sessions", "--db", str(tmp_path / "nope.sqlite3"))
+    assert code == 1 and out == ""
+    assert "No database" in err and len(err.strip().splitlines()) == 1
+
+    foreign = tmp_path / "other.sqlite3"
+    with sqlite3.connect(foreign) as db:
+        db.execute("CREATE TABLE notes (body TEXT)")
+    code, _, err = await circle("sessions", "--db", str(foreign))
+    assert code == 1
+    assert "another program" in err
+    with sqlite3.connect(foreign) as db:
+        assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
+
+
+async def test_session_create_prints_code_and_credential(hub: RunningHub) -> None:
+    code, out, err = await circle(
+        "session", "create", "--template", "psychoeducation-workshop", "--hub", hub.uri
+    )
+    assert code == 0, err
+    created = json.loads(out)
+    assert re.fullmatch(r"[A-Z0-9]{6}", created["code"])
+
+    sam = await participant(hub.uri, created["code"], "Sam")
+    hello = Hello(
+        protocol=PROTOCOL_VERSION, role="facilitator", code=created["code"], token=created["token"]
+    )
+    fac = await Client(HubLink(hub.uri, hello, reconnect_delays=fast_delays)).start().joined()
+    await fac.until(lambda: [p.name for p in fac.state.participants] == ["Sam"])
+    assert fac.state.title == "Psychoeducation workshop"
+    await sam.stop()
+    await fac.stop()
+
+
+async def test_session_create_with_unknown_template_lists_known_ones(hub: RunningHub) -> None:
+    code, out, err = await circle("session", "create", "--template", "nope", "--hub", hub.uri)
+    assert code == 1 and out == ""
+    assert "relapse-prevention" in err
+
+
+async def test_hub_logs_lifecycle_but_never_names_or_share_text(tmp_path: Path) -> None:
+    """Even at --log-level debug (websockets prints whole frames at DEBUG)."""
+    db = str(tmp_path / "hub.sqlite3")
+    hub = await asyncio.create_subprocess_exec(
+        *CIRCLE,
+        "hub",
+        "--port",
+        "0",
+        "--db",
+        db,
+        "--log-level",
+        "debug",
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert hub.stderr is not None
+    lines: list[str] = []
+    while not lines or "hub listening" not in lines[-1]:
+        lines.append((await asyncio.wait_for(hub.stderr.readline(), 10)).decode())
+    uri = re.search(r"ws://\S+:\d+", lines[-1])
+    assert uri is not None
+    code, _, err = await circle(
+        "demo", "--headless", "--hub", uri.group(0).rstrip(","), "--seconds", "0"
+    )
+    assert code == 0, err
+    hub.send_signal(signal.SIGTERM)
+    rest = await asyncio.wait_for(hub.stderr.read(), 10)
+    assert await hub.wait() == 0
+    log = "".join(lines) + rest.decode()
+    assert "session" in log and "created" in log and "ended" in log
+    assert log.count("connection") >= 8
+    for name, texts in BOTS:
+        assert name not in log
+        for text in texts:
+            assert text not in log and text[:20] not in log
