@@ -310,7 +310,7 @@ class Hub:
                 await ws.send(encode(error), text=True)
                 continue
             async with room.lock:
-                if await self.store.applied(room.record.id, message.id):
+                if message.id in room.applied:
                     reply: Ack | Error = Ack(command=message.id)
                     outcome = "duplicate"
                 else:

@@ -46,6 +46,8 @@ class Room:
         self.clock = clock
         self.state = SessionState()
         self.seq = 0
+        self.applied: set[str] = set()
+        """Command ids already applied: a retry is acknowledged, not applied again."""
         self.lock = asyncio.Lock()
         self.connections: dict[ServerConnection, Actor] = {}
 
@@ -54,6 +56,7 @@ class Room:
         for stored in await self.store.read(self.record.id):
             self.state = reduce(self.state, decode_event(stored.body))
             self.seq = stored.seq
+        self.applied = await self.store.command_ids(self.record.id)
 
     async def commit(self, drafts: list[Draft], *, command_id: str | None = None) -> None:
         """Store durably, then apply and fan out. The caller holds ``lock``."""
@@ -66,6 +69,8 @@ class Room:
             command_id=command_id,
             ended_at=ended,
         )
+        if command_id is not None:
+            self.applied.add(command_id)
         for (_, event), row in zip(drafts, stored, strict=True):
             self.state = reduce(self.state, event)
             self.seq = row.seq

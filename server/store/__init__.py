@@ -31,6 +31,13 @@ Append = Sequence[tuple[str, bytes]]
 """Events to store, each as (audience, JSON)."""
 
 
+class AppendRequest(NamedTuple):
+    session_id: str
+    events: Append
+    command_id: str | None = None
+    ended_at: float | None = None
+
+
 class StoreError(Exception):
     """The file is not a circlekeeper database, or is damaged."""
 
@@ -51,7 +58,9 @@ class Store(Protocol):
 
     async def read(self, session_id: str, after: int = 0) -> list[Stored]: ...
 
-    async def applied(self, session_id: str, command_id: str) -> bool: ...
+    async def command_ids(self, session_id: str) -> set[str]:
+        """The ids of every command applied in the session (for idempotent retries)."""
+        ...
 
     async def get(self, session_id: str) -> SessionRecord | None: ...
 

@@ -12,12 +12,12 @@ import functools
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from server.store import Append, SessionRecord, Stored, StoreError
+from server.store import Append, AppendRequest, SessionRecord, Stored, StoreError
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x436B7072  # "Ckpr": marks the file as ours
@@ -120,23 +120,45 @@ class SQLiteLog:
         command_id: str | None = None,
         ended_at: float | None = None,
     ) -> list[Stored]:
+        [outcome] = self.append_many([AppendRequest(session_id, events, command_id, ended_at)])
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    def append_many(self, requests: Sequence[AppendRequest]) -> list[list[Stored] | Exception]:
+        """Commit several appends with one fsync; one failing request does not fail the others."""
+        results: list[list[Stored] | Exception] = []
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
-                stored = self._insert(session_id, events)
-                if command_id is not None:
-                    db.execute(
-                        "INSERT INTO commands (session_id, command_id) VALUES (?, ?)",
-                        (session_id, command_id),
-                    )
-                if ended_at is not None:
-                    db.execute("UPDATE sessions SET ended_at=? WHERE id=?", (ended_at, session_id))
+                for request in requests:
+                    db.execute("SAVEPOINT one")
+                    try:
+                        results.append(self._append_one(request))
+                    except sqlite3.Error as exc:
+                        db.execute("ROLLBACK TO one")
+                        results.append(exc)
+                    db.execute("RELEASE one")
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-            return stored
+        return results
+
+    def _append_one(self, request: AppendRequest) -> list[Stored]:
+        session_id = request.session_id
+        stored = self._insert(session_id, request.events)
+        if request.command_id is not None:
+            self._db.execute(
+                "INSERT INTO commands (session_id, command_id) VALUES (?, ?)",
+                (session_id, request.command_id),
+            )
+        if request.ended_at is not None:
+            self._db.execute(
+                "UPDATE sessions SET ended_at=? WHERE id=?", (request.ended_at, session_id)
+            )
+        return stored
 
     def _insert(self, session_id: str, events: Append) -> list[Stored]:
         (last,) = self._db.execute(
@@ -157,13 +179,12 @@ class SQLiteLog:
             ).fetchall()
         return [Stored(seq, audience, bytes(body)) for seq, audience, body in rows]
 
-    def applied(self, session_id: str, command_id: str) -> bool:
+    def command_ids(self, session_id: str) -> set[str]:
         with self._lock:
-            row = self._db.execute(
-                "SELECT 1 FROM commands WHERE session_id=? AND command_id=?",
-                (session_id, command_id),
-            ).fetchone()
-        return row is not None
+            rows = self._db.execute(
+                "SELECT command_id FROM commands WHERE session_id=?", (session_id,)
+            ).fetchall()
+        return {command_id for (command_id,) in rows}
 
     def _records(self, where: str, args: tuple[object, ...] = ()) -> list[SessionRecord]:
         with self._lock:
@@ -190,11 +211,18 @@ class SQLiteLog:
 
 
 class SQLiteStore:
-    """``Store`` over ``SQLiteLog``, keeping blocking calls off the event loop."""
+    """``Store`` over ``SQLiteLog``, keeping blocking calls off the event loop.
 
-    def __init__(self, path: Path | str) -> None:
+    Appends that arrive while a commit is running are committed together in the next one
+    (group commit), so durability costs one fsync per batch rather than per event.
+    """
+
+    def __init__(self, path: Path | str, *, group_commit: bool = True) -> None:
         self.log = SQLiteLog(path)
+        self.group_commit = group_commit
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._waiting: list[tuple[AppendRequest, asyncio.Future[list[Stored]]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def _run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()
@@ -211,15 +239,37 @@ class SQLiteStore:
         command_id: str | None = None,
         ended_at: float | None = None,
     ) -> list[Stored]:
-        return await self._run(
-            self.log.append, session_id, events, command_id=command_id, ended_at=ended_at
-        )
+        request = AppendRequest(session_id, events, command_id, ended_at)
+        if not self.group_commit:
+            return await self._run(
+                self.log.append, session_id, events, command_id=command_id, ended_at=ended_at
+            )
+        done: asyncio.Future[list[Stored]] = asyncio.get_running_loop().create_future()
+        self._waiting.append((request, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_batches())
+        return await done
+
+    async def _write_batches(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                outcomes = await self._run(self.log.append_many, [r for r, _ in batch])
+            except Exception as exc:  # the whole commit failed: every caller hears it
+                outcomes = [exc] * len(batch)
+            for (_, done), outcome in zip(batch, outcomes, strict=True):
+                if done.cancelled():
+                    continue
+                if isinstance(outcome, Exception):
+                    done.set_exception(outcome)
+                else:
+                    done.set_result(outcome)
 
     async def read(self, session_id: str, after: int = 0) -> list[Stored]:
         return await self._run(self.log.read, session_id, after)
 
-    async def applied(self, session_id: str, command_id: str) -> bool:
-        return await self._run(self.log.applied, session_id, command_id)
+    async def command_ids(self, session_id: str) -> set[str]:
+        return await self._run(self.log.command_ids, session_id)
 
     async def get(self, session_id: str) -> SessionRecord | None:
         return await self._run(self.log.get, session_id)
@@ -231,5 +281,7 @@ class SQLiteStore:
         return await self._run(self.log.live_sessions)
 
     async def close(self) -> None:
+        if self._writer is not None:
+            await self._writer
         await self._run(self.log.close)
         self._pool.shutdown(wait=True)
