@@ -8,8 +8,12 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from client.apps.facilitator import FacilitatorApp
 
 DEFAULT_HUB = os.environ.get("CIRCLE_HUB", "ws://127.0.0.1:8765")
 
@@ -126,24 +130,36 @@ def cmd_hub(args: argparse.Namespace) -> int:
 
 def cmd_facilitate(args: argparse.Namespace) -> int:
     from client.apps.facilitator import FacilitatorApp
-    from shared.templates import load_templates
+    from shared.content_check import load_catalogue
 
     if (args.code is None) != (args.token is None):
         return fail("--code and --token go together (both come from 'circle session create').")
-    templates = {k: v.template for k, v in load_templates(content_dirs(args.content)).items()}
+    templates = load_catalogue(content_dirs(args.content)).templates
     resume = (args.code, args.token) if args.code else None
-    FacilitatorApp(
+    app = FacilitatorApp(
         args.hub,
         templates=templates,
         resume=resume,
         high_contrast=args.high_contrast,
         large_text=args.large_text,
         join_hint=_join_hint(args.hub),
-    ).run()
+    )
+    app.run()
+    _print_resume(app, args.hub)
     return 0
 
 
-def _join_hint(uri: str):  # type: ignore[no-untyped-def]
+def _print_resume(app: FacilitatorApp, hub: str) -> None:
+    """After the console closes on a live session, say how to come back to it."""
+    if app.resume_info is not None and app.state.status in ("lobby", "running"):
+        code, token = app.resume_info
+        print(
+            f"The session is still running. To come back to it:\n\n"
+            f"    circle facilitate --hub {hub} --code {code} --token {token}\n"
+        )
+
+
+def _join_hint(uri: str) -> Callable[[str], str]:
     extra = "" if uri == DEFAULT_HUB else f" --hub {uri}"
     return lambda code: f"Participants join with:  circle join {code}{extra}"
 
@@ -337,11 +353,13 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 
 
 def cmd_content_list(args: argparse.Namespace) -> int:
-    from shared.content_check import list_content
+    from shared.content_check import format_problem, load_catalogue
 
-    for entry in list_content(content_dirs(args.content)):
-        minutes = f"{entry.minutes:>4} min"
-        print(f"{entry.kind:9} {entry.id:28} {minutes}  {entry.title}  [{entry.origin}]")
+    catalogue = load_catalogue(content_dirs(args.content))
+    for e in catalogue.entries:
+        print(f"{e.kind:9} {e.id:30} {e.minutes:>5.1f} min  {e.title}  [{e.origin}]")
+    for problem in catalogue.problems:
+        print(f"skipped: {format_problem(problem)}", file=sys.stderr)
     return 0
 
 

@@ -64,6 +64,10 @@ class HubLink:
         """Hub clock minus ours, so every terminal counts down from the hub's timestamps."""
         self.outbox: dict[str, bytes] = {}
         self._ws: ClientConnection | None = None
+        """The welcomed connection, for sending commands."""
+        self._conn: ClientConnection | None = None
+        """The open connection, welcomed or not, for ``close()``."""
+        self._runner: asyncio.Task[None] | None = None
         self._stopping = False
 
     def hub_now(self) -> float:
@@ -94,6 +98,24 @@ class HubLink:
         Raises ``Refused`` when the hub turns the handshake down.
         """
         on_status("connecting", "")
+        # The loop runs in its own task so that close() can stop it while it waits to
+        # reconnect, which no connection to close would otherwise interrupt.
+        self._runner = asyncio.ensure_future(self._reconnect(on_message, on_status))
+        try:
+            await self._runner
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if not self._stopping or (current is not None and current.cancelling()):
+                raise
+        finally:
+            self._runner = None
+        on_status("closed", "")
+
+    async def _reconnect(
+        self,
+        on_message: Callable[[ServerMessage], None],
+        on_status: Callable[[LinkStatus, str], None],
+    ) -> None:
         async for ws in connect(
             self.uri,
             reconnect_delays=self.reconnect_delays,
@@ -101,16 +123,20 @@ class HubLink:
             proxy=None,
             open_timeout=5,
         ):
+            if self._stopping:
+                await ws.close()
+                break
+            self._conn = ws
             try:
                 await self._session(ws, on_message, on_status)
             except ConnectionClosed:
                 pass
             finally:
                 self._ws = None
+                self._conn = None
             if self._stopping:
                 break
             on_status("reconnecting", "")
-        on_status("closed", "")
 
     async def _session(
         self,
@@ -167,10 +193,13 @@ class HubLink:
                 pass
 
     async def close(self) -> None:
+        """Stop: close the connection, or stop waiting to reconnect."""
         self._stopping = True
-        ws = self._ws
-        if ws is not None:
-            await ws.close()
+        conn = self._conn
+        if conn is not None:
+            await conn.close()
+        elif self._runner is not None:
+            self._runner.cancel()
 
 
 async def request(uri: str, handshake: CreateSession | Hello, timeout: float = 10.0) -> Welcome:

@@ -32,8 +32,9 @@ from server.rooms import Room
 from server.store import SessionRecord, Store
 from shared.codec import decode_client, encode
 from shared.commands import PROTOCOL_VERSION, CreateSession, Handshake, Hello
+from shared.content_check import format_problem, load_catalogue
 from shared.events import Ack, Error, ErrorCode, Welcome
-from shared.templates import AgendaTemplate, load_templates
+from shared.templates import AgendaTemplate
 
 log = logging.getLogger("circlekeeper.hub")
 
@@ -56,6 +57,25 @@ def read_error(exc: msgspec.MsgspecError) -> Error:
     return Error(code="bad_frame", detail=f"That message is not valid JSON ({text}).")
 
 
+def _claimed_protocol(raw: bytes) -> int | None:
+    """The ``protocol`` a handshake that did not decode says it speaks, if any."""
+    try:
+        data = msgspec.json.decode(raw)
+    except msgspec.MsgspecError:
+        return None
+    version = data.get("protocol") if isinstance(data, dict) else None
+    return version if type(version) is int else None
+
+
+def _check_protocol(version: int | None) -> None:
+    if version is not None and version != PROTOCOL_VERSION:
+        raise Refused(
+            "protocol_mismatch",
+            f"This hub speaks protocol {PROTOCOL_VERSION}, the client {version}. "
+            "Please update circlekeeper on this computer.",
+        )
+
+
 class Hub:
     def __init__(
         self,
@@ -69,10 +89,11 @@ class Hub:
         self.config = config or HubConfig()
         self.clock = clock
         self.metrics = Metrics()
-        if templates is None:
-            loaded = load_templates(self.config.content_dirs)
-            templates = {key: entry.template for key, entry in loaded.items()}
-        self.templates = templates
+        catalogue = load_catalogue(self.config.content_dirs)
+        for problem in catalogue.problems:
+            log.warning("content file skipped: %s", format_problem(problem))
+        self.templates = catalogue.templates if templates is None else templates
+        self.exercises = catalogue.exercises
         self.rooms: dict[str, Room] = {}
         self._room_loading = asyncio.Lock()
 
@@ -138,16 +159,14 @@ class Hub:
         try:
             first = decode_client(raw)
         except msgspec.MsgspecError as exc:
+            # A newer client's handshake may not fit this hub's strict types (a new field):
+            # the version says why far better than "unknown field".
+            _check_protocol(_claimed_protocol(raw))
             error = read_error(exc)
             raise Refused(error.code, error.detail) from None
         if not isinstance(first, Handshake):
             raise Refused("not_joined", "Say hello first: the first message must be a handshake.")
-        if first.protocol != PROTOCOL_VERSION:
-            raise Refused(
-                "protocol_mismatch",
-                f"This hub speaks protocol {PROTOCOL_VERSION}, the client {first.protocol}. "
-                "Please update circlekeeper on this computer.",
-            )
+        _check_protocol(first.protocol)
         if isinstance(first, CreateSession):
             return await self._create(ws, first)
         assert isinstance(first, Hello)

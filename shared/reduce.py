@@ -68,8 +68,12 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
         case SessionStarted():
             return replace(state, status="running", started_at=event.at)
         case AgendaMoved():
+            if event.index is not None and not 0 <= event.index < len(state.agenda):
+                return state
             return _move(state, event.index, event.at)
         case ItemExtended():
+            if not 0 <= event.index < len(state.agenda):
+                return state
             return _edit_item(
                 state,
                 event.index,

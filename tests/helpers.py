@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +16,10 @@ from shared.reduce import reduce
 from shared.state import SessionState
 
 
-def fast_delays() -> itertools.repeat[float]:
-    return itertools.repeat(0.05)
+def fast_delays() -> Generator[float]:
+    """Reconnect quickly in tests (the default first retry waits up to seconds)."""
+    while True:
+        yield 0.05
 
 
 @dataclass
@@ -30,19 +31,23 @@ class RunningHub:
 
 
 class Changed:
-    """Something that can be awaited until a condition over it holds."""
+    """Something that can be awaited until a condition over it holds.
+
+    ``notify`` is synchronous, so a callback can call it directly: no task per message that
+    could be lost or outlive the test.
+    """
 
     def __init__(self) -> None:
-        self._cond = asyncio.Condition()
+        self._event = asyncio.Event()
 
-    async def notify(self) -> None:
-        async with self._cond:
-            self._cond.notify_all()
+    def notify(self) -> None:
+        event, self._event = self._event, asyncio.Event()
+        event.set()
 
     async def until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
         async with asyncio.timeout(timeout):
-            async with self._cond:
-                await self._cond.wait_for(predicate)
+            while not predicate():
+                await self._event.wait()
 
 
 @dataclass
@@ -70,7 +75,7 @@ class Client:
         self._poke()
 
     def _poke(self) -> None:
-        asyncio.get_running_loop().create_task(self.changed.notify())
+        self.changed.notify()
 
     async def _run(self) -> None:
         try:
@@ -99,21 +104,19 @@ class Client:
         return [f.seq for f in self.frames if isinstance(f, Logged)]
 
     async def do(self, command: AnyCommand, timeout: float = 5.0) -> Ack | Error:
-        """Send a command and wait for its ack or error."""
+        """Send a command and wait for its ack or error (a new one, when an id is sent again)."""
+        seen = len(self.frames)
+
+        def answers() -> list[Ack | Error]:
+            return [
+                f
+                for f in self.frames[seen:]
+                if isinstance(f, Ack | Error) and f.command == command.id
+            ]
+
         await self.link.send(command)
-
-        def answered() -> bool:
-            return any(
-                isinstance(f, Ack | Error) and getattr(f, "command", None) == command.id
-                for f in self.frames
-            )
-
-        await self.until(answered, timeout)
-        return next(
-            f
-            for f in self.frames
-            if isinstance(f, Ack | Error) and getattr(f, "command", None) == command.id
-        )
+        await self.until(lambda: bool(answers()), timeout)
+        return answers()[0]
 
     async def stop(self) -> None:
         await self.link.close()

@@ -102,18 +102,23 @@ async def test_hub_logs_lifecycle_but_never_names_or_share_text(tmp_path: Path) 
         stderr=asyncio.subprocess.PIPE,
     )
     assert hub.stderr is not None
-    lines: list[str] = []
-    while not lines or "hub listening" not in lines[-1]:
-        lines.append((await asyncio.wait_for(hub.stderr.readline(), 10)).decode())
-    uri = re.search(r"ws://\S+:\d+", lines[-1])
-    assert uri is not None
-    code, _, err = await circle(
-        "demo", "--headless", "--hub", uri.group(0).rstrip(","), "--seconds", "0"
-    )
-    assert code == 0, err
-    hub.send_signal(signal.SIGTERM)
-    rest = await asyncio.wait_for(hub.stderr.read(), 10)
-    assert await hub.wait() == 0
+    try:
+        lines: list[str] = []
+        while not lines or "hub listening" not in lines[-1]:
+            lines.append((await asyncio.wait_for(hub.stderr.readline(), 10)).decode())
+        uri = re.search(r"ws://\S+:\d+", lines[-1])
+        assert uri is not None
+        code, _, err = await circle(
+            "demo", "--headless", "--hub", uri.group(0).rstrip(","), "--seconds", "0"
+        )
+        assert code == 0, err
+        hub.send_signal(signal.SIGTERM)
+        rest = await asyncio.wait_for(hub.stderr.read(), 10)
+        assert await hub.wait() == 0
+    finally:
+        if hub.returncode is None:
+            hub.kill()
+            await hub.wait()
     log = "".join(lines) + rest.decode()
     assert "session" in log and "created" in log and "ended" in log
     assert log.count("connection") >= 8

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
@@ -18,6 +19,8 @@ from shared.events import Error, Logged, ServerMessage, Welcome
 from shared.reduce import reduce
 from shared.state import SessionState
 
+STYLES = Path(__file__).parent.parent / "styles"
+
 
 class HubApp(App[None]):
     """Owns the connection (a worker on the App, so it outlives screen changes) and the state.
@@ -25,7 +28,8 @@ class HubApp(App[None]):
     ``state`` is only ever changed by applying logged events with ``reduce``; widgets watch it.
     """
 
-    CSS_PATH = "../styles/app.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = [STYLES / "app.tcss"]
+    """Absolute: Textual resolves a relative path from the subclass's file."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "toggle_contrast", "High contrast"),
         Binding("f3", "toggle_large", "Larger text"),
@@ -75,8 +79,8 @@ class HubApp(App[None]):
                 lambda frame: self.post_message(FrameReceived(frame)),
                 lambda status, detail: self.post_message(LinkChanged(status, detail)),
             )
-        except Refused as refused:
-            self.post_message(LinkChanged("closed", refused.error.detail))
+        except Refused:
+            pass  # the link has already reported "closed" with the hub's reason
 
     @on(FrameReceived)
     def _apply(self, message: FrameReceived) -> None:

@@ -30,7 +30,7 @@ class ItemTimer(Static):
         super().__init__(id=id)
         self._now = now
         self._state: SessionState | None = None
-        self._expired: set[tuple[int, float]] = set()
+        self._expired: set[tuple[int, float, int]] = set()
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self.tick)
@@ -63,7 +63,7 @@ class ItemTimer(Static):
         else:
             self.update(f"{item.title} · {fmt_clock(remaining)} over time")
             self.add_class("-over")
-            key = (state.current, item.started_at or 0.0)
+            key = (state.current, item.started_at or 0.0, item.extra_minutes)
             if key not in self._expired:
                 self._expired.add(key)
                 self.post_message(self.Expired(state.current))

@@ -69,10 +69,17 @@ class SQLiteLog:
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._open()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a circlekeeper database ({exc}).") from None
+        try:
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._open()
+        except BaseException as exc:
+            # A file we refuse must not stay open (a leaked descriptor, a ResourceWarning).
+            self._db.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise StoreError(f"{self.path} is not a circlekeeper database ({exc}).") from None
+            raise
 
     def _open(self) -> None:
         db = self._db

@@ -1,0 +1,480 @@
+"""The facilitator console: pick an agenda, read the room code aloud, run the session.
+
+Two screens over one connection: the template picker (skipped when resuming) and the console.
+The connection worker lives on the App (``HubApp``), so switching screens never drops it. The
+console only ever reads ``HubApp.state``; every change goes to the hub as a command and comes
+back as an event.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult, CSSPathType
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static, Switch
+from textual.widgets.option_list import Option
+
+from client.apps.base import STYLES, HubApp
+from client.connection import DEFAULT_DELAYS, Delays, HubLink, LinkStatus, new_id
+from client.widgets.agenda import AgendaView
+from client.widgets.lobby import LobbyView, here_count
+from client.widgets.share_queue import ShareQueue
+from client.widgets.status import LinkBanner
+from client.widgets.timer import ItemTimer
+from shared.commands import (
+    PROTOCOL_VERSION,
+    CreateSession,
+    EndSession,
+    ExtendItem,
+    Hello,
+    ModerateShare,
+    NextItem,
+    ShareAction,
+    SkipItem,
+    StartSession,
+)
+from shared.state import SessionState
+from shared.templates import AgendaTemplate, load_templates
+
+EXTEND_MINUTES = 5
+
+
+def default_join_hint(code: str) -> str:
+    return f"Participants join with:  circle join {code}"
+
+
+def status_words(state: SessionState) -> str:
+    """One calm line saying where the session is."""
+    match state.status:
+        case "new":
+            return "Setting up the session…"
+        case "lobby":
+            return f"Waiting to start — {here_count(state)}"
+        case "running":
+            if state.current is None:
+                return f"Running — all agenda items are done · {here_count(state)}"
+            return (
+                f"Running — item {state.current + 1} of {len(state.agenda)} · {here_count(state)}"
+            )
+        case "ended":
+            kept = "" if state.record_shares else " Share text was not kept."
+            return (
+                f"Session ended — it is recorded for review.{kept}\n"
+                "You can close this window with Ctrl+Q."
+            )
+
+
+def template_prompt(template: AgendaTemplate) -> Content:
+    items = len(template.items)
+    markup = "[b]$title[/]  [$text-muted]· $minutes min · $items[/]"
+    if template.description:
+        markup += "\n[$text-muted]$description"
+    return Content.from_markup(
+        markup,
+        title=template.title,
+        minutes=str(template.minutes),
+        items=f"{items} item" if items == 1 else f"{items} items",
+        description=template.description,
+    )
+
+
+CLOSE = Binding("ctrl+q", "close", "Close", priority=True)
+"""Ctrl+Q always quits (Textual's own binding); this one only names it in the footer where
+closing is a sensible thing to do, which keeps the footer short while a session runs."""
+
+
+class RecordSwitch(Switch, inherit_bindings=False):
+    """A Switch that toggles with space only, so Enter creates the session as the footer says.
+
+    Flipping a privacy setting by accident with Enter would be worse than a key that does nothing.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_switch", "Toggle", show=False),
+    ]
+
+
+class TemplateList(OptionList, inherit_bindings=False):
+    """The agendas to choose from. Enter is left to the screen ("Create session") and a click
+    only highlights, so nobody opens a room by clicking an agenda to read it.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        b for b in OptionList.BINDINGS if not (isinstance(b, Binding) and b.key == "enter")
+    ]
+
+    def action_select(self) -> None:
+        """Highlighting is choosing here; creating is the screen's Enter or the button."""
+
+
+class TemplatePicker(Screen[None]):
+    """Choose the agenda, an optional title and whether share text is kept."""
+
+    AUTO_FOCUS = "#templates"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "create", "Create session"),
+        CLOSE,
+    ]
+
+    def __init__(self, templates: Mapping[str, AgendaTemplate]) -> None:
+        super().__init__(id="picker")
+        self.templates = templates
+        self._creating = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-body"):
+            yield Static("Start a new session", classes="screen-title")
+            yield Static(
+                "Choose an agenda. You can still extend or skip items during the session.",
+                classes="hint",
+            )
+            if self.templates:
+                yield TemplateList(
+                    *(Option(template_prompt(t), id=key) for key, t in self.templates.items()),
+                    id="templates",
+                )
+            else:
+                yield Static(
+                    "No agenda templates were found. Ask whoever set up circlekeeper to add one.",
+                    id="templates-missing",
+                    classes="panel",
+                )
+            with Vertical(classes="panel", id="options"):
+                yield Label("Session title (optional)")
+                yield Input(
+                    placeholder="The agenda's name is used if you leave this empty",
+                    max_length=120,
+                    id="title",
+                )
+                with Horizontal(id="record-row"):
+                    yield RecordSwitch(value=False, id="record-shares")
+                    with Vertical(id="record-words"):
+                        yield Label("Keep share text in the session record")
+                        yield Static(
+                            "When off, shares are seen in the room but their text is not kept "
+                            "after the session.",
+                            classes="hint",
+                        )
+                    yield Button(
+                        "Create session",
+                        id="create",
+                        variant="primary",
+                        disabled=not self.templates,
+                    )
+        yield Footer(compact=True)
+
+    def chosen_template(self) -> str | None:
+        """The id of the highlighted agenda (what the hub knows it by)."""
+        if not self.templates:
+            return None
+        option = self.query_one("#templates", OptionList).highlighted_option
+        key = option.id if option is not None and option.id is not None else ""
+        return self.templates.get(key, next(iter(self.templates.values()))).id
+
+    def action_create(self) -> None:
+        template = self.chosen_template()
+        if template is None or self._creating:
+            return
+        self._creating = True
+        title = self.query_one("#title", Input).value.strip() or None
+        record = self.query_one("#record-shares", Switch).value
+        app = self.app
+        assert isinstance(app, FacilitatorApp)
+        app.create_session(template, title=title, record_shares=record)
+
+    def on_screen_resume(self) -> None:
+        self._creating = False
+
+    def action_close(self) -> None:
+        self.app.exit()
+
+    @on(Input.Submitted, "#title")
+    @on(Button.Pressed, "#create")
+    def _create_from_widget(self) -> None:
+        self.action_create()
+
+
+class ConfirmEnd(ModalScreen[bool]):
+    """Ending cannot be undone, so it is asked once more in plain words."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes, end the session"),
+        Binding("escape,n", "answer(False)", "No, keep going"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog", classes="panel"):
+            yield Static("End the session for everyone?", classes="panel-title")
+            yield Static(
+                "The agenda, timings and attendance are saved for review. "
+                "Participants will see that the session has ended. This cannot be undone."
+            )
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Keep going", id="keep-going", variant="primary")
+                yield Button("End session", id="end-session", variant="warning")
+        yield Footer(compact=True)
+
+    def action_answer(self, end: bool) -> None:
+        self.dismiss(end)
+
+    @on(Button.Pressed, "#end-session")
+    def _end(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#keep-going")
+    def _keep(self) -> None:
+        self.dismiss(False)
+
+
+class Console(Screen[None]):
+    """The running session: room code, attendance, agenda, timer and the share queue."""
+
+    AUTO_FOCUS = "#share-list"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("b", "start", "Begin session"),
+        Binding("n", "next_item", "Next item"),
+        Binding("plus,equals_sign", "extend", f"+{EXTEND_MINUTES} min", key_display="+"),
+        Binding("k", "skip", "Skip next"),
+        Binding("s", "moderate('show')", "Show to room"),
+        Binding("a", "moderate('set_aside')", "Set aside"),
+        Binding("d", "moderate('discussed')", "Discussed"),
+        Binding("e", "end", "End session"),
+        CLOSE,
+    ]
+
+    def __init__(self, join_hint: Callable[[str], str]) -> None:
+        super().__init__(id="console")
+        self.join_hint = join_hint
+        self._cue_for: tuple[int, float] | None = None
+        """The (item, start) whose time ran out, while that item is still over time."""
+
+    @property
+    def hub(self) -> HubApp:
+        app = self.app
+        assert isinstance(app, HubApp)
+        return app
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="session-title")
+        yield LinkBanner(id="link")
+        with Horizontal(id="top-row"):
+            with Vertical(id="code-panel", classes="panel"):
+                yield Static("Room code — read it aloud", classes="panel-title")
+                yield Static("", id="room-code")
+                yield Static("", id="join-hint")
+            with Vertical(id="status-panel", classes="panel"):
+                yield Static("Session", classes="panel-title")
+                yield Static("", id="status-words")
+                yield ItemTimer(self.hub.hub_now, id="timer")
+                yield Static("", id="time-cue")
+        with Horizontal(id="main-row"):
+            with VerticalScroll(id="agenda-panel", classes="panel"):
+                yield Static("Agenda · notes are only on your screen", classes="panel-title")
+                yield AgendaView(show_notes=True, id="agenda")
+            with VerticalScroll(id="side-column"):
+                with Vertical(id="lobby-panel", classes="panel"):
+                    yield Static("In the room", classes="panel-title")
+                    yield LobbyView(id="lobby")
+                yield ShareQueue(id="shares", classes="panel")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.watch(self.hub, "state", self.show_state, init=True)
+        self.watch(self.hub, "link_status", self.show_link, init=True)
+
+    def show_link(self, status: LinkStatus) -> None:
+        self.query_one(LinkBanner).show(status)
+
+    def show_state(self, state: SessionState) -> None:
+        """Redraw from the state; the only way anything on this screen changes."""
+        self.query_one("#session-title", Static).update(state.title or "New session")
+        code = self.query_one("#room-code", Static)
+        hint = self.query_one("#join-hint", Static)
+        if state.code:
+            code.update(" ".join(state.code))
+            hint.update(self.join_hint(state.code))
+        else:
+            code.update("· · · · · ·")
+            hint.update("The room code appears here in a moment.")
+        self.query_one("#status-words", Static).update(status_words(state))
+        timer = self.query_one(ItemTimer)
+        timer.display = state.status == "running"
+        timer.show(state)
+        self._update_cue(state)
+        self.query_one(AgendaView).show(state)
+        self.query_one(LobbyView).show(state)
+        self.query_one(ShareQueue).show(state)
+        self.refresh_bindings()
+
+    def _update_cue(self, state: SessionState) -> None:
+        cue = self.query_one("#time-cue", Static)
+        item = state.current_item
+        key = None if item is None or state.current is None else (state.current, item.started_at)
+        over = item is not None and (item.remaining(self.hub.hub_now()) or 0.0) < 0
+        if self._cue_for is None or key != self._cue_for or not over:
+            self._cue_for = None
+            cue.display = False
+            return
+        cue.update(
+            f"Time is up for this item. Press + for {EXTEND_MINUTES} more minutes "
+            "or n to move on, when ready."
+        )
+        cue.display = True
+
+    @on(ItemTimer.Expired)
+    def _time_is_up(self, message: ItemTimer.Expired) -> None:
+        state = self.hub.state
+        if not 0 <= message.index < len(state.agenda):
+            return
+        item = state.agenda[message.index]
+        self._cue_for = (message.index, item.started_at or 0.0)
+        self._update_cue(state)
+        self.app.bell()
+        self.notify(
+            f"Time is up for {item.title}. Extend (+{EXTEND_MINUTES} min) or move on when ready.",
+            title="Time check",
+            timeout=15,
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer (and show in the footer) only the keys that make sense right now."""
+        state = self.hub.state
+        match action:
+            case "start":
+                return state.status == "lobby"
+            case "next_item":
+                return state.status == "running" and (
+                    state.current is not None or state.next_index() is not None
+                )
+            case "extend":
+                return state.status == "running" and state.current is not None
+            case "skip":
+                return state.status == "running" and state.next_index() is not None
+            case "moderate":
+                share = self.query_one(ShareQueue).selected()
+                if share is None or state.status not in ("lobby", "running"):
+                    return False
+                already = {"show": "shown", "discussed": "discussed"}.get(str(parameters[0]))
+                return share.status != already
+            case "end":
+                return state.status in ("lobby", "running")
+            case "close":
+                return state.status != "running"
+        return True
+
+    @on(OptionList.OptionHighlighted)
+    def _selection_moved(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    async def action_start(self) -> None:
+        await self.hub.send_command(StartSession(id=new_id()))
+
+    async def action_next_item(self) -> None:
+        await self.hub.send_command(NextItem(id=new_id()))
+
+    async def action_extend(self) -> None:
+        await self.hub.send_command(ExtendItem(id=new_id(), minutes=EXTEND_MINUTES))
+
+    async def action_skip(self) -> None:
+        await self.hub.send_command(SkipItem(id=new_id(), index=None))
+
+    async def action_moderate(self, action: ShareAction) -> None:
+        share = self.query_one(ShareQueue).selected()
+        if share is not None:
+            await self.hub.send_command(ModerateShare(id=new_id(), share=share.id, action=action))
+
+    def action_close(self) -> None:
+        self.app.exit()
+
+    def action_end(self) -> None:
+        self.app.push_screen(ConfirmEnd(), self._end_answered)
+
+    async def _end_answered(self, end: bool | None) -> None:
+        if end:
+            await self.hub.send_command(EndSession(id=new_id()))
+
+
+class FacilitatorApp(HubApp):
+    """The facilitator's terminal. Built the same way by the CLI and the tests."""
+
+    CSS_PATH: ClassVar[CSSPathType | None] = [STYLES / "app.tcss", STYLES / "facilitator.tcss"]
+    TITLE = "circlekeeper · facilitator"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        templates: Mapping[str, AgendaTemplate] | None = None,
+        resume: tuple[str, str] | None = None,
+        reconnect_delays: Delays = DEFAULT_DELAYS,
+        clock: Callable[[], float] | None = None,
+        high_contrast: bool = False,
+        large_text: bool = False,
+        join_hint: Callable[[str], str] | None = None,
+    ) -> None:
+        self.hub_uri = uri
+        self.reconnect_delays = reconnect_delays
+        self.link_clock = clock or time.time
+        self.resume = resume
+        link = None
+        if resume is not None:
+            code, token = resume
+            hello = Hello(protocol=PROTOCOL_VERSION, role="facilitator", code=code, token=token)
+            link = self._link(hello)
+        super().__init__(link, high_contrast=high_contrast, large_text=large_text, clock=clock)
+        if templates is None:
+            templates = {key: loaded.template for key, loaded in load_templates().items()}
+        self.agenda_templates: Mapping[str, AgendaTemplate] = templates
+        self.join_hint = join_hint or default_join_hint
+
+    def _link(self, handshake: CreateSession | Hello) -> HubLink:
+        return HubLink(
+            self.hub_uri,
+            handshake,
+            reconnect_delays=self.reconnect_delays,
+            clock=self.link_clock,
+        )
+
+    def on_mount(self) -> None:
+        self.install_screen(TemplatePicker(self.agenda_templates), "picker")
+        if self.resume is None:
+            self.push_screen("picker")
+        else:
+            self.push_screen(Console(self.join_hint))
+
+    @property
+    def resume_info(self) -> tuple[str, str] | None:
+        """(room code, facilitator token) to come back to this session later, once known."""
+        if self.welcome is None:
+            return None
+        return self.welcome.code, self.welcome.token
+
+    def create_session(self, template: str, *, title: str | None, record_shares: bool) -> None:
+        """Connect with a CreateSession handshake and go to the console straight away."""
+        handshake = CreateSession(
+            protocol=PROTOCOL_VERSION, template=template, title=title, record_shares=record_shares
+        )
+        self.connect_to(self._link(handshake))
+        self.open_console()
+
+    def open_console(self) -> None:
+        """Show the console (it draws whatever ``state`` holds, even with no hub link)."""
+        self.switch_screen(Console(self.join_hint))
+
+    def watch_link_status(self, status: LinkStatus) -> None:
+        """A refused CreateSession leaves no session: go back to the picker to choose again."""
+        if status != "closed" or self.resume is not None or self.state.status != "new":
+            return
+        if self.is_running and self.screen_stack and isinstance(self.screen_stack[-1], Console):
+            self.switch_screen("picker")
