@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 from textual.widgets import Static
 
 from shared.state import SessionState
 
 MARKS = {"done": "✓", "current": "▶", "pending": "·", "skipped": "–"}
+STYLES = {"current": "bold reverse", "done": "dim", "skipped": "dim strike", "pending": ""}
 
 
 def fmt_clock(seconds: float) -> str:
@@ -27,21 +30,15 @@ class AgendaView(Static):
         self.show_notes = show_notes
 
     def show(self, state: SessionState) -> None:
-        text = Text()
+        lines: list[RenderableType] = []
         for index, item in enumerate(state.agenda):
             minutes = f"{item.minutes} min"
             if item.extra_minutes:
                 minutes += f" +{item.extra_minutes}"
-            style = {
-                "current": "bold reverse",
-                "done": "dim",
-                "skipped": "dim strike",
-                "pending": "",
-            }[item.status]
             line = f"{MARKS[item.status]} {index + 1}. {item.title}  ({minutes})"
             if item.status == "skipped":
                 line += "  skipped"
-            text.append(line + "\n", style=style)
+            lines.append(Text(line, style=STYLES[item.status]))
             if self.show_notes and item.notes and item.status in ("current", "pending"):
-                text.append(f"     {item.notes}\n", style="italic dim")
-        self.update(text)
+                lines.append(Padding(Text(item.notes, style="italic dim"), (0, 0, 0, 5)))
+        self.update(Group(*lines))
