@@ -30,6 +30,8 @@ class HubConfig(msgspec.Struct, kw_only=True):
     commands_per_second: float = 10.0
     command_burst: int = 30
     max_participants: int = 60
+    min_answers: int = 3
+    """Fewest anonymous answers for which a distribution is shown (values below 2 act as 2)."""
     handshake_timeout: float = 10.0
     ping_interval: float = 15.0
     ping_timeout: float = 15.0

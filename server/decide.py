@@ -7,18 +7,28 @@ client or in the I/O code, so all of them are tested here without a socket.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from typing import Literal
 
 from shared.commands import (
     FACILITATOR_COMMANDS,
+    MAX_SHARE_CHARS,
     AnyCommand,
+    CloseFeelings,
     EndSession,
     ExtendItem,
     ModerateShare,
     NextItem,
+    PauseExercise,
+    RateFeeling,
+    ResumeExercise,
+    SkipExerciseStep,
     SkipItem,
+    StartExercise,
     StartSession,
+    StopExercise,
     SubmitShare,
 )
 from shared.events import (
@@ -26,7 +36,13 @@ from shared.events import (
     AnyEvent,
     Error,
     ErrorCode,
+    ExercisePaused,
+    ExerciseResumed,
+    ExerciseSkipped,
+    ExerciseStarted,
+    ExerciseStopped,
     FacilitatorNotes,
+    FeelingsSummary,
     ItemExtended,
     ItemSkipped,
     ParticipantJoined,
@@ -40,10 +56,10 @@ from shared.events import (
     ShareShown,
     ShareSubmitted,
 )
+from shared.exercises import Exercise, configure
 from shared.state import SessionState
 from shared.templates import AgendaTemplate
 
-MAX_SHARE_CHARS = 1000
 MAX_NAME_CHARS = 40
 
 EVERYONE = "all"
@@ -133,7 +149,28 @@ def presence(state: SessionState, participant: str, online: bool, now: float) ->
     return [(EVERYONE, PresenceChanged(participant=participant, online=online, at=now))]
 
 
-def decide(state: SessionState, command: AnyCommand, actor: Actor, now: float) -> Outcome:
+@dataclass(frozen=True)
+class Context:
+    """What the rules need beyond the log: the hub's catalogue and the open answer tallies."""
+
+    exercises: Mapping[str, Exercise] = field(default_factory=dict)
+    answers: Mapping[int, Sequence[int]] = field(default_factory=dict)
+    """Per exercise run, how many answered each score 0-10 so far (no order, no names)."""
+    voters: Mapping[int, AbstractSet[str]] = field(default_factory=dict)
+    minimum: int = 3
+    """Fewest answers for which a distribution is shown (never below 2)."""
+
+
+NO_CONTEXT = Context()
+
+
+def decide(
+    state: SessionState,
+    command: AnyCommand,
+    actor: Actor,
+    now: float,
+    context: Context = NO_CONTEXT,
+) -> Outcome:
     if type(command) in FACILITATOR_COMMANDS and actor.role != "facilitator":
         return reject("not_allowed", "Only the facilitator can do that.")
     if actor.role == "board":
@@ -168,11 +205,99 @@ def decide(state: SessionState, command: AnyCommand, actor: Actor, now: float) -
                 return reject("invalid", "Only an upcoming item can be skipped.")
             return [(EVERYONE, ItemSkipped(index=index))]
         case EndSession():
-            return [(EVERYONE, SessionEnded(at=now))]
+            closing: list[Draft] = []
+            if state.exercise is not None:
+                closing.append((EVERYONE, ExerciseStopped(run=state.exercise.run, at=now)))
+            for number in sorted(context.answers):
+                summary = _close_feelings(state, number, context)
+                if not isinstance(summary, Error):
+                    closing += summary
+            return [*closing, (EVERYONE, SessionEnded(at=now))]
         case SubmitShare():
             return _share(state, command.text)
         case ModerateShare():
             return _moderate(state, command)
+        case StartExercise():
+            return _start_exercise(state, command, context, now)
+        case PauseExercise():
+            run = state.exercise
+            if run is None or run.paused_at is not None:
+                return reject("invalid", "No exercise is running.")
+            return [(EVERYONE, ExercisePaused(run=run.run, at=now))]
+        case ResumeExercise():
+            run = state.exercise
+            if run is None or run.paused_at is None:
+                return reject("invalid", "No exercise is paused.")
+            return [(EVERYONE, ExerciseResumed(run=run.run, at=now))]
+        case SkipExerciseStep():
+            run = state.exercise
+            if run is None:
+                return reject("invalid", "No exercise is running.")
+            position = run.position(now)
+            if position.finished:
+                return reject("invalid", "The exercise has already finished.")
+            return [(EVERYONE, ExerciseSkipped(run=run.run, seconds=position.seconds_left))]
+        case StopExercise():
+            if state.exercise is None:
+                return reject("invalid", "No exercise is running.")
+            return [(EVERYONE, ExerciseStopped(run=state.exercise.run, at=now))]
+        case RateFeeling():
+            return _rate(state, command, actor, context, now)
+        case CloseFeelings():
+            return _close_feelings(state, command.run, context)
+
+
+def _start_exercise(
+    state: SessionState, command: StartExercise, context: Context, now: float
+) -> Outcome:
+    found = context.exercises.get(command.exercise)
+    if found is None:
+        return reject("no_such_exercise", f"No exercise called {command.exercise!r} on this hub.")
+    if found.private:
+        return reject(
+            "invalid",
+            f"{found.title} is private to each person; participants can open it on their own.",
+        )
+    try:
+        exercise = configure(
+            found, variant=command.variant, include_optional=command.include_optional
+        )
+    except ValueError as exc:
+        return reject("invalid", str(exc))
+    drafts: list[Draft] = []
+    if state.exercise is not None:
+        drafts.append((EVERYONE, ExerciseStopped(run=state.exercise.run, at=now)))
+    run = len(state.exercises) + 1
+    return [*drafts, (EVERYONE, ExerciseStarted(run=run, exercise=exercise, at=now))]
+
+
+def _rate(
+    state: SessionState, command: RateFeeling, actor: Actor, context: Context, now: float
+) -> Outcome:
+    """Validate an anonymous answer; the hub tallies it without storing who or when."""
+    if actor.participant is None:
+        return reject("not_allowed", "Only participants answer this question.")
+    run = state.run(command.run)
+    if run is None:
+        return reject("invalid", "There is no such exercise to rate.")
+    if any(f.run == command.run for f in state.feelings):
+        return reject("invalid", "This question has closed. Thank you.")
+    if run.active and not run.position(now).finished:
+        return reject("invalid", "Please answer once the exercise has finished.")
+    if actor.participant in context.voters.get(command.run, ()):
+        return reject("invalid", "You have already answered. Thank you.")
+    return []
+
+
+def _close_feelings(state: SessionState, run: int, context: Context) -> Outcome:
+    if state.run(run) is None:
+        return reject("invalid", "There is no such exercise.")
+    if any(f.run == run for f in state.feelings):
+        return reject("invalid", "The answers for this exercise are already published.")
+    counts = tuple(context.answers.get(run, ()))
+    answered = sum(counts)
+    shown = counts if answered >= max(2, context.minimum) else None
+    return [(FACILITATORS, FeelingsSummary(run=run, answered=answered, counts=shown))]
 
 
 def _share(state: SessionState, raw: str) -> Outcome:

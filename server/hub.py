@@ -31,7 +31,7 @@ from server.metrics import Metrics
 from server.rooms import Room
 from server.store import SessionRecord, Store
 from shared.codec import decode_client, encode
-from shared.commands import PROTOCOL_VERSION, CreateSession, Handshake, Hello
+from shared.commands import PROTOCOL_VERSION, CreateSession, Handshake, Hello, RateFeeling
 from shared.content_check import format_problem, load_catalogue
 from shared.events import Ack, Error, ErrorCode, Welcome
 from shared.templates import AgendaTemplate
@@ -333,14 +333,22 @@ class Hub:
                     reply: Ack | Error = Ack(command=message.id)
                     outcome = "duplicate"
                 else:
-                    decided = decide.decide(room.state, message, actor, self.clock())
+                    context = decide.Context(
+                        exercises=self.exercises,
+                        answers=room.answers,
+                        voters=room.voters,
+                        minimum=self.config.min_answers,
+                    )
+                    decided = decide.decide(room.state, message, actor, self.clock(), context)
                     if isinstance(decided, Error):
                         reply = msgspec.structs.replace(decided, command=message.id)
                         outcome = decided.code
+                    elif isinstance(message, RateFeeling):
+                        room.tally(message, actor)
+                        reply, outcome = Ack(command=message.id), "ok"
                     else:
                         await room.commit(decided, command_id=message.id)
-                        reply = Ack(command=message.id)
-                        outcome = "ok"
+                        reply, outcome = Ack(command=message.id), "ok"
             self.metrics.commands.labels(kind, outcome).inc()
             await ws.send(encode(reply), text=True)
 

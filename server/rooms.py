@@ -12,7 +12,8 @@ from server.decide import FACILITATORS, Actor, Draft, only
 from server.metrics import Metrics
 from server.store import SessionRecord, Store, Stored
 from shared.codec import decode_event, encode, logged_frame
-from shared.events import SessionEnded
+from shared.commands import RateFeeling
+from shared.events import FeelingsSummary, SessionEnded
 from shared.reduce import reduce
 from shared.state import SessionState
 
@@ -48,6 +49,12 @@ class Room:
         self.seq = 0
         self.applied: set[str] = set()
         """Command ids already applied: a retry is acknowledged, not applied again."""
+        self.answers: dict[int, list[int]] = {}
+        """Open "how do you feel" tallies per exercise run: counts per score, nothing else.
+
+        Kept in memory only, never in the log: an answer is published solely as part of the
+        distribution when the question closes (a hub restart forgets open tallies)."""
+        self.voters: dict[int, set[str]] = {}
         self.lock = asyncio.Lock()
         self.connections: dict[ServerConnection, Actor] = {}
 
@@ -72,12 +79,22 @@ class Room:
         if command_id is not None:
             self.applied.add(command_id)
         for (_, event), row in zip(drafts, stored, strict=True):
+            if isinstance(event, FeelingsSummary):
+                self.answers.pop(event.run, None)
+                self.voters.pop(event.run, None)
             self.state = reduce(self.state, event)
             self.seq = row.seq
             self.metrics.events.labels(type(event).__struct_config__.tag).inc()
             self.fan_out(row)
         if ended is not None:
             log.info("session %s ended", self.record.id[:8])
+
+    def tally(self, answer: RateFeeling, actor: Actor) -> None:
+        assert actor.participant is not None
+        counts = self.answers.setdefault(answer.run, [0] * 11)
+        counts[answer.score] += 1
+        self.voters.setdefault(answer.run, set()).add(actor.participant)
+        self.applied.add(answer.id)
 
     def fan_out(self, row: Stored) -> None:
         targets = [ws for ws, actor in self.connections.items() if sees(actor, row.audience)]

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct
 
 PROTOCOL_VERSION = 1
+MAX_SHARE_CHARS = 1000
+"""The longest share after trimming spaces at the ends (checked by the hub, shown by clients)."""
 
 CommandId = Annotated[str, Meta(min_length=1, max_length=36)]
 RoomCode = Annotated[str, Meta(min_length=1, max_length=16)]
@@ -86,12 +88,78 @@ class ModerateShare(Command, tag="share.moderate", frozen=True):
     action: ShareAction
 
 
+class StartExercise(Command, tag="exercise.start", frozen=True):
+    """Guide the whole room through an exercise; every terminal follows the same step."""
+
+    exercise: Annotated[str, Meta(min_length=1, max_length=63)]
+    variant: Annotated[str, Meta(max_length=63)] | None = None
+    include_optional: bool = False
+    """Include steps left out by default (e.g. TIPP's temperature and exercise steps)."""
+
+
+class PauseExercise(Command, tag="exercise.pause", frozen=True):
+    pass
+
+
+class ResumeExercise(Command, tag="exercise.resume", frozen=True):
+    pass
+
+
+class SkipExerciseStep(Command, tag="exercise.skip", frozen=True):
+    """Move the room on to the next step or breath phase."""
+
+
+class StopExercise(Command, tag="exercise.stop", frozen=True):
+    pass
+
+
+class RateFeeling(Command, tag="feeling.rate", frozen=True):
+    """ "How do you feel now?" after an exercise: anonymous, counted, never stored one by one."""
+
+    run: Annotated[int, Meta(ge=1)]
+    score: Annotated[int, Meta(ge=0, le=10)]
+
+
+class CloseFeelings(Command, tag="feeling.close", frozen=True):
+    """Publish the distribution of answers (only if enough people answered)."""
+
+    run: Annotated[int, Meta(ge=1)]
+
+
 AnyCommand = (
-    StartSession | NextItem | ExtendItem | SkipItem | EndSession | SubmitShare | ModerateShare
+    StartSession
+    | NextItem
+    | ExtendItem
+    | SkipItem
+    | EndSession
+    | SubmitShare
+    | ModerateShare
+    | StartExercise
+    | PauseExercise
+    | ResumeExercise
+    | SkipExerciseStep
+    | StopExercise
+    | RateFeeling
+    | CloseFeelings
 )
 AnyHandshake = CreateSession | Hello
 ClientMessage = CreateSession | Hello | AnyCommand
 
 FACILITATOR_COMMANDS: frozenset[type[Command]] = frozenset(
-    {StartSession, NextItem, ExtendItem, SkipItem, EndSession, ModerateShare}
+    {
+        StartSession,
+        NextItem,
+        ExtendItem,
+        SkipItem,
+        EndSession,
+        ModerateShare,
+        StartExercise,
+        PauseExercise,
+        ResumeExercise,
+        SkipExerciseStep,
+        StopExercise,
+        CloseFeelings,
+    }
 )
+ANONYMOUS_COMMANDS: frozenset[type[Command]] = frozenset({SubmitShare, RateFeeling})
+"""Their ids are never stored and their acks go to the sender only."""

@@ -13,6 +13,7 @@ from typing import Literal
 from msgspec import Struct
 
 from shared.commands import Role
+from shared.exercises import Exercise
 from shared.templates import ItemKind
 
 
@@ -101,6 +102,45 @@ class ShareDiscussed(Event, tag="share.discussed", frozen=True):
     share: int
 
 
+class ExerciseStarted(Event, tag="exercise.started", frozen=True):
+    """The exercise as configured travels with the event: terminals need no copy of the file."""
+
+    run: int
+    exercise: Exercise
+    at: float
+
+
+class ExercisePaused(Event, tag="exercise.paused", frozen=True):
+    run: int
+    at: float
+
+
+class ExerciseResumed(Event, tag="exercise.resumed", frozen=True):
+    run: int
+    at: float
+
+
+class ExerciseSkipped(Event, tag="exercise.skipped", frozen=True):
+    """The room's timeline jumps ``seconds`` ahead, to the start of the next step."""
+
+    run: int
+    seconds: float
+
+
+class ExerciseStopped(Event, tag="exercise.stopped", frozen=True):
+    run: int
+    at: float
+
+
+class FeelingsSummary(Event, tag="feelings.summary", frozen=True):
+    """Published once, when the facilitator closes the question; ``counts`` (answers per score
+    0-10) is withheld when fewer than the minimum answered."""
+
+    run: int
+    answered: int
+    counts: tuple[int, ...] | None = None
+
+
 AnyEvent = (
     SessionCreated
     | FacilitatorNotes
@@ -115,6 +155,12 @@ AnyEvent = (
     | ShareShown
     | ShareSetAside
     | ShareDiscussed
+    | ExerciseStarted
+    | ExercisePaused
+    | ExerciseResumed
+    | ExerciseSkipped
+    | ExerciseStopped
+    | FeelingsSummary
 )
 
 
@@ -156,6 +202,7 @@ ErrorCode = Literal[
     "protocol_mismatch",
     "not_joined",
     "already_joined",
+    "no_such_exercise",
     "no_such_room",
     "no_such_template",
     "session_ended",

@@ -13,7 +13,13 @@ from msgspec.structs import replace
 from shared.events import (
     AgendaMoved,
     AnyEvent,
+    ExercisePaused,
+    ExerciseResumed,
+    ExerciseSkipped,
+    ExerciseStarted,
+    ExerciseStopped,
     FacilitatorNotes,
+    FeelingsSummary,
     ItemExtended,
     ItemSkipped,
     ParticipantJoined,
@@ -26,7 +32,15 @@ from shared.events import (
     ShareShown,
     ShareSubmitted,
 )
-from shared.state import ItemState, Participant, SessionState, Share, ShareStatus
+from shared.state import (
+    ExerciseRun,
+    Feelings,
+    ItemState,
+    Participant,
+    SessionState,
+    Share,
+    ShareStatus,
+)
 
 
 def reduce(state: SessionState, event: AnyEvent) -> SessionState:
@@ -91,12 +105,42 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
             return _set_share(state, event.share, "set_aside")
         case ShareDiscussed():
             return _set_share(state, event.share, "discussed")
+        case ExerciseStarted():
+            if state.exercise is not None:
+                state = _edit_run(state, state.exercise.run, stopped_at=event.at)
+            started = ExerciseRun(run=event.run, exercise=event.exercise, started_at=event.at)
+            return replace(state, exercises=(*state.exercises, started))
+        case ExercisePaused():
+            return _edit_run(state, event.run, paused_at=event.at)
+        case ExerciseResumed():
+            run = state.run(event.run)
+            if run is None or run.paused_at is None:
+                return state
+            pause = event.at - run.paused_at
+            return _edit_run(state, event.run, paused_at=None, paused_for=run.paused_for + pause)
+        case ExerciseSkipped():
+            run = state.run(event.run)
+            if run is None:
+                return state
+            return _edit_run(state, event.run, skipped=run.skipped + event.seconds)
+        case ExerciseStopped():
+            return _edit_run(state, event.run, stopped_at=event.at)
+        case FeelingsSummary():
+            result = Feelings(run=event.run, answered=event.answered, counts=event.counts)
+            return replace(state, feelings=(*state.feelings, result))
 
 
 def replay(events: Iterable[AnyEvent], state: SessionState | None = None) -> SessionState:
     for event in events:
         state = reduce(state or SessionState(), event)
     return state or SessionState()
+
+
+def _edit_run(state: SessionState, number: int, **changes: object) -> SessionState:
+    return replace(
+        state,
+        exercises=tuple(replace(r, **changes) if r.run == number else r for r in state.exercises),
+    )
 
 
 def _edit_item(state: SessionState, index: int, **changes: object) -> SessionState:

@@ -10,6 +10,7 @@ from typing import Literal
 
 from msgspec import Struct
 
+from shared.exercises import Exercise, Position, phase_at
 from shared.templates import ItemKind
 
 ItemStatus = Literal["pending", "current", "done", "skipped"]
@@ -61,6 +62,42 @@ class Share(Struct, frozen=True, kw_only=True):
     """Once shown to the room, every later change to it is the room's business too."""
 
 
+class ExerciseRun(Struct, frozen=True, kw_only=True):
+    """One guided exercise as the room ran it. Every terminal derives the same position from it
+    and the hub's clock, so no tick is ever sent."""
+
+    run: int
+    exercise: Exercise
+    started_at: float
+    paused_at: float | None = None
+    paused_for: float = 0.0
+    skipped: float = 0.0
+    stopped_at: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.stopped_at is None
+
+    def elapsed(self, now: float) -> float:
+        """Seconds into the exercise's timeline: pauses left out, skips added."""
+        end = now if self.stopped_at is None else self.stopped_at
+        if self.paused_at is not None:
+            end = min(end, self.paused_at)
+        return max(0.0, end - self.started_at - self.paused_for) + self.skipped
+
+    def position(self, now: float) -> Position:
+        return phase_at(self.exercise, self.elapsed(now))
+
+
+class Feelings(Struct, frozen=True, kw_only=True):
+    """The room's answers to "How do you feel now?" after one exercise run."""
+
+    run: int
+    answered: int
+    counts: tuple[int, ...] | None = None
+    """Answers per score 0-10; None when fewer than the minimum answered."""
+
+
 class SessionState(Struct, frozen=True, kw_only=True):
     session_id: str = ""
     title: str = ""
@@ -75,6 +112,17 @@ class SessionState(Struct, frozen=True, kw_only=True):
     created_at: float | None = None
     started_at: float | None = None
     ended_at: float | None = None
+    exercises: tuple[ExerciseRun, ...] = ()
+    feelings: tuple[Feelings, ...] = ()
+
+    @property
+    def exercise(self) -> ExerciseRun | None:
+        """The exercise the room is doing now, if any."""
+        last = self.exercises[-1] if self.exercises else None
+        return last if last is not None and last.active else None
+
+    def run(self, number: int) -> ExerciseRun | None:
+        return next((r for r in self.exercises if r.run == number), None)
 
     @property
     def current_item(self) -> ItemState | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -49,7 +50,8 @@ class HubApp(App[None]):
         super().__init__()
         self.link = link
         self.welcome: Welcome | None = None
-        self._clock = clock
+        self.local_clock: Callable[[], float] = clock or time.time
+        """This terminal's clock (tests inject one); give it to every HubLink the app makes."""
         self._high_contrast = high_contrast
         self._large_text = large_text
 
@@ -67,9 +69,7 @@ class HubApp(App[None]):
 
     def hub_now(self) -> float:
         """The hub's clock as best we know it; timers count from the hub's timestamps."""
-        if self._clock is not None:
-            return self._clock()
-        return self.link.hub_now() if self.link is not None else 0.0
+        return self.link.hub_now() if self.link is not None else self.local_clock()
 
     @work(exclusive=True, group="hub", exit_on_error=False)
     async def run_hub(self) -> None:

@@ -8,7 +8,6 @@ back as an event.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from typing import ClassVar
 
@@ -40,8 +39,9 @@ from shared.commands import (
     SkipItem,
     StartSession,
 )
+from shared.content_check import load_catalogue
 from shared.state import SessionState
-from shared.templates import AgendaTemplate, load_templates
+from shared.templates import AgendaTemplate
 
 EXTEND_MINUTES = 5
 
@@ -425,16 +425,14 @@ class FacilitatorApp(HubApp):
     ) -> None:
         self.hub_uri = uri
         self.reconnect_delays = reconnect_delays
-        self.link_clock = clock or time.time
         self.resume = resume
-        link = None
+        super().__init__(high_contrast=high_contrast, large_text=large_text, clock=clock)
         if resume is not None:
             code, token = resume
             hello = Hello(protocol=PROTOCOL_VERSION, role="facilitator", code=code, token=token)
-            link = self._link(hello)
-        super().__init__(link, high_contrast=high_contrast, large_text=large_text, clock=clock)
+            self.link = self._link(hello)
         if templates is None:
-            templates = {key: loaded.template for key, loaded in load_templates().items()}
+            templates = load_catalogue().templates
         self.agenda_templates: Mapping[str, AgendaTemplate] = templates
         self.join_hint = join_hint or default_join_hint
 
@@ -443,7 +441,7 @@ class FacilitatorApp(HubApp):
             self.hub_uri,
             handshake,
             reconnect_delays=self.reconnect_delays,
-            clock=self.link_clock,
+            clock=self.local_clock,
         )
 
     def on_mount(self) -> None:

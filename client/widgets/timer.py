@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
@@ -58,10 +59,10 @@ class ItemTimer(Static):
             return
         remaining = item.remaining(self._now()) or 0.0
         if remaining >= 0:
-            self.update(f"{item.title} · {fmt_clock(remaining)} left")
+            self.update(Text(f"{item.title} · {fmt_clock(remaining)} left"))
             self.remove_class("-over")
         else:
-            self.update(f"{item.title} · {fmt_clock(remaining)} over time")
+            self.update(Text(f"{item.title} · {fmt_clock(remaining)} over time"))
             self.add_class("-over")
             key = (state.current, item.started_at or 0.0, item.extra_minutes)
             if key not in self._expired:

@@ -20,12 +20,18 @@ from server.decide import (
 from shared.commands import (
     FACILITATOR_COMMANDS,
     AnyCommand,
+    CloseFeelings,
     EndSession,
     ExtendItem,
     ModerateShare,
     NextItem,
+    PauseExercise,
+    ResumeExercise,
+    SkipExerciseStep,
     SkipItem,
+    StartExercise,
     StartSession,
+    StopExercise,
     SubmitShare,
 )
 from shared.events import (
@@ -108,6 +114,12 @@ def every_facilitator_command() -> list[AnyCommand]:
         SkipItem(id="c4"),
         EndSession(id="c5"),
         ModerateShare(id="c6", share=1, action="show"),
+        StartExercise(id="c7", exercise="box-breathing"),
+        PauseExercise(id="c8"),
+        ResumeExercise(id="c9"),
+        SkipExerciseStep(id="c10"),
+        StopExercise(id="c11"),
+        CloseFeelings(id="c12", run=1),
     ]
     assert {type(c) for c in commands} == FACILITATOR_COMMANDS
     return commands

@@ -1,0 +1,127 @@
+"""Guided exercises across the room over real sockets: in step, late joiners, anonymous answers."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from client.connection import HubLink
+from server.config import HubConfig
+from server.hub import Hub
+from server.store.sqlite import SQLiteStore
+from shared.commands import (
+    PROTOCOL_VERSION,
+    CloseFeelings,
+    Hello,
+    RateFeeling,
+    StartExercise,
+    StartSession,
+    StopExercise,
+)
+from shared.events import Ack, FeelingsSummary
+from tests.helpers import Client, RunningHub, facilitator, fast_delays, new_id, participant
+
+
+class HubClock:
+    """The hub's clock, moved by the test: the room's timeline without waiting for it."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+
+@pytest.fixture
+async def clocked(db_path: Path) -> AsyncIterator[tuple[RunningHub, HubClock]]:
+    clock = HubClock()
+    store = SQLiteStore(db_path)
+    hub = Hub(store, HubConfig(db=db_path), clock=clock)
+    async with hub.serve("127.0.0.1", 0) as server:
+        uri = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        yield RunningHub(hub=hub, store=store, uri=uri, db=db_path), clock
+    await store.close()
+
+
+async def joined_with_clock(uri: str, code: str, name: str, skew: float) -> Client:
+    hello = Hello(protocol=PROTOCOL_VERSION, role="participant", code=code, name=name)
+    link = HubLink(uri, hello, reconnect_delays=fast_delays, clock=lambda: time.time() + skew)
+    return await Client(link).start().joined()
+
+
+async def test_terminals_with_clocks_3s_apart_show_the_same_step(hub: RunningHub) -> None:
+    fac = await facilitator(hub.uri)
+    code = fac.link.welcome.code  # type: ignore[union-attr]
+    ahead = await joined_with_clock(hub.uri, code, "Ahead", +3.0)
+    behind = await joined_with_clock(hub.uri, code, "Behind", -3.0)
+    await fac.do(StartSession(id=new_id()))
+    await fac.do(StartExercise(id=new_id(), exercise="box-breathing"))
+    for client in (ahead, behind):
+        await client.until(lambda c=client: c.state.exercise is not None)  # type: ignore[misc]
+    runs = [c.state.exercise for c in (ahead, behind)]
+    assert runs[0] is not None and runs[1] is not None
+    elapsed = [run.elapsed(c.link.hub_now()) for run, c in zip(runs, (ahead, behind), strict=True)]
+    assert abs(elapsed[0] - elapsed[1]) < 0.25
+    for client in (fac, ahead, behind):
+        await client.stop()
+
+
+async def test_a_late_joiner_lands_on_the_current_step(
+    clocked: tuple[RunningHub, HubClock],
+) -> None:
+    hub, clock = clocked
+    fac = await facilitator(hub.uri)
+    code = fac.link.welcome.code  # type: ignore[union-attr]
+    await fac.do(StartSession(id=new_id()))
+    await fac.do(StartExercise(id=new_id(), exercise="box-breathing"))
+    clock.offset += 21  # 21 s into 4-4-4-4 box breathing: cycle 2, second phase (hold)
+    late = await participant(hub.uri, code, "Late")
+    await late.until(lambda: late.state.exercise is not None)
+    run = late.state.exercise
+    assert run is not None
+    position = run.position(late.link.hub_now())
+    assert (position.cycle, position.index, position.kind) == (2, 1, "hold")
+    await late.stop()
+    await fac.stop()
+
+
+async def test_feelings_are_counted_anonymously_and_shown_only_as_a_distribution(
+    clocked: tuple[RunningHub, HubClock],
+) -> None:
+    hub, clock = clocked
+    fac = await facilitator(hub.uri)
+    code = fac.link.welcome.code  # type: ignore[union-attr]
+    people = [await participant(hub.uri, code, name) for name in ("Ann", "Bo", "Cy")]
+    await fac.do(StartSession(id=new_id()))
+    await fac.do(StartExercise(id=new_id(), exercise="stop-skill"))
+    early = await people[0].do(RateFeeling(id=new_id(), run=1, score=4))
+    assert early.code == "invalid"  # type: ignore[union-attr]
+    await fac.do(StopExercise(id=new_id()))
+    rate_ids = [new_id() for _ in people]
+    for person, score, rid in zip(people, (4, 7, 7), rate_ids, strict=True):
+        assert isinstance(await person.do(RateFeeling(id=rid, run=1, score=score)), Ack)
+    again = await people[1].do(RateFeeling(id=new_id(), run=1, score=2))
+    assert "already answered" in again.detail  # type: ignore[union-attr]
+
+    await fac.do(CloseFeelings(id=new_id(), run=1))
+    await fac.until(lambda: len(fac.state.feelings) == 1)
+    [result] = fac.state.feelings
+    assert result.answered == 3
+    assert result.counts is not None and (result.counts[4], result.counts[7]) == (1, 2)
+    for person in people:
+        assert person.state.feelings == ()
+        assert not any(isinstance(e, FeelingsSummary) for e in person.events)
+
+    with sqlite3.connect(hub.db) as db:
+        bodies = [bytes(b) for (b,) in db.execute("SELECT body FROM events")]
+        commands = {c for (c,) in db.execute("SELECT command_id FROM commands")}
+    assert not any(b"feeling.rate" in b for b in bodies)
+    assert sum(b"feelings.summary" in b for b in bodies) == 1
+    assert not commands & set(rate_ids)
+    for client in (fac, *people):
+        await client.stop()
+    del clock
