@@ -75,6 +75,7 @@ class Room:
             [(audience, encode(event)) for audience, event in drafts],
             command_id=command_id,
             ended_at=ended,
+            forget_share_text=ended is not None and not self.state.record_shares,
         )
         if command_id is not None:
             self.applied.add(command_id)

@@ -36,6 +36,8 @@ class AppendRequest(NamedTuple):
     events: Append
     command_id: str | None = None
     ended_at: float | None = None
+    forget_share_text: bool = False
+    """Blank the text of every share in the session (it ends without "record shared text")."""
 
 
 class StoreError(Exception):
@@ -52,6 +54,7 @@ class Store(Protocol):
         *,
         command_id: str | None = None,
         ended_at: float | None = None,
+        forget_share_text: bool = False,
     ) -> list[Stored]:
         """Store events after the session's last one, and mark ``command_id`` as applied."""
         ...

@@ -17,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+import msgspec
+
 from server.store import Append, AppendRequest, SessionRecord, Stored, StoreError
 
 SCHEMA_VERSION = 1
@@ -94,6 +96,8 @@ class SQLiteLog:
             raise StoreError(f"{self.path} was written by a newer circlekeeper.")
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
+        # Deleted or blanked content is overwritten, not left in free pages for a disk scan.
+        db.execute("PRAGMA secure_delete=ON")
         if app_id == 0:
             db.executescript(_SCHEMA)
             db.execute(f"PRAGMA application_id={APPLICATION_ID}")
@@ -126,8 +130,10 @@ class SQLiteLog:
         *,
         command_id: str | None = None,
         ended_at: float | None = None,
+        forget_share_text: bool = False,
     ) -> list[Stored]:
-        [outcome] = self.append_many([AppendRequest(session_id, events, command_id, ended_at)])
+        request = AppendRequest(session_id, events, command_id, ended_at, forget_share_text)
+        [outcome] = self.append_many([request])
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome
@@ -151,6 +157,9 @@ class SQLiteLog:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+            if any(r.forget_share_text for r in requests):
+                # Old page images of the blanked rows live on in the WAL until it is truncated.
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return results
 
     def _append_one(self, request: AppendRequest) -> list[Stored]:
@@ -161,6 +170,8 @@ class SQLiteLog:
                 "INSERT INTO commands (session_id, command_id) VALUES (?, ?)",
                 (session_id, request.command_id),
             )
+        if request.forget_share_text:
+            self._forget_share_text(session_id)
         if request.ended_at is not None:
             self._db.execute(
                 "UPDATE sessions SET ended_at=? WHERE id=?", (request.ended_at, session_id)
@@ -177,6 +188,20 @@ class SQLiteLog:
             [(session_id, s.seq, s.audience, s.body) for s in stored],
         )
         return stored
+
+    def _forget_share_text(self, session_id: str) -> None:
+        rows = self._db.execute(
+            "SELECT seq, body FROM events WHERE session_id=? AND CAST(body AS TEXT) LIKE ?",
+            (session_id, '{"type":"share.%'),  # msgspec writes the tag first
+        ).fetchall()
+        for seq, body in rows:
+            event = msgspec.json.decode(body)
+            if "text" in event:
+                event["text"] = ""
+                self._db.execute(
+                    "UPDATE events SET body=? WHERE session_id=? AND seq=?",
+                    (msgspec.json.encode(event), session_id, seq),
+                )
 
     def read(self, session_id: str, after: int = 0) -> list[Stored]:
         with self._lock:
@@ -245,12 +270,14 @@ class SQLiteStore:
         *,
         command_id: str | None = None,
         ended_at: float | None = None,
+        forget_share_text: bool = False,
     ) -> list[Stored]:
-        request = AppendRequest(session_id, events, command_id, ended_at)
+        request = AppendRequest(session_id, events, command_id, ended_at, forget_share_text)
         if not self.group_commit:
-            return await self._run(
-                self.log.append, session_id, events, command_id=command_id, ended_at=ended_at
-            )
+            [outcome] = await self._run(self.log.append_many, [request])
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
         done: asyncio.Future[list[Stored]] = asyncio.get_running_loop().create_future()
         self._waiting.append((request, done))
         if self._writer is None or self._writer.done():
