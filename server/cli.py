@@ -7,39 +7,61 @@ import asyncio
 import sys
 from pathlib import Path
 
+import msgspec
+
 from server import logs
-from server.config import HubConfig, default_db, user_content_dir
+from server.config import (
+    LIMITS,
+    ConfigError,
+    HubConfig,
+    build_config,
+    read_config,
+    user_content_dir,
+)
 from server.hub import run_hub
 from server.store import StoreError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: LAN)")
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument(
-        "--db", type=Path, default=None, help="SQLite file (default: one in your data dir)"
-    )
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1; 0.0.0.0: LAN)")
+    parser.add_argument("--port", type=int, help="port (default 8765; 0 picks a free one)")
+    parser.add_argument("--db", type=Path, help="SQLite file (default: one in your data dir)")
     parser.add_argument(
         "--content", type=Path, action="append", default=[], help="extra content dir"
     )
+    parser.add_argument("--config", type=Path, help="a TOML file of settings and limits")
     parser.add_argument("--log-level", choices=logs.LEVELS, default="info")
+    limits = parser.add_argument_group("limits (override the config file)")
+    defaults = HubConfig()
+    for name in LIMITS:
+        default = getattr(defaults, name)
+        limits.add_argument(
+            "--" + name.replace("_", "-"),
+            type=type(default),
+            metavar="N",
+            help=f"default {default}",
+        )
+
+
+def config_from(args: argparse.Namespace) -> HubConfig:
+    """Defaults, then the config file, then flags."""
+    flags: dict[str, object] = {name: getattr(args, name) for name in LIMITS}
+    flags.update(host=args.host, port=args.port, db=args.db)
+    config = build_config(read_config(args.config), flags, source=str(args.config or ""))
+    extra = (user_content_dir(), *config.content_dirs, *args.content)
+    return msgspec.structs.replace(config, content_dirs=extra)
 
 
 def run(args: argparse.Namespace) -> int:
     logs.configure(args.log_level)
-    config = HubConfig(
-        host=args.host,
-        port=args.port,
-        db=args.db or default_db(),
-        content_dirs=(user_content_dir(), *args.content),
-    )
     try:
+        config = config_from(args)
         asyncio.run(run_hub(config))
-    except StoreError as exc:
+    except (ConfigError, StoreError) as exc:
         print(f"circle: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"circle: cannot listen on {args.host}:{args.port} ({exc})", file=sys.stderr)
+        print(f"circle: cannot listen ({exc.strerror or exc})", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -1,10 +1,19 @@
-"""The hub's settings and limits, in one place (flags override defaults)."""
+"""The hub's settings and limits, in one place: defaults here, a TOML file, then flags.
+
+``circle hub --config hub.toml`` reads any of these fields (unknown keys are an error, so a typo
+never silently leaves a limit at its default); every number also has a flag, e.g.
+``--max-participants 40``.
+"""
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 from platformdirs import PlatformDirs
 
 DIRS = PlatformDirs("circlekeeper", appauthor=False)
@@ -18,23 +27,81 @@ def user_content_dir() -> Path:
     return Path(DIRS.user_config_dir)
 
 
-class HubConfig(msgspec.Struct, kw_only=True):
+Positive = Meta(gt=0)
+
+
+class HubConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     host: str = "127.0.0.1"
-    port: int = 8765
+    port: Annotated[int, Meta(ge=0, le=65535)] = 8765
     db: Path = msgspec.field(default_factory=default_db)
     content_dirs: tuple[Path, ...] = ()
-    max_frame_bytes: int = 64 * 1024
-    """Larger frames close the connection with 1009."""
-    max_send_buffer: int = 1024 * 1024
+    max_frame_bytes: Annotated[int, Meta(ge=1024)] = 64 * 1024
+    """Larger frames close the connection with 1009 (message too big)."""
+    max_send_buffer: Annotated[int, Meta(ge=4096)] = 1024 * 1024
     """A client with more unsent bytes than this is dropped (it resumes when it reconnects)."""
-    commands_per_second: float = 10.0
-    command_burst: int = 30
-    max_participants: int = 60
-    min_answers: int = 3
-    """Fewest anonymous answers for which a distribution is shown (values below 2 act as 2)."""
-    handshake_timeout: float = 10.0
-    ping_interval: float = 15.0
-    ping_timeout: float = 15.0
+    commands_per_second: Annotated[float, Positive] = 10.0
+    """Average commands a connection may send; beyond it, commands get a rate_limited error."""
+    command_burst: Annotated[int, Meta(ge=1)] = 30
+    max_sessions: Annotated[int, Meta(ge=1)] = 100
+    """Live sessions at once; one more is refused with close code 1013 (try again later)."""
+    max_participants: Annotated[int, Meta(ge=1)] = 60
+    """Participants per session (including those who left); more get a room_full error."""
+    join_attempts_per_minute: Annotated[int, Meta(ge=1)] = 10
+    """Refused handshakes (wrong code, bad credential) per address per minute, then 1013."""
+    min_answers: Annotated[int, Meta(ge=2)] = 3
+    """Fewest anonymous answers for which a distribution is shown."""
+    handshake_timeout: Annotated[float, Positive] = 10.0
+    ping_interval: Annotated[float, Positive] = 15.0
+    ping_timeout: Annotated[float, Positive] = 15.0
     """Dead peers are noticed within ping_interval + ping_timeout seconds."""
     origins: tuple[str, ...] | None = None
     """Allowed Origin headers for browser clients; None allows any (terminal clients send none)."""
+
+
+LIMITS = (
+    "max_frame_bytes",
+    "max_send_buffer",
+    "commands_per_second",
+    "command_burst",
+    "max_sessions",
+    "max_participants",
+    "join_attempts_per_minute",
+    "min_answers",
+    "handshake_timeout",
+    "ping_interval",
+    "ping_timeout",
+)
+"""The settings that also have a flag of their own (``--max-participants`` …)."""
+
+
+class ConfigError(Exception):
+    pass
+
+
+def read_config(path: Path | None) -> dict[str, object]:
+    """A config file's raw settings (validated later, together with the flags)."""
+    if path is None:
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def build_config(
+    raw: Mapping[str, object], overrides: Mapping[str, object] | None = None, source: str = ""
+) -> HubConfig:
+    """Settings from a file with flags on top (a flag left as None keeps the file's value)."""
+    merged = {**raw, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+    try:
+        return msgspec.convert(merged, HubConfig, strict=False, dec_hook=_paths)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"{source or 'settings'}: {exc}") from None
+
+
+def _paths(kind: type, value: object) -> object:
+    if kind is Path and isinstance(value, str | Path):
+        return Path(value)
+    raise NotImplementedError

@@ -11,6 +11,7 @@ import logging
 import secrets
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from http import HTTPStatus
@@ -40,11 +41,39 @@ log = logging.getLogger("circlekeeper.hub")
 
 
 class Refused(Exception):
-    """A handshake the hub will not accept; the connection closes with a policy code."""
+    """A handshake the hub will not accept; the connection closes with ``close_code``."""
 
-    def __init__(self, code: ErrorCode, detail: str) -> None:
+    def __init__(
+        self, code: ErrorCode, detail: str, close_code: CloseCode = CloseCode.POLICY_VIOLATION
+    ) -> None:
         super().__init__(detail)
         self.error = Error(code=code, detail=detail)
+        self.close_code = close_code
+
+
+class Attempts:
+    """Refused handshakes per address in the last minute, so room codes cannot be guessed."""
+
+    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.clock = clock
+        self._seen: dict[str, deque[float]] = {}
+
+    def _count(self, address: str) -> int:
+        times = self._seen.get(address)
+        if times is None:
+            return 0
+        while times and times[0] < self.clock() - 60:
+            times.popleft()
+        if not times:
+            del self._seen[address]
+        return len(times)
+
+    def blocked(self, address: str) -> bool:
+        return self._count(address) >= self.limit
+
+    def failed(self, address: str) -> None:
+        self._seen.setdefault(address, deque()).append(self.clock())
 
 
 def read_error(exc: msgspec.MsgspecError) -> Error:
@@ -95,6 +124,7 @@ class Hub:
         self.templates = catalogue.templates if templates is None else templates
         self.exercises = catalogue.exercises
         self.rooms: dict[str, Room] = {}
+        self.attempts = Attempts(self.config.join_attempts_per_minute)
         self._room_loading = asyncio.Lock()
 
     # -- endpoints --------------------------------------------------------------------------
@@ -134,13 +164,22 @@ class Hub:
         self.metrics.connections.inc()
         room: Room | None = None
         actor: Actor | None = None
+        address = str(ws.remote_address[0]) if ws.remote_address else "?"
         try:
             try:
+                if self.attempts.blocked(address):
+                    raise Refused(
+                        "rate_limited",
+                        "Too many attempts to join. Please wait a minute and try again.",
+                        CloseCode.TRY_AGAIN_LATER,
+                    )
                 room, actor = await self._handshake(ws)
             except Refused as refused:
-                self.metrics.rejected_frames.labels("handshake").inc()
+                self.metrics.rejected_frames.labels(refused.error.code).inc()
+                if refused.error.code != "rate_limited":
+                    self.attempts.failed(address)
                 await ws.send(encode(refused.error), text=True)
-                await ws.close(CloseCode.POLICY_VIOLATION, refused.error.code)
+                await ws.close(refused.close_code, refused.error.code)
                 return
             except TimeoutError:
                 await ws.close(CloseCode.POLICY_VIOLATION, "no handshake")
@@ -173,6 +212,13 @@ class Hub:
         return await self._hello(ws, first)
 
     async def _create(self, ws: ServerConnection, cmd: CreateSession) -> tuple[Room, Actor]:
+        live = sum(1 for r in self.rooms.values() if r.state.status != "ended")
+        if live >= self.config.max_sessions:
+            raise Refused(
+                "busy",
+                "This hub is running as many sessions as it may. Please try again later.",
+                CloseCode.TRY_AGAIN_LATER,
+            )
         template = self.templates.get(cmd.template)
         if template is None:
             known = ", ".join(sorted(self.templates))
@@ -307,19 +353,26 @@ class Hub:
 
     async def _commands(self, ws: ServerConnection, room: Room, actor: Actor) -> None:
         bucket = TokenBucket(self.config.commands_per_second, self.config.command_burst)
+        warned = False
         async for raw in ws:
+            allowed = bucket.take()  # every frame counts, readable or not
+            if not allowed and not warned:
+                log.info("connection %s: over its command budget", str(ws.id)[:8])
+                warned = True
             try:
                 message = decode_client(raw if isinstance(raw, bytes) else raw.encode())
             except msgspec.MsgspecError as exc:
                 self.metrics.rejected_frames.labels("decode").inc()
-                await ws.send(encode(read_error(exc)), text=True)
+                if allowed:
+                    await ws.send(encode(read_error(exc)), text=True)
                 continue
             if isinstance(message, Handshake):
-                error = Error(code="already_joined", detail="This connection has already joined.")
-                await ws.send(encode(error), text=True)
+                if allowed:
+                    error = Error(code="already_joined", detail="This connection already joined.")
+                    await ws.send(encode(error), text=True)
                 continue
             kind = type(message).__struct_config__.tag
-            if not bucket.take():
+            if not allowed:
                 self.metrics.commands.labels(kind, "rate_limited").inc()
                 error = Error(
                     code="rate_limited",

@@ -208,6 +208,7 @@ ErrorCode = Literal[
     "session_ended",
     "not_allowed",
     "rate_limited",
+    "busy",
     "room_full",
 ]
 
