@@ -29,15 +29,18 @@ from server.config import HubConfig
 from server.decide import Actor
 from server.limits import TokenBucket
 from server.metrics import Metrics
-from server.rooms import Room
+from server.rooms import Room, bound_kernel_buffer, sees
 from server.store import SessionRecord, Store
-from shared.codec import decode_client, encode
+from shared.codec import decode_client, encode, logged_frame
 from shared.commands import PROTOCOL_VERSION, CreateSession, Handshake, Hello, RateFeeling
 from shared.content_check import format_problem, load_catalogue
 from shared.events import Ack, Error, ErrorCode, Welcome
 from shared.templates import AgendaTemplate
 
 log = logging.getLogger("circlekeeper.hub")
+
+CLOSE_TIMEOUT = 2.0
+"""Longest wait for a closing handshake (a polite client answers in milliseconds)."""
 
 
 class Refused(Exception):
@@ -76,12 +79,23 @@ class Attempts:
         self._seen.setdefault(address, deque()).append(self.clock())
 
 
+PLAIN_WORDS = {
+    "$.code": "Please check the room code: it is the 6 letters and numbers the facilitator reads.",
+    "$.name": "Please choose a shorter name: up to 40 characters.",
+    "$.text": "That share is too long to send.",
+}
+"""What a person sees when a client lets through a field the hub cannot take."""
+
+
 def read_error(exc: msgspec.MsgspecError) -> Error:
     """Turn a decode failure into the error the sender sees."""
     text = str(exc)
     if isinstance(exc, msgspec.ValidationError) and "$.type" in text:
         return Error(code="unknown_command", detail=f"Unknown message type ({text}).")
     if isinstance(exc, msgspec.ValidationError):
+        for field, words in PLAIN_WORDS.items():
+            if text.endswith(f"at `{field}`"):
+                return Error(code="invalid", detail=f"{words} ({text})")
         return Error(code="invalid", detail=text)
     return Error(code="bad_frame", detail=f"That message is not valid JSON ({text}).")
 
@@ -143,6 +157,10 @@ class Hub:
     ) -> AbstractAsyncContextManager[Server]:
         c = self.config
         origins = None if c.origins is None else [None, *(Origin(o) for o in c.origins)]
+        # After a missed pong websockets sends a close frame, then waits close_timeout (10 s by
+        # default) for a TCP close that a dead peer never sends. Both waits fit in ping_timeout,
+        # so a dead peer is gone within ping_interval + ping_timeout, as HubConfig promises.
+        close_timeout = min(CLOSE_TIMEOUT, c.ping_timeout / 4)
         return serve(
             self.handler,
             c.host if host is None else host,
@@ -151,7 +169,12 @@ class Hub:
             max_size=c.max_frame_bytes,
             compression=None,
             ping_interval=c.ping_interval,
-            ping_timeout=c.ping_timeout,
+            ping_timeout=c.ping_timeout - close_timeout,
+            close_timeout=close_timeout,
+            # Writes wait (and keepalive pings with them) only past the slow-client bound, which
+            # the watchdog enforces. Under websockets' default of 32 KiB, a peer that froze
+            # with more than that unsent would block its pings, and never be found dead.
+            write_limit=c.max_send_buffer,
             origins=origins,
             server_header=None,
         )
@@ -161,6 +184,7 @@ class Hub:
     async def handler(self, ws: ServerConnection) -> None:
         conn = str(ws.id)[:8]
         log.info("connection %s opened", conn)
+        bound_kernel_buffer(ws, self.config.max_send_buffer)
         self.metrics.connections.inc()
         room: Room | None = None
         actor: Actor | None = None
@@ -340,9 +364,7 @@ class Hub:
             server_time=self.clock(),
         )
         await ws.send(encode(welcome), text=True)
-        backlog = await self.store.read(room.record.id, after)
-        room.send_to(ws, backlog, actor)
-        last = backlog[-1].seq if backlog else after
+        last = await self._catch_up(ws, room, actor, after)
         async with room.lock:
             room.send_to(ws, await self.store.read(room.record.id, last), actor)
             room.connections[ws] = actor
@@ -350,6 +372,31 @@ class Hub:
                 await room.commit(
                     decide.presence(room.state, actor.participant, True, self.clock())
                 )
+
+    async def _catch_up(self, ws: ServerConnection, room: Room, actor: Actor, after: int) -> int:
+        """Send a long backlog at the client's pace, before it joins the room's live fan-out.
+
+        Written all at once, a backlog larger than ``max_send_buffer`` (a long session, a long
+        time away) would trip the slow-client watchdog on every reconnect. The pong answering a
+        ping sent after it proves the client read it all. A client that reads none of it within
+        ``ping_timeout`` is dropped like any stalled one. Returns the last sequence sent.
+        """
+        last = after
+        for _ in range(5):  # a client slower than the room gives up and meets the watchdog
+            rows = await self.store.read(room.record.id, last)
+            if sum(len(r.body) for r in rows) <= self.config.max_send_buffer // 2:
+                break
+            try:
+                async with asyncio.timeout(self.config.ping_timeout):
+                    for row in rows:
+                        if sees(actor, row.audience):
+                            await ws.send(logged_frame(row.seq, row.body), text=True)
+                    await (await ws.ping())
+            except TimeoutError:
+                room.drop(ws)
+                raise ConnectionClosed(None, None) from None
+            last = rows[-1].seq
+        return last
 
     async def _commands(self, ws: ServerConnection, room: Room, actor: Actor) -> None:
         bucket = TokenBucket(self.config.commands_per_second, self.config.command_burst)
