@@ -15,15 +15,19 @@ from typing import Literal
 from shared.commands import (
     FACILITATOR_COMMANDS,
     MAX_SHARE_CHARS,
+    AddItem,
     AnyCommand,
     CloseFeelings,
     EndSession,
     ExtendItem,
     ModerateShare,
+    MoveItem,
     NextItem,
     PauseExercise,
     RateFeeling,
+    RemoveItem,
     ResumeExercise,
+    SetMinutes,
     SkipExerciseStep,
     SkipItem,
     StartExercise,
@@ -43,8 +47,12 @@ from shared.events import (
     ExerciseStopped,
     FacilitatorNotes,
     FeelingsSummary,
+    ItemAdded,
     ItemExtended,
+    ItemMoved,
+    ItemRemoved,
     ItemSkipped,
+    MinutesSet,
     ParticipantJoined,
     PlannedItem,
     PresenceChanged,
@@ -213,6 +221,8 @@ def decide(
                 if not isinstance(summary, Error):
                     closing += summary
             return [*closing, (EVERYONE, SessionEnded(at=now))]
+        case AddItem() | RemoveItem() | MoveItem() | SetMinutes():
+            return _edit_agenda(state, command)
         case SubmitShare():
             return _share(state, command.text)
         case ModerateShare():
@@ -245,6 +255,42 @@ def decide(
             return _rate(state, command, actor, context, now)
         case CloseFeelings():
             return _close_feelings(state, command.run, context)
+
+
+def _upcoming_from(state: SessionState) -> int:
+    """The first agenda index that is still to come: items before it have run or are running."""
+    ran = [n for n, item in enumerate(state.agenda) if item.status in ("done", "current")]
+    return ran[-1] + 1 if ran else 0
+
+
+def _edit_agenda(
+    state: SessionState, command: AddItem | RemoveItem | MoveItem | SetMinutes
+) -> Outcome:
+    first, size = _upcoming_from(state), len(state.agenda)
+    upcoming = "Only items still to come can be changed; the agenda so far is the record."
+    match command:
+        case AddItem():
+            if not first <= command.index <= size:
+                return reject("invalid", "New items go after the item that is running.")
+            planned = PlannedItem(kind=command.kind, title=command.title, minutes=command.minutes)
+            drafts: list[Draft] = [(EVERYONE, ItemAdded(index=command.index, item=planned))]
+            notes = [item.notes for item in state.agenda]
+            if command.notes or any(notes):
+                notes.insert(command.index, command.notes)
+                drafts.append((FACILITATORS, FacilitatorNotes(notes=tuple(notes))))
+            return drafts
+        case RemoveItem():
+            if not first <= command.index < size:
+                return reject("invalid", upcoming)
+            return [(EVERYONE, ItemRemoved(index=command.index))]
+        case MoveItem():
+            if not (first <= command.index < size and first <= command.to < size):
+                return reject("invalid", upcoming)
+            return [(EVERYONE, ItemMoved(index=command.index, to=command.to))]
+        case SetMinutes():
+            if not 0 <= command.index < size or state.agenda[command.index].status == "done":
+                return reject("invalid", "Only the running item or one still to come can change.")
+            return [(EVERYONE, MinutesSet(index=command.index, minutes=command.minutes))]
 
 
 def _start_exercise(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import Callable
 
 from websockets.asyncio.server import ServerConnection, broadcast
@@ -26,6 +27,18 @@ def sees(actor: Actor, audience: str) -> bool:
     if audience == FACILITATORS:
         return actor.role == "facilitator"
     return actor.participant is not None and audience == only(actor.participant)
+
+
+def bound_kernel_buffer(ws: ServerConnection, max_send_buffer: int) -> None:
+    """Keep the kernel's share of a connection's unsent bytes small too.
+
+    The watchdog sees only the transport's buffer. Left alone, Linux grows a socket's send
+    buffer to ``net.ipv4.tcp_wmem`` (4 MB): a client that stops reading then swallows megabytes
+    the watchdog never sees, and is never dropped. Linux doubles the value set here.
+    """
+    sock = ws.transport.get_extra_info("socket") if ws.transport is not None else None
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, max(4096, max_send_buffer // 2))
 
 
 class Room:
@@ -115,7 +128,11 @@ class Room:
         # close() would wait behind the same full buffer; the client resumes from its sequence.
         transport = ws.transport
         if transport is not None and transport.get_write_buffer_size() > self.max_send_buffer:
-            log.info("connection %s dropped: not reading", str(ws.id)[:8])
-            self.metrics.dropped_slow.inc()
-            self.connections.pop(ws, None)
-            transport.abort()
+            self.drop(ws)
+
+    def drop(self, ws: ServerConnection) -> None:
+        """Abort a connection that does not read what it is sent."""
+        log.info("connection %s dropped: not reading", str(ws.id)[:8])
+        self.metrics.dropped_slow.inc()
+        self.connections.pop(ws, None)
+        ws.transport.abort()

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
+from shared.templates import ItemKind
+
 PROTOCOL_VERSION = 1
 MAX_SHARE_CHARS = 1000
 """The longest share after trimming spaces at the ends (checked by the hub, shown by clients)."""
@@ -68,6 +70,33 @@ class SkipItem(Command, tag="agenda.skip", frozen=True):
     """Take an upcoming item off the plan (default: the next one)."""
 
     index: Annotated[int, Meta(ge=0)] | None = None
+
+
+class AddItem(Command, tag="agenda.add", frozen=True):
+    """Insert an item into the part of the agenda still to come."""
+
+    index: Annotated[int, Meta(ge=0)]
+    kind: ItemKind
+    title: Annotated[str, Meta(min_length=1, max_length=120)]
+    minutes: Annotated[int, Meta(ge=1, le=240)]
+    notes: Annotated[str, Meta(max_length=2000)] = ""
+    """Facilitator-only, like a template's notes."""
+
+
+class RemoveItem(Command, tag="agenda.remove", frozen=True):
+    index: Annotated[int, Meta(ge=0)]
+
+
+class MoveItem(Command, tag="agenda.move", frozen=True):
+    index: Annotated[int, Meta(ge=0)]
+    to: Annotated[int, Meta(ge=0)]
+
+
+class SetMinutes(Command, tag="agenda.set_minutes", frozen=True):
+    """Change an upcoming or the running item's planned minutes."""
+
+    index: Annotated[int, Meta(ge=0)]
+    minutes: Annotated[int, Meta(ge=1, le=240)]
 
 
 class EndSession(Command, tag="session.end", frozen=True):
@@ -132,6 +161,10 @@ AnyCommand = (
     | ExtendItem
     | SkipItem
     | EndSession
+    | AddItem
+    | RemoveItem
+    | MoveItem
+    | SetMinutes
     | SubmitShare
     | ModerateShare
     | StartExercise
@@ -152,6 +185,10 @@ FACILITATOR_COMMANDS: frozenset[type[Command]] = frozenset(
         ExtendItem,
         SkipItem,
         EndSession,
+        AddItem,
+        RemoveItem,
+        MoveItem,
+        SetMinutes,
         ModerateShare,
         StartExercise,
         PauseExercise,

@@ -78,6 +78,25 @@ class ItemSkipped(Event, tag="agenda.skipped", frozen=True):
     index: int
 
 
+class ItemAdded(Event, tag="agenda.item_added", frozen=True):
+    index: int
+    item: PlannedItem
+
+
+class ItemRemoved(Event, tag="agenda.item_removed", frozen=True):
+    index: int
+
+
+class ItemMoved(Event, tag="agenda.item_moved", frozen=True):
+    index: int
+    to: int
+
+
+class MinutesSet(Event, tag="agenda.minutes_set", frozen=True):
+    index: int
+    minutes: int
+
+
 class SessionEnded(Event, tag="session.ended", frozen=True):
     at: float
 
@@ -150,6 +169,10 @@ AnyEvent = (
     | AgendaMoved
     | ItemExtended
     | ItemSkipped
+    | ItemAdded
+    | ItemRemoved
+    | ItemMoved
+    | MinutesSet
     | SessionEnded
     | ShareSubmitted
     | ShareShown

@@ -20,8 +20,12 @@ from shared.events import (
     ExerciseStopped,
     FacilitatorNotes,
     FeelingsSummary,
+    ItemAdded,
     ItemExtended,
+    ItemMoved,
+    ItemRemoved,
     ItemSkipped,
+    MinutesSet,
     ParticipantJoined,
     PresenceChanged,
     SessionCreated,
@@ -95,6 +99,28 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
             )
         case ItemSkipped():
             return _edit_item(state, event.index, status="skipped")
+        case ItemAdded():
+            i = event.item
+            added = ItemState(kind=i.kind, title=i.title, minutes=i.minutes, exercise=i.exercise)
+            agenda = list(state.agenda)
+            agenda.insert(min(max(event.index, 0), len(agenda)), added)
+            return _reindex(state, agenda)
+        case ItemRemoved():
+            if not 0 <= event.index < len(state.agenda):
+                return state
+            agenda = list(state.agenda)
+            del agenda[event.index]
+            return _reindex(state, agenda)
+        case ItemMoved():
+            if not (0 <= event.index < len(state.agenda) and 0 <= event.to < len(state.agenda)):
+                return state
+            agenda = list(state.agenda)
+            agenda.insert(event.to, agenda.pop(event.index))
+            return _reindex(state, agenda)
+        case MinutesSet():
+            if not 0 <= event.index < len(state.agenda):
+                return state
+            return _edit_item(state, event.index, minutes=event.minutes)
         case SessionEnded():
             return replace(_move(state, None, event.at), status="ended", ended_at=event.at)
         case ShareSubmitted():
@@ -141,6 +167,12 @@ def _edit_run(state: SessionState, number: int, **changes: object) -> SessionSta
         state,
         exercises=tuple(replace(r, **changes) if r.run == number else r for r in state.exercises),
     )
+
+
+def _reindex(state: SessionState, agenda: list[ItemState]) -> SessionState:
+    """After the agenda changed shape, ``current`` follows the running item to its new place."""
+    current = next((n for n, item in enumerate(agenda) if item.status == "current"), None)
+    return replace(state, agenda=tuple(agenda), current=current)
 
 
 def _edit_item(state: SessionState, index: int, **changes: object) -> SessionState:

@@ -241,6 +241,51 @@ class SQLiteLog:
     def sessions(self) -> list[SessionRecord]:
         return self._records("")
 
+    # -- retention: removing sessions for good ------------------------------------------------
+
+    def sessions_before(self, cutoff: float) -> list[SessionRecord]:
+        """Sessions that ended (or, never ended, were created) before ``cutoff``, newest first."""
+        return self._records("WHERE COALESCE(ended_at, created_at) < ?", (cutoff,))
+
+    def delete_sessions(self, session_ids: Sequence[str]) -> int:
+        """Remove the sessions, their events and command ids in one transaction.
+
+        ``secure_delete`` overwrites the freed cells with zeros, so the text is gone from the
+        pages even before ``compact`` rebuilds the file. Returns the number of events removed.
+        """
+        with self._lock:
+            db = self._db
+            db.execute("PRAGMA secure_delete=ON")
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                removed = 0
+                for session_id in session_ids:
+                    removed += db.execute(
+                        "DELETE FROM events WHERE session_id=?", (session_id,)
+                    ).rowcount
+                    db.execute("DELETE FROM commands WHERE session_id=?", (session_id,))
+                    db.execute("DELETE FROM sessions WHERE id=?", (session_id,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return removed
+
+    def compact(self) -> bool:
+        """Rebuild the file without free pages and empty the write-ahead log.
+
+        In WAL mode VACUUM writes the new pages to the WAL, so the checkpoint comes after it;
+        TRUNCATE leaves the -wal file at zero bytes. Returns False when another connection (a
+        running hub) kept the checkpoint from finishing: old frames may then stay in the WAL
+        until that connection lets go.
+        """
+        with self._lock:
+            db = self._db
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.execute("VACUUM")
+            busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return bool(busy == 0)
+
 
 class SQLiteStore:
     """``Store`` over ``SQLiteLog``, keeping blocking calls off the event loop.

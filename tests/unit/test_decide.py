@@ -19,14 +19,18 @@ from server.decide import (
 )
 from shared.commands import (
     FACILITATOR_COMMANDS,
+    AddItem,
     AnyCommand,
     CloseFeelings,
     EndSession,
     ExtendItem,
     ModerateShare,
+    MoveItem,
     NextItem,
     PauseExercise,
+    RemoveItem,
     ResumeExercise,
+    SetMinutes,
     SkipExerciseStep,
     SkipItem,
     StartExercise,
@@ -120,6 +124,10 @@ def every_facilitator_command() -> list[AnyCommand]:
         SkipExerciseStep(id="c10"),
         StopExercise(id="c11"),
         CloseFeelings(id="c12", run=1),
+        AddItem(id="c13", index=1, kind="break", title="Break", minutes=5),
+        RemoveItem(id="c14", index=1),
+        MoveItem(id="c15", index=1, to=2),
+        SetMinutes(id="c16", index=1, minutes=20),
     ]
     assert {type(c) for c in commands} == FACILITATOR_COMMANDS
     return commands
