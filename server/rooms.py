@@ -14,7 +14,7 @@ from server.metrics import Metrics
 from server.store import SessionRecord, Store, Stored
 from shared.codec import decode_event, encode, logged_frame
 from shared.commands import RateFeeling
-from shared.events import FeelingsSummary, SessionEnded
+from shared.events import FeelingsSummary, SessionEnded, SessionStarted
 from shared.reduce import reduce
 from shared.state import SessionState
 
@@ -100,6 +100,8 @@ class Room:
             self.seq = row.seq
             self.metrics.events.labels(type(event).__struct_config__.tag).inc()
             self.fan_out(row)
+        if any(isinstance(event, SessionStarted) for _, event in drafts):
+            log.info("session %s started", self.record.id[:8])
         if ended is not None:
             log.info("session %s ended", self.record.id[:8])
 

@@ -120,7 +120,7 @@ async def test_hub_logs_lifecycle_but_never_names_or_share_text(tmp_path: Path) 
             hub.kill()
             await hub.wait()
     log = "".join(lines) + rest.decode()
-    assert "session" in log and "created" in log and "ended" in log
+    assert "session" in log and "created" in log and "started" in log and "ended" in log
     assert log.count("connection") >= 8
     for name, texts in BOTS:
         assert name not in log
