@@ -342,8 +342,10 @@ def _close_feelings(state: SessionState, run: int, context: Context) -> Outcome:
         return reject("invalid", "The answers for this exercise are already published.")
     counts = tuple(context.answers.get(run, ()))
     answered = sum(counts)
-    shown = counts if answered >= max(2, context.minimum) else None
-    return [(FACILITATORS, FeelingsSummary(run=run, answered=answered, counts=shown))]
+    minimum = max(2, context.minimum)
+    shown = counts if answered >= minimum else None
+    summary = FeelingsSummary(run=run, answered=answered, counts=shown, minimum=minimum)
+    return [(FACILITATORS, summary)]
 
 
 def _share(state: SessionState, raw: str) -> Outcome:

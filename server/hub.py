@@ -32,7 +32,14 @@ from server.metrics import Metrics
 from server.rooms import Room, bound_kernel_buffer, sees
 from server.store import SessionRecord, Store
 from shared.codec import decode_client, encode, logged_frame
-from shared.commands import PROTOCOL_VERSION, CreateSession, Handshake, Hello, RateFeeling
+from shared.commands import (
+    PROTOCOL_VERSION,
+    ClientMessage,
+    CreateSession,
+    Handshake,
+    Hello,
+    RateFeeling,
+)
 from shared.content_check import format_problem, load_catalogue
 from shared.events import Ack, Error, ErrorCode, Welcome
 from shared.templates import AgendaTemplate
@@ -100,11 +107,24 @@ def read_error(exc: msgspec.MsgspecError) -> Error:
     return Error(code="bad_frame", detail=f"That message is not valid JSON ({text}).")
 
 
+def decode_frame(raw: bytes) -> ClientMessage:
+    """``decode_client`` for untrusted bytes: whatever they hold, only msgspec errors.
+
+    msgspec raises ``RecursionError`` for JSON nested about a thousand levels deep, which a
+    5 KB frame can be; that is malformed input like any other, not a crash of the handler.
+    """
+    try:
+        message: ClientMessage = decode_client(raw)
+    except RecursionError:
+        raise msgspec.DecodeError("JSON is nested too deeply") from None
+    return message
+
+
 def _claimed_protocol(raw: bytes) -> int | None:
     """The ``protocol`` a handshake that did not decode says it speaks, if any."""
     try:
         data = msgspec.json.decode(raw)
-    except msgspec.MsgspecError:
+    except (msgspec.MsgspecError, RecursionError):
         return None
     version = data.get("protocol") if isinstance(data, dict) else None
     return version if type(version) is int else None
@@ -220,7 +240,7 @@ class Hub:
     async def _handshake(self, ws: ServerConnection) -> tuple[Room, Actor]:
         raw = await asyncio.wait_for(ws.recv(decode=False), self.config.handshake_timeout)
         try:
-            first = decode_client(raw)
+            first = decode_frame(raw)
         except msgspec.MsgspecError as exc:
             # A newer client's handshake may not fit this hub's strict types (a new field):
             # the version says why far better than "unknown field".
@@ -407,7 +427,7 @@ class Hub:
                 log.info("connection %s: over its command budget", str(ws.id)[:8])
                 warned = True
             try:
-                message = decode_client(raw if isinstance(raw, bytes) else raw.encode())
+                message = decode_frame(raw if isinstance(raw, bytes) else raw.encode())
             except msgspec.MsgspecError as exc:
                 self.metrics.rejected_frames.labels("decode").inc()
                 if allowed:

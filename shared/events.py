@@ -158,6 +158,8 @@ class FeelingsSummary(Event, tag="feelings.summary", frozen=True):
     run: int
     answered: int
     counts: tuple[int, ...] | None = None
+    minimum: int = 3
+    """The hub's threshold, so a client can say how many answers were needed."""
 
 
 AnyEvent = (

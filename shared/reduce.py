@@ -152,7 +152,9 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
         case ExerciseStopped():
             return _edit_run(state, event.run, stopped_at=event.at)
         case FeelingsSummary():
-            result = Feelings(run=event.run, answered=event.answered, counts=event.counts)
+            result = Feelings(
+                run=event.run, answered=event.answered, counts=event.counts, minimum=event.minimum
+            )
             return replace(state, feelings=(*state.feelings, result))
 
 

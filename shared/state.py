@@ -96,6 +96,7 @@ class Feelings(Struct, frozen=True, kw_only=True):
     answered: int
     counts: tuple[int, ...] | None = None
     """Answers per score 0-10; None when fewer than the minimum answered."""
+    minimum: int = 3
 
 
 class SessionState(Struct, frozen=True, kw_only=True):

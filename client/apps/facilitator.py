@@ -3,7 +3,8 @@
 Two screens over one connection: the template picker (skipped when resuming) and the console.
 The connection worker lives on the App (``HubApp``), so switching screens never drops it. The
 console only ever reads ``HubApp.state``; every change goes to the hub as a command and comes
-back as an event.
+back as an event. Guided exercises are chosen in a modal picker and followed in a panel above the
+agenda; their keys sit on a footer row of their own (see ``ExerciseKeys``).
 """
 
 from __future__ import annotations
@@ -23,23 +24,38 @@ from textual.widgets.option_list import Option
 from client.apps.base import STYLES, HubApp
 from client.connection import DEFAULT_DELAYS, Delays, HubLink, LinkStatus, new_id
 from client.widgets.agenda import AgendaView
+from client.widgets.exercise_panel import (
+    ExerciseKeys,
+    ExercisePanel,
+    exercise_mode,
+    feelings_for,
+    last_run,
+)
+from client.widgets.exercise_picker import ExercisePicker, Launch
 from client.widgets.lobby import LobbyView, here_count
 from client.widgets.share_queue import ShareQueue
 from client.widgets.status import LinkBanner
 from client.widgets.timer import ItemTimer
 from shared.commands import (
     PROTOCOL_VERSION,
+    CloseFeelings,
     CreateSession,
     EndSession,
     ExtendItem,
     Hello,
     ModerateShare,
     NextItem,
+    PauseExercise,
+    ResumeExercise,
     ShareAction,
+    SkipExerciseStep,
     SkipItem,
+    StartExercise,
     StartSession,
+    StopExercise,
 )
 from shared.content_check import load_catalogue
+from shared.exercises import Exercise, load_exercises
 from shared.state import SessionState
 from shared.templates import AgendaTemplate
 
@@ -234,7 +250,8 @@ class ConfirmEnd(ModalScreen[bool]):
 
 
 class Console(Screen[None]):
-    """The running session: room code, attendance, agenda, timer and the share queue."""
+    """The running session: room code, attendance, agenda, timer, the share queue and any
+    guided exercise (with the room's answers to "How do you feel now?" afterwards)."""
 
     AUTO_FOCUS = "#share-list"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -247,7 +264,22 @@ class Console(Screen[None]):
         Binding("d", "moderate('discussed')", "Discussed"),
         Binding("e", "end", "End session"),
         CLOSE,
+        # Shown on their own row by ExerciseKeys: the footer above is full at 120 columns.
+        Binding("x", "exercise_pick", "Exercise…", show=False),
+        Binding("p", "exercise_pause", "Pause", show=False),
+        Binding("p", "exercise_resume", "Resume", show=False),
+        Binding("right_square_bracket", "exercise_skip", "Next step", key_display="]", show=False),
+        Binding("o", "exercise_stop", "Stop exercise", show=False),
+        Binding("c", "close_feelings", "Close question", show=False),
     ]
+    EXERCISE_ACTIONS = (
+        "exercise_pick",
+        "exercise_pause",
+        "exercise_resume",
+        "exercise_skip",
+        "exercise_stop",
+        "close_feelings",
+    )
 
     def __init__(self, join_hint: Callable[[str], str]) -> None:
         super().__init__(id="console")
@@ -275,15 +307,28 @@ class Console(Screen[None]):
                 yield ItemTimer(self.hub.hub_now, id="timer")
                 yield Static("", id="time-cue")
         with Horizontal(id="main-row"):
-            with VerticalScroll(id="agenda-panel", classes="panel"):
-                yield Static("Agenda · notes are only on your screen", classes="panel-title")
-                yield AgendaView(show_notes=True, id="agenda")
+            with Vertical(id="left-column"):
+                yield ExercisePanel(
+                    self.hub.hub_now,
+                    id="exercise-panel",
+                    classes="panel",
+                )
+                with VerticalScroll(id="agenda-panel", classes="panel"):
+                    yield Static("Agenda · notes are only on your screen", classes="panel-title")
+                    yield AgendaView(show_notes=True, id="agenda")
             with VerticalScroll(id="side-column"):
                 with Vertical(id="lobby-panel", classes="panel"):
                     yield Static("In the room", classes="panel-title")
                     yield LobbyView(id="lobby")
                 yield ShareQueue(id="shares", classes="panel")
+        yield ExerciseKeys(self.EXERCISE_ACTIONS, id="exercise-keys")
         yield Footer(compact=True)
+
+    @property
+    def facilitator(self) -> FacilitatorApp:
+        app = self.app
+        assert isinstance(app, FacilitatorApp)
+        return app
 
     def on_mount(self) -> None:
         self.watch(self.hub, "state", self.show_state, init=True)
@@ -311,6 +356,8 @@ class Console(Screen[None]):
         self.query_one(AgendaView).show(state)
         self.query_one(LobbyView).show(state)
         self.query_one(ShareQueue).show(state)
+        self.query_one(ExercisePanel).show(state)
+        self.query_one(ExerciseKeys).display = state.status in ("lobby", "running")
         self.refresh_bindings()
 
     def _update_cue(self, state: SessionState) -> None:
@@ -367,9 +414,40 @@ class Console(Screen[None]):
                 return state.status in ("lobby", "running")
             case "close":
                 return state.status != "running"
+        if action in self.EXERCISE_ACTIONS:
+            return self._exercise_key_applies(action, state)
         return True
 
+    def _exercise_key_applies(self, action: str, state: SessionState) -> bool:
+        """Each exercise key only while it can do something, so the row never offers a no-op."""
+        if state.status not in ("lobby", "running"):
+            return False
+        mode = exercise_mode(state, self.hub.hub_now())
+        match action:
+            case "exercise_pick":
+                return True
+            case "exercise_pause":
+                return mode == "running"
+            case "exercise_resume":
+                return mode == "paused"
+            case "exercise_skip":
+                return mode in ("running", "paused")
+            case "exercise_stop":
+                return mode in ("running", "paused", "finished")
+            case "close_feelings":
+                return self._open_question(state) is not None
+        return False
+
+    @staticmethod
+    def _open_question(state: SessionState) -> int | None:
+        """The run whose "How do you feel now?" answers are still being collected."""
+        run = last_run(state)
+        if run is None or run.active or feelings_for(state, run) is not None:
+            return None
+        return run.run
+
     @on(OptionList.OptionHighlighted)
+    @on(ExercisePanel.Changed)
     def _selection_moved(self) -> None:
         self.refresh_bindings()
 
@@ -395,6 +473,48 @@ class Console(Screen[None]):
 
     def action_close(self) -> None:
         self.app.exit()
+
+    def action_exercise_pick(self) -> None:
+        state = self.hub.state
+        item = state.current_item
+        following = state.next_index()
+        if item is None and state.status == "lobby" and following is not None:
+            item = state.agenda[following]  # before the start: the first item's suggestion
+        running = state.exercise
+        picker = ExercisePicker(
+            self.facilitator.exercises,
+            suggested=item.exercise if item is not None else None,
+            running=running.exercise.title if running is not None else None,
+        )
+        self.app.push_screen(picker, self._exercise_chosen)
+
+    async def _exercise_chosen(self, launch: Launch | None) -> None:
+        if launch is not None:
+            await self.hub.send_command(
+                StartExercise(
+                    id=new_id(),
+                    exercise=launch.exercise,
+                    variant=launch.variant,
+                    include_optional=launch.include_optional,
+                )
+            )
+
+    async def action_exercise_pause(self) -> None:
+        await self.hub.send_command(PauseExercise(id=new_id()))
+
+    async def action_exercise_resume(self) -> None:
+        await self.hub.send_command(ResumeExercise(id=new_id()))
+
+    async def action_exercise_skip(self) -> None:
+        await self.hub.send_command(SkipExerciseStep(id=new_id()))
+
+    async def action_exercise_stop(self) -> None:
+        await self.hub.send_command(StopExercise(id=new_id()))
+
+    async def action_close_feelings(self) -> None:
+        run = self._open_question(self.hub.state)
+        if run is not None:
+            await self.hub.send_command(CloseFeelings(id=new_id(), run=run))
 
     def action_end(self) -> None:
         self.app.push_screen(ConfirmEnd(), self._end_answered)
@@ -422,6 +542,7 @@ class FacilitatorApp(HubApp):
         high_contrast: bool = False,
         large_text: bool = False,
         join_hint: Callable[[str], str] | None = None,
+        exercises: Mapping[str, Exercise] | None = None,
     ) -> None:
         self.hub_uri = uri
         self.reconnect_delays = reconnect_delays
@@ -435,6 +556,10 @@ class FacilitatorApp(HubApp):
             templates = load_catalogue().templates
         self.agenda_templates: Mapping[str, AgendaTemplate] = templates
         self.join_hint = join_hint or default_join_hint
+        if exercises is None:
+            exercises = {key: loaded.exercise for key, loaded in load_exercises().items()}
+        self.exercises: Mapping[str, Exercise] = exercises
+        """What the picker offers: the built-ins unless the CLI passes the hub's catalogue."""
 
     def _link(self, handshake: CreateSession | Hello) -> HubLink:
         return HubLink(

@@ -1,0 +1,250 @@
+"""The running exercise as the facilitator sees it, and afterwards the room's answers.
+
+Nothing here is sent by the hub second by second: the panel computes where the room is from the
+run in the state and the hub's clock (``ExerciseRun.position``), like every participant terminal
+does, so all screens agree without a tick on the wire. After the run, it shows "How do you feel
+now?" only as the hub published it: a count per score, or nothing when too few answered.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Sequence
+from typing import Literal
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey  # not re-exported; textual is pinned < 9
+
+from client.widgets.agenda import fmt_clock
+from shared.exercises import Position, pacer_size, timed_steps, total_seconds
+from shared.state import ExerciseRun, Feelings, SessionState
+
+Mode = Literal["none", "running", "paused", "finished", "collecting", "summary"]
+QUESTION = "How do you feel now?"
+COLLECTING = f"Answers to '{QUESTION}' are being collected."
+BAR_WIDTH = 30
+CHART_WIDTH = 24
+
+
+def last_run(state: SessionState) -> ExerciseRun | None:
+    return state.exercises[-1] if state.exercises else None
+
+
+def feelings_for(state: SessionState, run: ExerciseRun) -> Feelings | None:
+    return next((f for f in state.feelings if f.run == run.run), None)
+
+
+def exercise_mode(state: SessionState, now: float) -> Mode:
+    """Which part of an exercise's life the console is in; decides the panel and the keys."""
+    run = last_run(state)
+    if run is None:
+        return "none"
+    if run.active:
+        if run.paused_at is not None:
+            return "paused"
+        return "finished" if run.position(now).finished else "running"
+    if feelings_for(state, run) is not None:
+        return "summary"
+    # The question closes with the session; with no answers there is nothing to publish.
+    return "none" if state.status == "ended" else "collecting"
+
+
+def bar(fraction: float, width: int) -> str:
+    """A plain block bar: the same on every terminal and in a snapshot."""
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def feelings_chart(counts: Sequence[int]) -> Content:
+    """One row per score 0-10: a bar as long as its share of the largest count, and the count.
+
+    Only what the hub published (a total per score) goes in; nothing here could name anyone.
+    """
+    largest = max(counts, default=0)
+    rows = []
+    for score, count in enumerate(counts):
+        length = max(1, round(count / largest * CHART_WIDTH)) if count and largest else 0
+        rows.append(
+            Content.from_markup(
+                "[$text-muted]$score ┃[/][$accent]$bar[/] $count",
+                score=f"{score:>2}",
+                bar="█" * length,
+                count=str(count) if count else "",
+            )
+        )
+    return Content("\n").join(rows)
+
+
+def step_words(run: ExerciseRun, position: Position) -> list[Content]:
+    """The cue or step text the room sees now, and how long it lasts."""
+    exercise = run.exercise
+    left = f"{math.ceil(position.seconds_left)} s left"
+    if exercise.breathing is not None:
+        phase = exercise.breathing.phases[position.index]
+        cycles = exercise.breathing.cycles
+        return [
+            Content.from_markup("[b $accent]$cue", cue=phase.label),
+            Content(f"{left} · breath {position.cycle} of {cycles}"),
+            Content.from_markup(
+                "[$text-muted]Breath  [/][$primary]$bar", bar=bar(pacer_size(position), BAR_WIDTH)
+            ),
+        ]
+    steps = exercise.steps or ()
+    order = [index for index, _, _ in timed_steps(exercise)]
+    number = order.index(position.index) + 1 if position.index in order else 1
+    return [
+        Content(f"Step {number} of {len(order)}"),
+        Content.from_markup("[b $accent]$prompt", prompt=steps[position.index].prompt),
+        Content(f"{left} in this step"),
+    ]
+
+
+def overall(run: ExerciseRun, position: Position, now: float) -> Content:
+    remaining = max(0.0, total_seconds(run.exercise) - run.elapsed(now))
+    return Content.from_markup(
+        "[$text-muted]Overall [/][$primary]$bar[/] $percent% · $left left",
+        bar=bar(position.progress, BAR_WIDTH),
+        percent=str(int(position.progress * 100)),
+        left=fmt_clock(math.ceil(remaining)),
+    )
+
+
+class ExercisePanel(Vertical):
+    """Shown while an exercise runs and until the room's answers are in; hidden otherwise."""
+
+    DEFAULT_CSS = """
+    ExercisePanel { height: auto; display: none; }
+    ExercisePanel.-shown { display: block; }
+    ExercisePanel #exercise-body { height: auto; }
+    """
+
+    class Changed(Message):
+        """The exercise moved to another part of its life (paused, finished, stopped …), so
+        the keys that apply have changed."""
+
+        def __init__(self, mode: Mode) -> None:
+            super().__init__()
+            self.mode = mode
+
+    def __init__(
+        self,
+        now: Callable[[], float],
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._now = now
+        self._state = SessionState()
+        self.mode: Mode = "none"
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="exercise-title", classes="panel-title")
+        yield Static("", id="exercise-body")
+
+    def on_mount(self) -> None:
+        self.set_interval(0.25, self.tick)
+
+    def show(self, state: SessionState) -> None:
+        self._state = state
+        self.tick()
+
+    def tick(self) -> None:
+        """Redraw from the state and the hub's clock (about four times a second)."""
+        now = self._now()
+        state = self._state
+        mode = exercise_mode(state, now)
+        run = last_run(state)
+        self.set_class(mode != "none", "-shown")
+        self.set_class(mode == "paused", "-paused")
+        if run is not None:
+            title, body = self._words(mode, state, run, now)
+            self.query_one("#exercise-title", Static).update(title)
+            self.query_one("#exercise-body", Static).update(Content("\n").join(body))
+        if mode != self.mode:
+            self.mode = mode
+            self.post_message(self.Changed(mode))
+
+    def _words(
+        self, mode: Mode, state: SessionState, run: ExerciseRun, now: float
+    ) -> tuple[Content, list[Content]]:
+        name = run.exercise.title
+        position = run.position(now)
+        match mode:
+            case "running":
+                return Content(name), [*step_words(run, position), overall(run, position, now)]
+            case "paused":
+                note = Content.from_markup(
+                    "[b $warning]Paused[/] — everyone is holding here. Press p to carry on."
+                )
+                return (
+                    Content(f"{name} · Paused"),
+                    [note, *step_words(run, position), overall(run, position, now)],
+                )
+            case "finished":
+                return Content(f"{name} · Finished"), [
+                    Content.from_markup("[b $success]Finished.[/] Well done, everyone."),
+                    Content("Press o to end it; everyone is then asked how they feel."),
+                ]
+            case "collecting":
+                return Content(f"{name} · ended"), [
+                    Content(COLLECTING),
+                    Content.from_markup(
+                        "[$text-muted]Press c to close the question and see how the room "
+                        "feels. Answers are anonymous and only shown as totals."
+                    ),
+                ]
+            case _:
+                return Content(f"{QUESTION} · {name}"), self._summary(state, run)
+
+    def _summary(self, state: SessionState, run: ExerciseRun) -> list[Content]:
+        feelings = feelings_for(state, run)
+        if feelings is None or feelings.counts is None:
+            fewest = feelings.minimum if feelings else 3
+            return [
+                Content(f"Fewer than {fewest} people answered, so the answers stay private."),
+            ]
+        people = "1 person" if feelings.answered == 1 else f"{feelings.answered} people"
+        return [
+            Content.from_markup(
+                "$people answered · [$text-muted]score 0 to 10, totals only", people=people
+            ),
+            feelings_chart(feelings.counts),
+        ]
+
+
+class ExerciseKeys(Footer):
+    """A footer row of its own for the exercise keys, just above the console's footer.
+
+    The console's footer is already full at 120 columns with the agenda and share keys; the
+    exercise keys are bound with ``show=False`` (so that footer leaves them out) and this row
+    shows exactly those, enabled or not, the way the footer would.
+    """
+
+    DEFAULT_CSS = """
+    ExerciseKeys { dock: none; }
+    ExerciseKeys #exercise-keys-label { width: auto; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, actions: Collection[str], *, id: str | None = None) -> None:
+        super().__init__(id=id, compact=True, show_command_palette=False)
+        self.actions = frozenset(actions)
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        yield Static("Guided exercise:", id="exercise-keys-label")
+        for _, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.action in self.actions:
+                yield FooterKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    disabled=not enabled,
+                    tooltip=tooltip,
+                ).data_bind(compact=Footer.compact)
