@@ -80,10 +80,63 @@ def build_parser() -> argparse.ArgumentParser:
     _look_args(demo)
     demo.set_defaults(func=cmd_demo)
 
-    sessions = sub.add_parser("sessions", help="list recorded sessions")
+    sessions = sub.add_parser(
+        "sessions",
+        help="list recorded sessions; delete or purge them",
+        description="List recorded sessions, newest first. Add 'delete' or 'purge' to remove some.",
+    )
     _db_arg(sessions)
     sessions.add_argument("--json", action="store_true", help="print JSON for scripts")
     sessions.set_defaults(func=cmd_sessions)
+    sessions_sub = sessions.add_subparsers(dest="action", metavar="[ACTION]")
+    delete = sessions_sub.add_parser("delete", help="remove one session from the file for good")
+    delete.add_argument("session", help=SESSION_HELP)
+    _removal_args(delete)
+    delete.set_defaults(func=cmd_sessions_delete)
+    purge = sessions_sub.add_parser("purge", help="remove every session older than an age")
+    purge.add_argument(
+        "--older-than",
+        required=True,
+        type=_age,
+        metavar="AGE",
+        help="ended (or, unfinished, created) longer ago than this: 90d, 12w or 36h",
+    )
+    _removal_args(purge)
+    purge.set_defaults(func=cmd_sessions_purge)
+
+    review = sub.add_parser(
+        "review",
+        help="look back at recorded sessions; export a group note",
+        description="Open the review app, or export one session's group-note draft.",
+    )
+    _db_arg(review)
+    _look_args(review)
+    review.set_defaults(func=cmd_review)
+    review_sub = review.add_subparsers(dest="action", metavar="[ACTION]")
+    export = review_sub.add_parser(
+        "export",
+        help="write a group-note draft (Markdown, HTML or JSON)",
+        description="Write a group-note draft: session facts, agenda timing, attendance, "
+        "exercises and check-in aggregates, with the 42 CFR Part 2 notice.",
+    )
+    export.add_argument("session", help=SESSION_HELP)
+    export.add_argument(
+        "--format",
+        choices=("md", "html", "json"),
+        default="md",
+        help="md pastes into an EHR, html prints, json is the full record (default md)",
+    )
+    export.add_argument(
+        "--out", type=Path, metavar="FILE", help="write to this file (default: print it)"
+    )
+    export.add_argument(
+        "--participant", metavar="NAME", help="one person's note: their attendance, nobody else's"
+    )
+    export.add_argument(
+        "--include-notes", action="store_true", help="add the facilitator-only agenda notes"
+    )
+    _action_db_arg(export)
+    export.set_defaults(func=cmd_review_export)
 
     session = sub.add_parser("session", help="facilitator actions without the console")
     session_sub = session.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -134,11 +187,12 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
 
     if (args.code is None) != (args.token is None):
         return fail("--code and --token go together (both come from 'circle session create').")
-    templates = load_catalogue(content_dirs(args.content)).templates
+    catalogue = load_catalogue(content_dirs(args.content))
     resume = (args.code, args.token) if args.code else None
     app = FacilitatorApp(
         args.hub,
-        templates=templates,
+        templates=catalogue.templates,
+        exercises=catalogue.exercises,
         resume=resume,
         high_contrast=args.high_contrast,
         large_text=args.large_text,
@@ -256,6 +310,43 @@ async def _demo_ui(uri: str, args: argparse.Namespace) -> int:
 
 # -- records ---------------------------------------------------------------------------------
 
+if TYPE_CHECKING:
+    from server.records import SessionSummary
+    from server.store import SessionRecord
+    from server.store.sqlite import SQLiteLog
+
+SESSION_HELP = "session id, 6 or more characters of it, or its room code"
+
+
+def _action_db_arg(parser: argparse.ArgumentParser) -> None:
+    """``--db`` on an action too; SUPPRESS keeps a ``--db`` given before the action."""
+    parser.add_argument(
+        "--db", type=Path, default=argparse.SUPPRESS, help="SQLite file (default: the hub's file)"
+    )
+
+
+def _removal_args(parser: argparse.ArgumentParser) -> None:
+    _action_db_arg(parser)
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    parser.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON for scripts"
+    )
+
+
+_AGE_UNITS = {"": ("day", 86400), "d": ("day", 86400), "w": ("week", 604800), "h": ("hour", 3600)}
+
+
+def _age(text: str) -> tuple[float, str]:
+    """An age such as 90d, 12w or 36h, as (seconds, words)."""
+    import re
+
+    found = re.fullmatch(r"(\d+)\s*([dwh]?)", text.strip().lower())
+    if found is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an age; use e.g. 90d, 12w or 36h")
+    count = int(found.group(1))
+    unit, seconds = _AGE_UNITS[found.group(2)]
+    return count * seconds, f"{count} {unit}{'' if count == 1 else 's'}"
+
 
 def _when(ts: float | None) -> str:
     return "-" if ts is None else time.strftime("%Y-%m-%d %H:%M", time.localtime(ts))
@@ -265,22 +356,50 @@ def _minutes(seconds: float | None) -> str:
     return "-" if seconds is None else f"{round(seconds / 60)} min"
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _record_problems() -> tuple[type[Exception], ...]:
+    """What reading the records can raise, each worth one line and exit 1 (never a traceback)."""
+    import sqlite3
+
+    import msgspec
+
+    from server.export import ExportError
+    from server.records import RecordError
+    from server.store import StoreError
+
+    return (StoreError, RecordError, ExportError, sqlite3.DatabaseError, msgspec.MsgspecError)
+
+
+def _problem(exc: Exception, path: Path) -> int:
+    import sqlite3
+
+    import msgspec
+
+    if isinstance(exc, sqlite3.DatabaseError):
+        return fail(f"{path} is damaged or not a circlekeeper database ({_one_line(exc)}).")
+    if isinstance(exc, msgspec.MsgspecError):
+        return fail(f"{path} holds a damaged session record ({_one_line(exc)}).")
+    return fail(_one_line(exc))
+
+
 def cmd_sessions(args: argparse.Namespace) -> int:
     import msgspec
 
     from server.records import summaries
-    from server.store import StoreError
     from server.store.sqlite import SQLiteLog
 
     path = _db_path(args.db)
     try:
         log = SQLiteLog(path, create=False)
-    except StoreError as exc:
-        return fail(str(exc))
-    try:
-        found = summaries(log)
-    finally:
-        log.close()
+        try:
+            found = summaries(log)
+        finally:
+            log.close()
+    except _record_problems() as exc:
+        return _problem(exc, path)
     if args.json:
         print(msgspec.json.encode(found).decode())
         return 0
@@ -306,6 +425,161 @@ def cmd_sessions(args: argparse.Namespace) -> int:
             "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)), last, sep="  "
         )
     return 0
+
+
+def _confirm(question: str) -> bool:
+    """Ask on stderr (stdout stays clean for --json); anything but y/yes is no."""
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
+def _removal_line(s: SessionSummary) -> str:
+    title = f'"{s.title}"' if s.title else "(no title)"
+    ended = "ended" if s.ended_at is not None else "not ended"
+    when = _when(s.started_at or s.created_at)
+    return f"{s.id[:8]}  {when}  {title}  ({s.events} events, {ended})"
+
+
+def _remove(
+    args: argparse.Namespace,
+    ids_of: Callable[[SQLiteLog], list[SessionRecord]],
+    none_found: str = "",
+) -> int:
+    """Show what goes, ask, delete, compact, and say what was removed."""
+    import msgspec
+
+    from server.records import summary_or_bare
+    from server.store.sqlite import SQLiteLog
+
+    path = _db_path(args.db)
+    as_json: bool = args.json
+    try:
+        log = SQLiteLog(path, create=False)
+        try:
+            chosen = [summary_or_bare(log, r) for r in ids_of(log)]
+            if not chosen:
+                return _nothing_to_remove(none_found, path, as_json)
+            if not args.yes:
+                lines = "\n".join(f"  {_removal_line(s)}" for s in chosen)
+                many = "this session" if len(chosen) == 1 else f"these {len(chosen)} sessions"
+                sys.stderr.write(f"{lines}\n")
+                if not _confirm(f"Delete {many} from {path} for good?"):
+                    return fail("nothing was deleted.")
+            events = log.delete_sessions([s.id for s in chosen])
+            compacted = log.compact()
+        finally:
+            log.close()
+    except _record_problems() as exc:
+        return _problem(exc, path)
+    if as_json:
+        report = {"deleted": chosen, "events": events, "compacted": compacted, "db": str(path)}
+        print(msgspec.json.encode(report).decode())
+    else:
+        print(f"Deleted {len(chosen)} session{'' if len(chosen) == 1 else 's'} ({events} events):")
+        for s in chosen:
+            print(f"  {_removal_line(s)}")
+        if compacted:
+            print(f"{path} is compacted and its write-ahead log emptied.")
+    if not compacted:
+        print(
+            f"circle: a running hub holds {path}-wal, so deleted rows may linger there until "
+            "the hub stops; run the command again then to compact the file.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _nothing_to_remove(words: str, path: Path, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps({"deleted": [], "events": 0, "compacted": False, "db": str(path)}))
+    else:
+        print(f"{words} in {path}. Nothing was deleted.")
+    return 0
+
+
+def cmd_sessions_delete(args: argparse.Namespace) -> int:
+    from server.records import resolve
+
+    return _remove(args, lambda log: [resolve(log, args.session)])
+
+
+def cmd_sessions_purge(args: argparse.Namespace) -> int:
+    seconds, words = args.older_than
+    cutoff = time.time() - seconds
+    return _remove(args, lambda log: log.sessions_before(cutoff), f"No sessions older than {words}")
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from client.apps.review import ReviewApp
+    from server.records import summaries
+    from server.store.sqlite import SQLiteLog
+
+    path = _db_path(args.db)
+    try:
+        log = SQLiteLog(path, create=False)
+    except _record_problems() as exc:
+        return _problem(exc, path)
+    try:
+        try:
+            summaries(log)  # a damaged file is one line here, not a traceback in the app
+        except _record_problems() as exc:
+            return _problem(exc, path)
+        ReviewApp(log, high_contrast=args.high_contrast, large_text=args.large_text).run()
+    finally:
+        log.close()
+    return 0
+
+
+def cmd_review_export(args: argparse.Namespace) -> int:
+    from server.export import build_note, render
+    from server.records import load
+    from server.store.sqlite import SQLiteLog
+
+    path = _db_path(args.db)
+    try:
+        log = SQLiteLog(path, create=False)
+        try:
+            recording = load(log, args.session)
+        finally:
+            log.close()
+        note = build_note(
+            recording.final,
+            recording.events,
+            participant=args.participant,
+            include_notes=args.include_notes,
+        )
+    except _record_problems() as exc:
+        return _problem(exc, path)
+    text = render(note, args.format)
+    if args.out is None or str(args.out) == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        _write_private(args.out, text)
+    except OSError as exc:
+        return fail(f"cannot write {args.out} ({exc.strerror or exc}); nothing was written.")
+    who = f"{note.participant}'s attendance note" if note.participant else "group-note draft"
+    print(f"Wrote the {who} for session {recording.record.id[:8]} to {args.out}.")
+    return 0
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write beside the target, then rename: a failed write leaves no half file behind.
+
+    The file is readable by its owner only (mkstemp's 0600), like the database: it holds
+    health information.
+    """
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def cmd_session_create(args: argparse.Namespace) -> int:

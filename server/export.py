@@ -17,9 +17,9 @@ from typing import Literal
 import msgspec
 from msgspec import Struct
 
+from server.records import LogEntry
 from shared.events import (
     AgendaMoved,
-    AnyEvent,
     ExercisePaused,
     ExerciseResumed,
     ExerciseStarted,
@@ -199,7 +199,6 @@ class GroupNote(Struct, kw_only=True):
 
 # -- reading the log ---------------------------------------------------------------------------
 
-Logged = tuple[int, AnyEvent]
 _TIMED = (
     SessionCreated,
     ParticipantJoined,
@@ -222,7 +221,7 @@ def _opt(ts: float | None) -> datetime | None:
     return None if ts is None else _utc(ts)
 
 
-def as_of(events: Iterable[Logged]) -> float | None:
+def as_of(events: Iterable[LogEntry]) -> float | None:
     """The latest hub time the log records (events without a time carry none)."""
     latest: float | None = None
     for _, event in events:
@@ -231,7 +230,7 @@ def as_of(events: Iterable[Logged]) -> float | None:
     return latest
 
 
-def attendance(events: Iterable[Logged]) -> list[AttendanceRow]:
+def attendance(events: Iterable[LogEntry]) -> list[AttendanceRow]:
     """Who came, when, whether late, and when they were away: a projection of the log.
 
     The state only knows who is online now; the times come from the joins and presence
@@ -369,7 +368,7 @@ def _the_participant(rows: Sequence[AttendanceRow], name: str) -> AttendanceRow:
 
 def build_note(
     state: SessionState,
-    events: Sequence[Logged],
+    events: Sequence[LogEntry],
     *,
     participant: str | None = None,
     include_notes: bool = False,

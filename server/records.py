@@ -47,7 +47,7 @@ class SessionSummary(msgspec.Struct, kw_only=True):
     events: int
 
 
-Logged = tuple[int, AnyEvent]
+LogEntry = tuple[int, AnyEvent]
 """A stored event with its sequence number."""
 
 
@@ -56,20 +56,20 @@ class Recording:
     """One session as stored: its record row and its decoded log, in order."""
 
     record: SessionRecord
-    events: Sequence[Logged]
+    events: Sequence[LogEntry]
     final: SessionState = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "final", replay(event for _, event in self.events))
 
 
-def read_events(log: SQLiteLog, session_id: str) -> list[Logged]:
+def read_events(log: SQLiteLog, session_id: str) -> list[LogEntry]:
     """The session's whole log (the facilitator's view), decoded; damage is a ``RecordError``."""
     try:
         rows = log.read(session_id)
     except sqlite3.DatabaseError as exc:
         raise RecordError(f"{log.path} is damaged ({exc}).") from None
-    events: list[Logged] = []
+    events: list[LogEntry] = []
     for row in rows:
         try:
             events.append((row.seq, decode_event(row.body)))
@@ -178,7 +178,7 @@ def load(log: SQLiteLog, ref: str) -> Recording:
     return Recording(record, read_events(log, record.id))
 
 
-def timeline(events: Sequence[Logged]) -> list[SessionState]:
+def timeline(events: Sequence[LogEntry]) -> list[SessionState]:
     """The state before the first event and after each one: ``timeline[n]`` has ``n`` applied.
 
     Each entry is ``reduce`` of the one before it, exactly what a live client computes as the
