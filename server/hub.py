@@ -110,13 +110,16 @@ def read_error(exc: msgspec.MsgspecError) -> Error:
 def decode_frame(raw: bytes) -> ClientMessage:
     """``decode_client`` for untrusted bytes: whatever they hold, only msgspec errors.
 
-    msgspec raises ``RecursionError`` for JSON nested about a thousand levels deep, which a
-    5 KB frame can be; that is malformed input like any other, not a crash of the handler.
+    msgspec 0.22 raises ``RecursionError`` for JSON nested about a thousand levels deep (a 5 KB
+    frame) and ``UnicodeDecodeError`` for a string that is not UTF-8 (a binary frame); both are
+    malformed input like any other, not a crash of the handler.
     """
     try:
         message: ClientMessage = decode_client(raw)
     except RecursionError:
         raise msgspec.DecodeError("JSON is nested too deeply") from None
+    except UnicodeDecodeError:
+        raise msgspec.DecodeError("a string in it is not UTF-8") from None
     return message
 
 
@@ -124,7 +127,7 @@ def _claimed_protocol(raw: bytes) -> int | None:
     """The ``protocol`` a handshake that did not decode says it speaks, if any."""
     try:
         data = msgspec.json.decode(raw)
-    except (msgspec.MsgspecError, RecursionError):
+    except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
         return None
     version = data.get("protocol") if isinstance(data, dict) else None
     return version if type(version) is int else None
@@ -383,8 +386,12 @@ class Hub:
             reset=reset,
             server_time=self.clock(),
         )
-        await ws.send(encode(welcome), text=True)
-        last = await self._catch_up(ws, room, actor, after)
+        try:
+            await ws.send(encode(welcome), text=True)
+            last = await self._catch_up(ws, room, actor, after)
+        except ConnectionClosed:
+            await self._left(ws, room, actor)  # a participant who just joined is not here
+            raise
         async with room.lock:
             room.send_to(ws, await self.store.read(room.record.id, last), actor)
             room.connections[ws] = actor
@@ -405,7 +412,8 @@ class Hub:
         for _ in range(5):  # a client slower than the room gives up and meets the watchdog
             rows = await self.store.read(room.record.id, last)
             if sum(len(r.body) for r in rows) <= self.config.max_send_buffer // 2:
-                break
+                room.send_to(ws, rows, actor)  # a short one goes at once
+                return rows[-1].seq if rows else last
             try:
                 async with asyncio.timeout(self.config.ping_timeout):
                     for row in rows:
@@ -431,12 +439,12 @@ class Hub:
             except msgspec.MsgspecError as exc:
                 self.metrics.rejected_frames.labels("decode").inc()
                 if allowed:
-                    await ws.send(encode(read_error(exc)), text=True)
+                    room.reply(ws, encode(read_error(exc)))
                 continue
             if isinstance(message, Handshake):
                 if allowed:
                     error = Error(code="already_joined", detail="This connection already joined.")
-                    await ws.send(encode(error), text=True)
+                    room.reply(ws, encode(error))
                 continue
             kind = type(message).__struct_config__.tag
             if not allowed:
@@ -446,7 +454,7 @@ class Hub:
                     detail="Too many messages at once. Please wait a moment and try again.",
                     command=message.id,
                 )
-                await ws.send(encode(error), text=True)
+                room.reply(ws, encode(error))
                 continue
             async with room.lock:
                 if message.id in room.applied:
@@ -470,7 +478,7 @@ class Hub:
                         await room.commit(decided, command_id=message.id)
                         reply, outcome = Ack(command=message.id), "ok"
             self.metrics.commands.labels(kind, outcome).inc()
-            await ws.send(encode(reply), text=True)
+            room.reply(ws, encode(reply))
 
     async def _left(self, ws: ServerConnection, room: Room, actor: Actor) -> None:
         async with room.lock:

@@ -125,6 +125,15 @@ class Room:
             broadcast([ws], frame, text=True)
         self._drop_if_stalled(ws)
 
+    def reply(self, ws: ServerConnection, frame: bytes) -> None:
+        """Answer one connection without waiting, like fan-out: one that sends and never reads
+        is dropped once its unread answers pass the bound, instead of stalling its handler
+        (and its keepalive) behind them for ever."""
+        if ws.transport.is_closing():  # dropped: the frames it sent before are still read
+            return
+        broadcast([ws], frame, text=True)
+        self._drop_if_stalled(ws)
+
     def _drop_if_stalled(self, ws: ServerConnection) -> None:
         # keepalive does not catch a peer that stops reading while we keep writing, and a polite
         # close() would wait behind the same full buffer; the client resumes from its sequence.
