@@ -16,16 +16,15 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta, Struct
 
-from shared.templates import ContentError, Slug, Title
+from shared.templates import ContentError, Slug, Title, builtin_files
 
 __all__ = [
     "PACE_RANGE",
@@ -286,13 +285,6 @@ def parse_exercise(data: str, path: str = "<exercise>") -> Exercise:
         raise ContentError(path, f"{where}: {message}" if where else message) from None
 
 
-def _builtin_files() -> Iterator[tuple[str, str]]:
-    folder = resources.files("shared") / "content" / "exercises"
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            yield entry.name, entry.read_text(encoding="utf-8")
-
-
 def load_exercises(
     extra_dirs: Iterable[Path] = (), errors: list[ContentError] | None = None
 ) -> dict[str, LoadedExercise]:
@@ -301,7 +293,7 @@ def load_exercises(
     A bad file is skipped and reported into ``errors``; the rest still load.
     """
     found: dict[str, LoadedExercise] = {}
-    for name, text in _builtin_files():
+    for name, text in builtin_files("exercises"):
         exercise = parse_exercise(text, name)
         found[exercise.id] = LoadedExercise(exercise, "built-in")
     for folder in extra_dirs:

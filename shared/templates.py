@@ -7,10 +7,9 @@ Templates are TOML files validated by these Structs. The built-in ones ship insi
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from typing import Annotated, Literal
 
 import msgspec
@@ -85,36 +84,18 @@ def parse_template(data: str, path: str = "<template>") -> AgendaTemplate:
         raise ContentError(path, str(exc)) from None
 
 
-def _builtin_files() -> Iterator[tuple[str, str]]:
-    folder = resources.files("shared") / "content" / "templates"
+def builtin_files(kind: str) -> Iterator[tuple[str, str]]:
+    """(file name, text) of the shipped ``shared/content/<kind>/*.toml``, in name order."""
+    folder = resources.files("shared") / "content" / kind
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
             yield entry.name, entry.read_text(encoding="utf-8")
 
 
-def load_templates(
-    extra_dirs: Iterable[Path] = (), errors: list[ContentError] | None = None
-) -> dict[str, Loaded]:
-    """Built-in templates, then each directory's ``*.toml`` (a later id replaces an earlier).
-
-    A bad file is skipped and reported into ``errors``; the rest still load.
-    """
+def load_templates() -> dict[str, Loaded]:
+    """The built-in templates; ``content_check.load_catalogue`` adds a facilitator's own."""
     found: dict[str, Loaded] = {}
-    for name, text in _builtin_files():
+    for name, text in builtin_files("templates"):
         template = parse_template(text, name)
         found[template.id] = Loaded(template, "built-in")
-    for folder in extra_dirs:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.toml")):
-            try:
-                template = parse_template(path.read_text(encoding="utf-8"), str(path))
-            except (ContentError, OSError, UnicodeDecodeError) as exc:
-                if errors is not None:
-                    err = (
-                        exc if isinstance(exc, ContentError) else ContentError(str(path), str(exc))
-                    )
-                    errors.append(err)
-                continue
-            found[template.id] = Loaded(template, str(path))
     return found
