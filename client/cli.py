@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import ssl
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from client.apps.facilitator import FacilitatorApp
+    from shared.commands import Login
 
 DEFAULT_HUB = os.environ.get("CIRCLE_HUB", "ws://127.0.0.1:8765")
 
@@ -34,6 +36,13 @@ def _hub_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--hub", default=DEFAULT_HUB, help=f"hub address (default {DEFAULT_HUB}; env CIRCLE_HUB)"
     )
+    parser.add_argument(
+        "--cafile",
+        type=Path,
+        metavar="PEM",
+        help="for a wss:// hub whose certificate your organisation signs: that authority's "
+        "certificate (default: the system's authorities)",
+    )
 
 
 def _look_args(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +51,8 @@ def _look_args(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from client.accounts_cli import add_sign_in_args
+
     parser = argparse.ArgumentParser(
         prog="circle",
         description="circlekeeper: run a group session with a shared agenda and anonymous shares.",
@@ -59,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     fac.add_argument("--code", help="come back to a running session (with --token)")
     fac.add_argument("--token", help="the facilitator credential from 'circle session create'")
     fac.add_argument("--content", type=Path, action="append", default=[], help="extra content dir")
+    fac.add_argument("--as", dest="account", metavar="NAME", help="your facilitator account")
     _look_args(fac)
     fac.set_defaults(func=cmd_facilitate)
 
@@ -69,9 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
     _look_args(join)
     join.set_defaults(func=cmd_join)
 
+    board = sub.add_parser(
+        "board",
+        help="show a session read-only on a projector or wall screen",
+        description="The room board: how to join, the agenda and its timer, how many are here "
+        "(never names), shares shown to the room and the room's exercise. Ctrl+Q quits.",
+    )
+    board.add_argument("code", help="the room code of the session to show")
+    _hub_arg(board)
+    _look_args(board)
+    board.set_defaults(func=cmd_board)
+
     demo = sub.add_parser("demo", help="try it alone: a hub, the console and simulated people")
     demo.add_argument("--headless", action="store_true", help="no UI: run the scripted session")
     demo.add_argument("--hub", default=None, help="use a running hub instead of starting one")
+    add_sign_in_args(demo)
     demo.add_argument("--port", type=int, default=8765, help="port for the demo's own hub")
     _db_arg(demo)
     demo.add_argument(
@@ -135,8 +159,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--include-notes", action="store_true", help="add the facilitator-only agenda notes"
     )
+    export.add_argument(
+        "--as",
+        dest="account",
+        metavar="NAME",
+        help="who is making it, for the audit log (default: your login name)",
+    )
     _action_db_arg(export)
     export.set_defaults(func=cmd_review_export)
+
+    from client.accounts_cli import add_parser as add_facilitators
+
+    add_facilitators(sub)
 
     session = sub.add_parser("session", help="facilitator actions without the console")
     session_sub = session.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -144,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--template", required=True, help="template id (see 'circle content list')")
     create.add_argument("--title", default=None)
     create.add_argument("--record-shares", action="store_true", help="keep share text on record")
+    add_sign_in_args(create)
     _hub_arg(create)
     create.set_defaults(func=cmd_session_create)
 
@@ -197,6 +232,8 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
         high_contrast=args.high_contrast,
         large_text=args.large_text,
         join_hint=_join_hint(args.hub),
+        account=args.account,
+        tls=args.tls,
     )
     app.run()
     _print_resume(app, args.hub)
@@ -227,8 +264,27 @@ def cmd_join(args: argparse.Namespace) -> int:
         name=args.name,
         high_contrast=args.high_contrast,
         large_text=args.large_text,
+        tls=args.tls,
     ).run()
     return 0
+
+
+def cmd_board(args: argparse.Namespace) -> int:
+    """Run the board; a code the hub does not know ends it with the hub's words and exit 1."""
+    from client.apps.board import BoardApp
+
+    app = BoardApp(
+        args.hub,
+        args.code,
+        join_hub=None if args.hub == DEFAULT_HUB else args.hub,
+        high_contrast=args.high_contrast,
+        large_text=args.large_text,
+        tls=args.tls,
+    )
+    app.run()
+    if app.refused is not None:
+        return fail(app.refused)
+    return app.return_code or 0
 
 
 # -- demo ------------------------------------------------------------------------------------
@@ -248,12 +304,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return fail(f"cannot reach the hub ({exc}).")
 
 
+DEMO_BATCH_SECONDS = 3.0
+"""The demo's own hub releases anonymous shares every 3 s (a real hub: every 15 s)."""
+
+
 async def _demo(args: argparse.Namespace) -> int:
+    import secrets
     from contextlib import AsyncExitStack
 
+    from client.accounts_cli import NoPassword, login_for
+    from server.accounts import Accounts, hash_password
     from server.config import HubConfig
     from server.hub import Hub
     from server.store.sqlite import SQLiteStore
+    from shared.commands import Login
 
     async with AsyncExitStack() as stack:
         uri = args.hub
@@ -261,7 +325,11 @@ async def _demo(args: argparse.Namespace) -> int:
             db = _db_path(args.db)
             store = SQLiteStore(db)
             stack.push_async_callback(store.close)
-            hub = Hub(store, HubConfig(db=db))
+            # The demo's facilitator lives in this process only, never in the file.
+            login = Login(account="demo", password=secrets.token_urlsafe(16))
+            accounts = Accounts(store, {"demo": hash_password(login.password, cost=2**14)})
+            config = HubConfig(db=db, share_batch_seconds=DEMO_BATCH_SECONDS)
+            hub = Hub(store, config, accounts=accounts)
             try:
                 server = await stack.enter_async_context(hub.serve("127.0.0.1", args.port))
             except OSError:
@@ -269,24 +337,34 @@ async def _demo(args: argparse.Namespace) -> int:
             port = server.sockets[0].getsockname()[1]
             uri = f"ws://127.0.0.1:{port}"
             print(f"Demo hub on {uri}, recording to {db}")
+        else:
+            try:
+                signed_in = login_for(args)
+            except NoPassword as exc:
+                return fail(str(exc))
+            if signed_in is None:
+                return fail("with --hub, sign in as a facilitator: --as NAME")
+            login = signed_in
         if args.headless:
             from client.demo import run_headless
 
-            session_id = await run_headless(uri, pace=0.2 if args.seconds is None else args.seconds)
+            pace = 0.2 if args.seconds is None else args.seconds
+            session_id = await run_headless(uri, login, pace=pace)
             print(f"Recorded session {session_id}. See it with: circle sessions")
             return 0
-        return await _demo_ui(uri, args)
+        return await _demo_ui(uri, login, args)
 
 
-async def _demo_ui(uri: str, args: argparse.Namespace) -> int:
+async def _demo_ui(uri: str, login: Login, args: argparse.Namespace) -> int:
     from client.apps.facilitator import FacilitatorApp
     from client.connection import request
     from client.demo import DEMO_TEMPLATE, DEMO_TITLE, run_bots
     from shared.commands import PROTOCOL_VERSION, CreateSession
 
-    welcome = await request(
-        uri, CreateSession(protocol=PROTOCOL_VERSION, template=DEMO_TEMPLATE, title=DEMO_TITLE)
+    create = CreateSession(
+        protocol=PROTOCOL_VERSION, login=login, template=DEMO_TEMPLATE, title=DEMO_TITLE
     )
+    welcome = await request(uri, create)
     join_line = f"circle join {welcome.code} --hub {uri}"
     print(f"To join as a participant, run this in a second terminal:\n\n    {join_line}\n")
     bots = asyncio.create_task(
@@ -554,14 +632,34 @@ def cmd_review_export(args: argparse.Namespace) -> int:
     text = render(note, args.format)
     if args.out is None or str(args.out) == "-":
         sys.stdout.write(text)
+    else:
+        try:
+            _write_private(args.out, text)
+        except OSError as exc:
+            return fail(f"cannot write {args.out} ({exc.strerror or exc}); nothing was written.")
+    _record_export(path, recording.record.id, args)
+    if args.out is None or str(args.out) == "-":
         return 0
-    try:
-        _write_private(args.out, text)
-    except OSError as exc:
-        return fail(f"cannot write {args.out} ({exc.strerror or exc}); nothing was written.")
     who = f"{note.participant}'s attendance note" if note.participant else "group-note draft"
     print(f"Wrote the {who} for session {recording.record.id[:8]} to {args.out}.")
     return 0
+
+
+def _record_export(path: Path, session_id: str, args: argparse.Namespace) -> None:
+    """Put the export in the session's audit log: who made which note, and when."""
+    import getpass
+    import time
+
+    from server.store import AuditEntry
+    from server.store.sqlite import SQLiteLog
+
+    who = args.account or getpass.getuser()
+    what = f"{args.format} group note" + (f" for {args.participant}" if args.participant else "")
+    log = SQLiteLog(path, create=False)
+    try:
+        log.add_audit(session_id, AuditEntry(time.time(), who, "export made", what))
+    finally:
+        log.close()
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -583,17 +681,25 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def cmd_session_create(args: argparse.Namespace) -> int:
+    from client.accounts_cli import NoPassword, login_for
     from client.connection import Refused, request
     from shared.commands import PROTOCOL_VERSION, CreateSession
 
+    try:
+        login = login_for(args)
+    except NoPassword as exc:
+        return fail(str(exc))
+    if login is None:
+        return fail("please sign in: --as NAME (your facilitator account)")
     create = CreateSession(
         protocol=PROTOCOL_VERSION,
+        login=login,
         template=args.template,
         title=args.title,
         record_shares=args.record_shares,
     )
     try:
-        welcome = asyncio.run(request(args.hub, create))
+        welcome = asyncio.run(request(args.hub, create, ssl=args.tls))
     except Refused as exc:
         return fail(exc.error.detail)
     except (OSError, TimeoutError) as exc:
@@ -637,8 +743,22 @@ def cmd_content_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tls(args: argparse.Namespace) -> ssl.SSLContext | None:
+    """The context for ``--cafile`` (None without it: websockets then uses the system's)."""
+    from server.transport import client_context
+
+    cafile: Path | None = getattr(args, "cafile", None)
+    return None if cafile is None else client_context(cafile)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from server.config import ConfigError
+
     args = build_parser().parse_args(argv)
+    try:
+        args.tls = _tls(args)
+    except ConfigError as exc:
+        return fail(str(exc))
     try:
         code: int = args.func(args)
     except KeyboardInterrupt:

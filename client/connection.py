@@ -3,6 +3,13 @@
 The apps, the headless demo, the CLI and the tests all use it. It remembers the last sequence
 number applied so a reconnect resumes exactly where it stopped, and keeps unacknowledged commands
 in an outbox that is sent again after a reconnect (the hub applies each command id once).
+
+TLS: a ``wss://`` hub is verified against the system's certificate authorities, or against the
+context passed as ``ssl`` (e.g. one trusting only the facility's own CA). A certificate that does
+not verify is final, not a network hiccup: websockets' default ``process_exception`` retries every
+``OSError``, and ``ssl.SSLCertVerificationError`` is one, so on its own the link would retry for
+ever with nothing on screen but "reconnecting". ``HubLink`` instead reports
+``on_status("closed", <why>)`` and raises ``Untrusted``, as it does with ``Refused``.
 """
 
 from __future__ import annotations
@@ -13,10 +20,11 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Generator
-from typing import Literal
+from ssl import SSLCertVerificationError, SSLContext, SSLError
+from typing import Any, Literal
 
 import msgspec
-from websockets.asyncio.client import ClientConnection, backoff, connect
+from websockets.asyncio.client import ClientConnection, backoff, connect, process_exception
 from websockets.exceptions import ConnectionClosed
 
 from shared.codec import decode_server, encode
@@ -45,6 +53,54 @@ class Refused(Exception):
         self.error = error
 
 
+class Untrusted(OSError):
+    """The hub's TLS could not be trusted or agreed: reconnecting would not help.
+
+    An ``OSError``, like the network failures callers already catch, with words for a person.
+    """
+
+
+def untrusted(exc: BaseException) -> Untrusted | None:
+    """The plain-words failure for a TLS error that will not go away by retrying, if it is one.
+
+    A failed verification, or a plain ``SSLError`` (no protocol both sides speak, a handshake
+    alert). Its subclasses for a connection cut mid-handshake (EOF, syscall) stay retryable.
+    """
+    # OpenSSL sets reason and verify_message; an SSLError made elsewhere may lack them.
+    if isinstance(exc, SSLCertVerificationError):
+        why = str(getattr(exc, "verify_message", None) or exc).rstrip(".")
+        return Untrusted(
+            f"The hub's certificate could not be verified ({why}). "
+            "Check the hub address; if the hub uses your organisation's own certificate "
+            "authority, give this terminal its certificate with --cafile."
+        )
+    if type(exc) is SSLError:
+        return Untrusted(
+            "A secure connection to the hub could not be set up "
+            f"({getattr(exc, 'reason', None) or exc}). "
+            "Check the hub address and that the hub was started with --certfile and --keyfile."
+        )
+    return None
+
+
+def _retry_or_stop(exc: Exception) -> Exception | None:
+    """websockets' choice of what to retry, except that an untrusted hub stops the link."""
+    return untrusted(exc) or process_exception(exc)
+
+
+def _tls(uri: str, context: SSLContext | None) -> dict[str, Any]:
+    """``connect``'s ``ssl`` argument: left out unless given, since ``ssl=None`` with a
+    ``wss://`` URI is an error (websockets then uses the system's CAs, as it should)."""
+    if context is None:
+        return {}
+    if not uri.lower().startswith("wss://"):
+        raise ValueError(
+            f"a certificate authority only applies to a wss:// hub, not {uri}: "
+            "use wss:// or leave out --cafile"
+        )
+    return {"ssl": context}
+
+
 class HubLink:
     def __init__(
         self,
@@ -53,7 +109,9 @@ class HubLink:
         *,
         reconnect_delays: Delays = DEFAULT_DELAYS,
         clock: Callable[[], float] = time.time,
+        ssl: SSLContext | None = None,
     ) -> None:
+        self._tls = _tls(uri, ssl)
         self.uri = uri
         self.handshake = handshake
         self.reconnect_delays = reconnect_delays
@@ -81,7 +139,7 @@ class HubLink:
             Hello(
                 protocol=PROTOCOL_VERSION,
                 role=w.role,
-                code=w.code,
+                session=w.session_id,
                 token=w.token,
                 after=self.last_seq,
                 epoch=w.epoch,
@@ -95,7 +153,8 @@ class HubLink:
     ) -> None:
         """Stay connected until ``close()`` or a refusal, reporting every message and status.
 
-        Raises ``Refused`` when the hub turns the handshake down.
+        Raises ``Refused`` when the hub turns the handshake down, and ``Untrusted`` when its
+        certificate does not verify; either way ``on_status`` has said "closed" and why.
         """
         on_status("connecting", "")
         # The loop runs in its own task so that close() can stop it while it waits to
@@ -116,27 +175,35 @@ class HubLink:
         on_message: Callable[[ServerMessage], None],
         on_status: Callable[[LinkStatus, str], None],
     ) -> None:
-        async for ws in connect(
-            self.uri,
-            reconnect_delays=self.reconnect_delays,
-            compression=None,
-            proxy=None,
-            open_timeout=5,
-        ):
-            if self._stopping:
-                await ws.close()
-                break
-            self._conn = ws
-            try:
-                await self._session(ws, on_message, on_status)
-            except ConnectionClosed:
-                pass
-            finally:
-                self._ws = None
-                self._conn = None
-            if self._stopping:
-                break
-            on_status("reconnecting", "")
+        try:
+            async for ws in connect(
+                self.uri,
+                reconnect_delays=self.reconnect_delays,
+                process_exception=_retry_or_stop,
+                compression=None,
+                proxy=None,
+                open_timeout=5,
+                **self._tls,
+            ):
+                if self._stopping:
+                    await ws.close()
+                    break
+                self._conn = ws
+                try:
+                    await self._session(ws, on_message, on_status)
+                except ConnectionClosed:
+                    pass
+                finally:
+                    self._ws = None
+                    self._conn = None
+                if self._stopping:
+                    break
+                on_status("reconnecting", "")
+        except Untrusted as exc:
+            self._stopping = True
+            log.warning("%s", exc)
+            on_status("closed", str(exc))
+            raise
 
     async def _session(
         self,
@@ -202,12 +269,28 @@ class HubLink:
             self._runner.cancel()
 
 
-async def request(uri: str, handshake: CreateSession | Hello, timeout: float = 10.0) -> Welcome:
-    """One handshake without reconnecting, for scripts: return the welcome and hang up."""
+async def request(
+    uri: str,
+    handshake: CreateSession | Hello,
+    timeout: float = 10.0,
+    *,
+    ssl: SSLContext | None = None,
+) -> Welcome:
+    """One handshake without reconnecting, for scripts: return the welcome and hang up.
+
+    Raises ``Refused``, ``Untrusted`` (a certificate that does not verify), or the network's
+    ``OSError`` / ``TimeoutError``.
+    """
     async with asyncio.timeout(timeout):
-        async with connect(uri, compression=None, proxy=None) as ws:
-            await ws.send(encode(handshake), text=True)
-            message = decode_server(await ws.recv(decode=False))
+        try:
+            async with connect(uri, compression=None, proxy=None, **_tls(uri, ssl)) as ws:
+                await ws.send(encode(handshake), text=True)
+                message = decode_server(await ws.recv(decode=False))
+        except SSLError as exc:
+            plain = untrusted(exc)
+            if plain is None:
+                raise
+            raise plain from exc
     if isinstance(message, Error):
         raise Refused(message)
     if not isinstance(message, Welcome):

@@ -17,6 +17,7 @@ from shared.commands import (
     AnyCommand,
     EndSession,
     ExtendItem,
+    Login,
     ModerateShare,
     NextItem,
     StartSession,
@@ -57,6 +58,7 @@ async def _must(client: ScriptedClient, command: AnyCommand, timeout: float) -> 
 
 async def run_headless(
     uri: str,
+    login: Login,
     *,
     pace: float = 0.2,
     timeout: float = 60.0,
@@ -64,7 +66,7 @@ async def run_headless(
     say: Callable[[str], None] = print,
 ) -> str:
     """Run the whole scripted session against a hub; return the recorded session's id."""
-    fac = ScriptedClient.facilitator(uri, DEMO_TEMPLATE, delays=delays, title=DEMO_TITLE)
+    fac = ScriptedClient.facilitator(uri, DEMO_TEMPLATE, login, delays=delays, title=DEMO_TITLE)
     await fac.start(timeout)
     assert fac.link.welcome is not None
     code = fac.link.welcome.code

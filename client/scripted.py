@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 
 from client.connection import DEFAULT_DELAYS, Delays, HubLink, LinkStatus, Refused
-from shared.commands import PROTOCOL_VERSION, AnyCommand, CreateSession, Hello
+from shared.commands import PROTOCOL_VERSION, AnyCommand, CreateSession, Hello, Login
 from shared.events import Ack, Error, Logged, ServerMessage, Welcome
 from shared.reduce import reduce
 from shared.state import SessionState
@@ -28,9 +28,17 @@ class ScriptedClient:
 
     @classmethod
     def facilitator(
-        cls, uri: str, template: str, *, delays: Delays = DEFAULT_DELAYS, title: str | None = None
+        cls,
+        uri: str,
+        template: str,
+        login: Login,
+        *,
+        delays: Delays = DEFAULT_DELAYS,
+        title: str | None = None,
     ) -> ScriptedClient:
-        create = CreateSession(protocol=PROTOCOL_VERSION, template=template, title=title)
+        create = CreateSession(
+            protocol=PROTOCOL_VERSION, login=login, template=template, title=title
+        )
         return cls(HubLink(uri, create, reconnect_delays=delays))
 
     @classmethod

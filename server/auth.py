@@ -28,16 +28,23 @@ def _sign(secret: str, subject: str) -> str:
     return hmac.new(secret.encode(), subject.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def facilitator_token(secret: str) -> str:
-    return "f." + _sign(secret, "facilitator")
+def facilitator_token(secret: str, account: str) -> str:
+    """Proves the account signed in to this session (so a reconnect needs no password)."""
+    return f"f.{account}.{_sign(secret, 'facilitator:' + account)}"
 
 
 def participant_token(secret: str, participant: str) -> str:
     return f"p.{participant}.{_sign(secret, 'participant:' + participant)}"
 
 
-def check_facilitator(secret: str, token: str | None) -> bool:
-    return token is not None and hmac.compare_digest(token, facilitator_token(secret))
+def check_facilitator(secret: str, token: str | None) -> str | None:
+    """The facilitator account the token proves, or None."""
+    if token is None or not token.startswith("f."):
+        return None
+    account = token[2:].rpartition(".")[0]
+    if account and hmac.compare_digest(token, facilitator_token(secret, account)):
+        return account
+    return None
 
 
 def check_participant(secret: str, token: str | None) -> str | None:

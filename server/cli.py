@@ -30,6 +30,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--content", type=Path, action="append", default=[], help="extra content dir"
     )
     parser.add_argument("--config", type=Path, help="a TOML file of settings and limits")
+    tls = parser.add_argument_group(
+        "TLS and browsers",
+        "Give --certfile and --keyfile together to serve wss:// (needed whenever other machines "
+        "connect: facilitator credentials and shares cross the network).",
+    )
+    tls.add_argument("--certfile", type=Path, help="PEM certificate chain of this hub")
+    tls.add_argument("--keyfile", type=Path, help="PEM private key of that certificate")
+    tls.add_argument(
+        "--origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="allow browser pages from this origin, e.g. https://circle.example (repeatable, "
+        "added to the config file's origins; with none, any origin is allowed). Terminal "
+        "clients send no Origin and are always allowed.",
+    )
     parser.add_argument("--log-level", choices=logs.LEVELS, default="info")
     limits = parser.add_argument_group("limits (override the config file)")
     defaults = HubConfig()
@@ -46,8 +62,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def config_from(args: argparse.Namespace) -> HubConfig:
     """Defaults, then the config file, then flags."""
     flags: dict[str, object] = {name: getattr(args, name) for name in LIMITS}
-    flags.update(host=args.host, port=args.port, db=args.db)
-    config = build_config(read_config(args.config), flags, source=str(args.config or ""))
+    flags.update(
+        host=args.host, port=args.port, db=args.db, certfile=args.certfile, keyfile=args.keyfile
+    )
+    raw = read_config(args.config)
+    listed = raw.get("origins")
+    if args.origin and (listed is None or isinstance(listed, list)):
+        flags["origins"] = [*(listed or ()), *args.origin]  # a flag adds, never replaces
+    config = build_config(raw, flags, source=str(args.config or ""))
     extra = (user_content_dir(), *config.content_dirs, *args.content)
     return msgspec.structs.replace(config, content_dirs=extra)
 

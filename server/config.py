@@ -11,6 +11,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import msgspec
 from msgspec import Meta
@@ -50,12 +51,22 @@ class HubConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Refused handshakes (wrong code, bad credential) per address per minute, then 1013."""
     min_answers: Annotated[int, Meta(ge=2)] = 3
     """Fewest anonymous answers for which a distribution is shown."""
+    share_batch_seconds: Annotated[float, Positive] = 15.0
+    """Anonymous shares are held, then released to the facilitator and the log together in a
+    shuffled batch this often, so their order and timing do not point to their authors."""
+    share_batch_minimum: Annotated[int, Meta(ge=1)] = 3
+    """Fewest shares released in one batch; fewer wait for more, or for the next agenda item or
+    the session's end (one share alone in a batch would sit right after its author's join)."""
     handshake_timeout: Annotated[float, Positive] = 10.0
     ping_interval: Annotated[float, Positive] = 15.0
     ping_timeout: Annotated[float, Positive] = 15.0
     """Dead peers are noticed within ping_interval + ping_timeout seconds."""
     origins: tuple[str, ...] | None = None
     """Allowed Origin headers for browser clients; None allows any (terminal clients send none)."""
+    certfile: Path | None = None
+    """PEM certificate chain: with ``keyfile``, the hub serves ``wss://`` instead of ``ws://``."""
+    keyfile: Path | None = None
+    """PEM private key of ``certfile``, unencrypted (it may be the same file)."""
 
 
 LIMITS = (
@@ -67,6 +78,8 @@ LIMITS = (
     "max_participants",
     "join_attempts_per_minute",
     "min_answers",
+    "share_batch_seconds",
+    "share_batch_minimum",
     "handshake_timeout",
     "ping_interval",
     "ping_timeout",
@@ -96,9 +109,43 @@ def build_config(
     """Settings from a file with flags on top (a flag left as None keeps the file's value)."""
     merged = {**raw, **{k: v for k, v in (overrides or {}).items() if v is not None}}
     try:
-        return msgspec.convert(merged, HubConfig, strict=False, dec_hook=_paths)
+        config = msgspec.convert(merged, HubConfig, strict=False, dec_hook=_paths)
     except msgspec.ValidationError as exc:
         raise ConfigError(f"{source or 'settings'}: {exc}") from None
+    where = f"{source}: " if source else ""
+    if (config.certfile is None) != (config.keyfile is None):
+        given, missing = (
+            ("certfile", "keyfile") if config.keyfile is None else ("keyfile", "certfile")
+        )
+        raise ConfigError(
+            f"{where}{given} is set but {missing} is not: TLS needs both the certificate "
+            "(--certfile) and its private key (--keyfile), or neither"
+        )
+    for origin in config.origins or ():
+        if not _is_origin(origin):
+            raise ConfigError(
+                f"{where}{origin!r} is not an origin: write it as a browser sends it, "
+                "lowercase scheme and host, no path, e.g. https://circle.example or "
+                "http://localhost:8000"
+            )
+    return config
+
+
+def _is_origin(text: str) -> bool:
+    """``scheme://host[:port]`` and nothing more: websockets compares the header exactly, so
+    ``https://circle.example/`` (a trailing slash) would silently refuse every browser."""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and text == f"{parts.scheme}://{parts.netloc}"
+        and text == text.lower()
+        and "@" not in parts.netloc
+    )
 
 
 def _paths(kind: type, value: object) -> object:

@@ -15,17 +15,21 @@ from typing import Literal
 from shared.commands import (
     FACILITATOR_COMMANDS,
     MAX_SHARE_CHARS,
+    AddCofacilitator,
     AddItem,
     AnyCommand,
     CloseFeelings,
     EndSession,
     ExtendItem,
+    LockRoom,
     ModerateShare,
     MoveItem,
     NextItem,
     PauseExercise,
     RateFeeling,
+    ReadmitParticipant,
     RemoveItem,
+    RemoveParticipant,
     ResumeExercise,
     SetMinutes,
     SkipExerciseStep,
@@ -38,6 +42,7 @@ from shared.commands import (
 from shared.events import (
     AgendaMoved,
     AnyEvent,
+    CodeChanged,
     Error,
     ErrorCode,
     ExercisePaused,
@@ -45,6 +50,7 @@ from shared.events import (
     ExerciseSkipped,
     ExerciseStarted,
     ExerciseStopped,
+    FacilitatorAdded,
     FacilitatorNotes,
     FeelingsSummary,
     ItemAdded,
@@ -54,8 +60,11 @@ from shared.events import (
     ItemSkipped,
     MinutesSet,
     ParticipantJoined,
+    ParticipantReadmitted,
+    ParticipantRemoved,
     PlannedItem,
     PresenceChanged,
+    RoomLocked,
     SessionCreated,
     SessionEnded,
     SessionStarted,
@@ -83,6 +92,8 @@ def only(participant_id: str) -> str:
 class Actor:
     role: Literal["facilitator", "participant", "board"]
     participant: str | None = None
+    account: str | None = None
+    """The signed-in facilitator account (for facilitators), recorded in the audit log."""
 
 
 Draft = tuple[str, AnyEvent]
@@ -100,6 +111,7 @@ def create(
     *,
     session_id: str,
     code: str,
+    owner: str,
     title: str | None,
     record_shares: bool,
     now: float,
@@ -120,7 +132,8 @@ def create(
                 record_shares=record_shares,
                 at=now,
             ),
-        )
+        ),
+        (FACILITATORS, FacilitatorAdded(account=owner, owner=True)),
     ]
     if any(item.notes for item in template.items):
         notes = tuple(item.notes for item in template.items)
@@ -143,6 +156,11 @@ def clean_name(raw: str | None) -> str | Error:
 def join(state: SessionState, participant: str, raw_name: str | None, now: float) -> Outcome:
     if state.status == "ended":
         return reject("session_ended", "This session has ended.")
+    if state.locked:
+        return reject(
+            "room_locked",
+            "This room is closed to new people right now. Please speak with the facilitator.",
+        )
     name = clean_name(raw_name)
     if isinstance(name, Error):
         return name
@@ -152,7 +170,7 @@ def join(state: SessionState, participant: str, raw_name: str | None, now: float
 def presence(state: SessionState, participant: str, online: bool, now: float) -> list[Draft]:
     """Attendance: a participant's terminal connected or went away."""
     known = state.participant(participant)
-    if known is None or known.online == online or state.status == "ended":
+    if known is None or known.online == online or known.removed or state.status == "ended":
         return []
     return [(EVERYONE, PresenceChanged(participant=participant, online=online, at=now))]
 
@@ -167,6 +185,10 @@ class Context:
     voters: Mapping[int, AbstractSet[str]] = field(default_factory=dict)
     minimum: int = 3
     """Fewest answers for which a distribution is shown (never below 2)."""
+    accounts: AbstractSet[str] = frozenset()
+    """Facilitator accounts on the hub (filled in only for ``AddCofacilitator``)."""
+    fresh_code: str = ""
+    """An unused room code, for when removing someone changes the code."""
 
 
 NO_CONTEXT = Context()
@@ -223,8 +245,11 @@ def decide(
             return [*closing, (EVERYONE, SessionEnded(at=now))]
         case AddItem() | RemoveItem() | MoveItem() | SetMinutes():
             return _edit_agenda(state, command)
+        case LockRoom() | RemoveParticipant() | ReadmitParticipant() | AddCofacilitator():
+            return _door(state, command, actor, context, now)
         case SubmitShare():
-            return _share(state, command.text)
+            text = share_text(command.text)
+            return text if isinstance(text, Error) else []
         case ModerateShare():
             return _moderate(state, command)
         case StartExercise():
@@ -348,17 +373,63 @@ def _close_feelings(state: SessionState, run: int, context: Context) -> Outcome:
     return [(FACILITATORS, summary)]
 
 
-def _share(state: SessionState, raw: str) -> Outcome:
+def _door(
+    state: SessionState,
+    command: LockRoom | RemoveParticipant | ReadmitParticipant | AddCofacilitator,
+    actor: Actor,
+    context: Context,
+    now: float,
+) -> Outcome:
+    """Who may be in the room: the lock, removing and readmitting people, co-facilitators."""
+    match command:
+        case LockRoom():
+            if state.locked == command.locked:
+                already = "locked" if command.locked else "open"
+                return reject("invalid", f"The room is already {already}.")
+            return [(EVERYONE, RoomLocked(locked=command.locked, at=now))]
+        case RemoveParticipant():
+            person = state.participant(command.participant)
+            if person is None or person.removed:
+                return reject("invalid", "That person is not in this session.")
+            return [
+                (EVERYONE, ParticipantRemoved(participant=person.id, at=now)),
+                (EVERYONE, CodeChanged(code=context.fresh_code)),
+            ]
+        case ReadmitParticipant():
+            person = state.participant(command.participant)
+            if person is None or not person.removed:
+                return reject("invalid", "That person has not been asked to leave.")
+            return [(EVERYONE, ParticipantReadmitted(participant=person.id))]
+        case AddCofacilitator():
+            if not state.facilitators or actor.account != state.facilitators[0]:
+                return reject("not_allowed", "Only the facilitator who created the session can.")
+            if command.account in state.facilitators:
+                return reject("invalid", f"{command.account} can already run this session.")
+            if command.account not in context.accounts:
+                return reject("invalid", f"There is no facilitator account {command.account!r}.")
+            return [(FACILITATORS, FacilitatorAdded(account=command.account))]
+
+
+def share_text(raw: str) -> str | Error:
+    """A share as it will be stored, or why it cannot be sent."""
     text = raw.strip()
-    if not text:
+    if all(unicodedata.category(ch)[0] in "CZ" for ch in text):  # blank, or only invisible
         return reject("invalid", "The share is empty. Write something first.")
     if len(text) > MAX_SHARE_CHARS:
         return reject(
             "invalid",
             f"A share can be up to {MAX_SHARE_CHARS} characters; this one has {len(text)}.",
         )
-    share_id = len(state.shares) + 1
-    return [(FACILITATORS, ShareSubmitted(share=share_id, text=text))]
+    return text
+
+
+def release(state: SessionState, texts: Sequence[str]) -> list[Draft]:
+    """A batch of anonymous shares for the log, numbered in the (already shuffled) given order."""
+    first = len(state.shares) + 1
+    return [
+        (FACILITATORS, ShareSubmitted(share=number, text=text))
+        for number, text in enumerate(texts, first)
+    ]
 
 
 def _moderate(state: SessionState, command: ModerateShare) -> Outcome:

@@ -24,27 +24,43 @@ from websockets.frames import CloseCode
 from websockets.http11 import Request, Response
 from websockets.typing import Origin
 
-from server import auth, decide
+from server import audit, auth, decide
+from server.accounts import Accounts
 from server.config import HubConfig
 from server.decide import Actor
 from server.limits import TokenBucket
 from server.metrics import Metrics
 from server.rooms import Room, bound_kernel_buffer, sees
-from server.store import SessionRecord, Store
+from server.store import AuditEntry, SessionRecord, Store
+from server.transport import is_loopback, server_context
 from shared.codec import decode_client, encode, logged_frame
 from shared.commands import (
     PROTOCOL_VERSION,
+    AddCofacilitator,
+    AnyCommand,
     ClientMessage,
     CreateSession,
+    EndSession,
     Handshake,
     Hello,
+    NextItem,
     RateFeeling,
+    RemoveParticipant,
+    SubmitShare,
 )
 from shared.content_check import format_problem, load_catalogue
 from shared.events import Ack, Error, ErrorCode, Welcome
 from shared.templates import AgendaTemplate
 
 log = logging.getLogger("circlekeeper.hub")
+
+SIGN_IN_FAILED = "Sign-in failed. Please check the name and password."
+"""The same words for an unknown account, a wrong password, or an account not on the session,
+so the network learns nothing about which accounts exist."""
+REMOVED = (
+    "The facilitator has asked you to leave this session. "
+    "If you think this is a mistake, please speak with them."
+)
 
 CLOSE_TIMEOUT = 2.0
 """Longest wait for a closing handshake (a polite client answers in milliseconds)."""
@@ -90,6 +106,8 @@ PLAIN_WORDS = {
     "$.code": "Please check the room code: it is the 6 letters and numbers the facilitator reads.",
     "$.name": "Please choose a shorter name: up to 40 characters.",
     "$.text": "That share is too long to send.",
+    "$.login.account": "Sign-in failed. Please check the name and password.",
+    "$.login.password": "Sign-in failed. Please check the name and password.",
 }
 """What a person sees when a client lets through a field the hub cannot take."""
 
@@ -149,9 +167,11 @@ class Hub:
         config: HubConfig | None = None,
         *,
         templates: dict[str, AgendaTemplate] | None = None,
+        accounts: Accounts | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
+        self.accounts = accounts or Accounts(store)
         self.config = config or HubConfig()
         self.clock = clock
         self.metrics = Metrics()
@@ -163,6 +183,7 @@ class Hub:
         self.rooms: dict[str, Room] = {}
         self.attempts = Attempts(self.config.join_attempts_per_minute)
         self._room_loading = asyncio.Lock()
+        self._closing: set[asyncio.Task[None]] = set()
 
     # -- endpoints --------------------------------------------------------------------------
 
@@ -184,6 +205,10 @@ class Hub:
         # default) for a TCP close that a dead peer never sends. Both waits fit in ping_timeout,
         # so a dead peer is gone within ping_interval + ping_timeout, as HubConfig promises.
         close_timeout = min(CLOSE_TIMEOUT, c.ping_timeout / 4)
+        # Built here, so a missing file or a wrong key stops the hub before it listens.
+        tls = None
+        if c.certfile is not None and c.keyfile is not None:
+            tls = server_context(c.certfile, c.keyfile)
         return serve(
             self.handler,
             c.host if host is None else host,
@@ -200,6 +225,9 @@ class Hub:
             write_limit=c.max_send_buffer,
             origins=origins,
             server_header=None,
+            ssl=tls,
+            # asyncio's default lets a peer that never finishes its TLS hello hold a socket 60 s.
+            ssl_handshake_timeout=None if tls is None else c.handshake_timeout,
         )
 
     # -- connections ------------------------------------------------------------------------
@@ -266,6 +294,9 @@ class Hub:
                 "This hub is running as many sessions as it may. Please try again later.",
                 CloseCode.TRY_AGAIN_LATER,
             )
+        account = await self.accounts.verify(cmd.login)
+        if account is None:
+            raise Refused("sign_in_failed", SIGN_IN_FAILED)
         template = self.templates.get(cmd.template)
         if template is None:
             known = ", ".join(sorted(self.templates))
@@ -273,11 +304,7 @@ class Hub:
                 "no_such_template", f"No template called {cmd.template!r}. Known: {known}."
             )
         async with self._room_loading:
-            code = auth.new_code()
-            while code in {r.record.code for r in self.rooms.values()} or (
-                await self.store.live_by_code(code)
-            ):
-                code = auth.new_code()
+            code = await self._unused_code()
             now = self.clock()
             record = SessionRecord(
                 id=uuid.uuid4().hex,
@@ -290,18 +317,29 @@ class Hub:
                 template,
                 session_id=record.id,
                 code=code,
+                owner=account,
                 title=cmd.title,
                 record_shares=cmd.record_shares,
                 now=now,
             )
-            await self.store.create(record, [(a, encode(e)) for a, e in drafts])
+            created = AuditEntry(now, account, "session created", template.title)
+            await self.store.create(record, [(a, encode(e)) for a, e in drafts], [created])
             room = self._new_room(record)
             await room.load()
             self.rooms[record.id] = room
         log.info("session %s created from template %s", record.id[:8], template.id)
-        actor = Actor(role="facilitator")
-        await self._attach(ws, room, actor, auth.facilitator_token(record.secret), 0, None)
+        actor = Actor(role="facilitator", account=account)
+        token = auth.facilitator_token(record.secret, account)
+        await self._attach(ws, room, actor, token, 0, None)
         return room, actor
+
+    async def _unused_code(self) -> str:
+        code = auth.new_code()
+        while code in {r.state.code for r in self.rooms.values()} or (
+            await self.store.live_by_code(code)
+        ):
+            code = auth.new_code()
+        return code
 
     def _new_room(self, record: SessionRecord) -> Room:
         return Room(
@@ -310,15 +348,26 @@ class Hub:
             self.metrics,
             max_send_buffer=self.config.max_send_buffer,
             clock=self.clock,
+            batch_seconds=self.config.share_batch_seconds,
+            batch_minimum=self.config.share_batch_minimum,
         )
 
-    async def _find_room(self, code: str) -> Room:
-        wanted = auth.normalize_code(code)
+    async def _find_room(self, hello: Hello) -> Room:
+        """The live room a hello names: by session id when reconnecting, else by room code."""
+        wanted = auth.normalize_code(hello.code or "")
         async with self._room_loading:
             for room in self.rooms.values():
-                if room.record.code == wanted and room.state.status != "ended":
+                if room.state.status == "ended":
+                    continue
+                if room.record.id == hello.session or (
+                    hello.session is None and room.state.code == wanted
+                ):
                     return room
-            record = await self.store.live_by_code(wanted)
+            if hello.session is not None:
+                record = await self.store.get(hello.session)
+                record = record if record is not None and record.ended_at is None else None
+            else:
+                record = await self.store.live_by_code(wanted)
             if record is None:
                 raise Refused(
                     "no_such_room",
@@ -331,20 +380,28 @@ class Hub:
             return room
 
     async def _hello(self, ws: ServerConnection, hello: Hello) -> tuple[Room, Actor]:
-        room = await self._find_room(hello.code)
+        room = await self._find_room(hello)
         secret = room.record.secret
         if hello.role == "facilitator":
-            if not auth.check_facilitator(secret, hello.token):
-                raise Refused("not_allowed", "That facilitator credential is not valid here.")
-            actor = Actor(role="facilitator")
-            token = auth.facilitator_token(secret)
+            if hello.login is not None:
+                account = await self.accounts.verify(hello.login)
+            else:
+                account = auth.check_facilitator(secret, hello.token)
+            if account is None or account not in room.state.facilitators:
+                raise Refused("sign_in_failed", SIGN_IN_FAILED)
+            actor = Actor(role="facilitator", account=account)
+            token = auth.facilitator_token(secret, account)
         elif hello.role == "board":
             actor = Actor(role="board")
             token = ""
         elif hello.token is not None:
             participant = auth.check_participant(secret, hello.token)
-            if participant is None or room.state.participant(participant) is None:
+            async with room.lock:  # a removal being committed right now is seen
+                person = None if participant is None else room.state.participant(participant)
+            if participant is None or person is None:
                 raise Refused("not_allowed", "Please join again with the room code.")
+            if person.removed:
+                raise Refused("removed", REMOVED)
             actor = Actor(role="participant", participant=participant)
             token = hello.token
         else:
@@ -378,7 +435,7 @@ class Hub:
         welcome = Welcome(
             protocol=PROTOCOL_VERSION,
             session_id=room.record.id,
-            code=room.record.code,
+            code=room.state.code,
             role=actor.role,
             token=token,
             participant=actor.participant,
@@ -393,6 +450,9 @@ class Hub:
             await self._left(ws, room, actor)  # a participant who just joined is not here
             raise
         async with room.lock:
+            person = room.state.participant(actor.participant or "")
+            if person is not None and person.removed:  # removed while catching up
+                raise Refused("removed", REMOVED)
             room.send_to(ws, await self.store.read(room.record.id, last), actor)
             room.connections[ws] = actor
             if actor.participant is not None and hello is not None and hello.token is not None:
@@ -457,28 +517,53 @@ class Hub:
                 room.reply(ws, encode(error))
                 continue
             async with room.lock:
-                if message.id in room.applied:
-                    reply: Ack | Error = Ack(command=message.id)
-                    outcome = "duplicate"
-                else:
-                    context = decide.Context(
-                        exercises=self.exercises,
-                        answers=room.answers,
-                        voters=room.voters,
-                        minimum=self.config.min_answers,
-                    )
-                    decided = decide.decide(room.state, message, actor, self.clock(), context)
-                    if isinstance(decided, Error):
-                        reply = msgspec.structs.replace(decided, command=message.id)
-                        outcome = decided.code
-                    elif isinstance(message, RateFeeling):
-                        room.tally(message, actor)
-                        reply, outcome = Ack(command=message.id), "ok"
-                    else:
-                        await room.commit(decided, command_id=message.id)
-                        reply, outcome = Ack(command=message.id), "ok"
+                reply, outcome = await self._apply(room, message, actor)
             self.metrics.commands.labels(kind, outcome).inc()
             room.reply(ws, encode(reply))
+
+    async def _apply(
+        self, room: Room, message: AnyCommand, actor: Actor
+    ) -> tuple[Ack | Error, str]:
+        """decide, then store and fan out; the caller holds the room's lock."""
+        if message.id in room.applied:
+            return Ack(command=message.id), "duplicate"
+        if isinstance(message, EndSession | NextItem) and actor.role == "facilitator":
+            await room.release()  # held shares belong to the item they were written in
+        context = decide.Context(
+            exercises=self.exercises,
+            answers=room.answers,
+            voters=room.voters,
+            minimum=self.config.min_answers,
+            accounts=await self.store.accounts()
+            if isinstance(message, AddCofacilitator)
+            else set(),
+            fresh_code=await self._unused_code() if isinstance(message, RemoveParticipant) else "",
+        )
+        now = self.clock()
+        decided = decide.decide(room.state, message, actor, now, context)
+        if isinstance(decided, Error):
+            return msgspec.structs.replace(decided, command=message.id), decided.code
+        if isinstance(message, RateFeeling):
+            room.tally(message, actor)
+        elif isinstance(message, SubmitShare):
+            await room.hold(message.text.strip(), message.id)
+        else:
+            if isinstance(message, RemoveParticipant):
+                self._send_away(room, message.participant)
+            entries = audit.entries(message, actor, room.state, now)
+            await room.commit(decided, command_id=message.id, audit=entries)
+        return Ack(command=message.id), "ok"
+
+    def _send_away(self, room: Room, participant: str) -> None:
+        """Disconnect a removed participant before the new room code is sent to the room.
+
+        Their terminal reconnects, is refused with the words for it, and stops."""
+        for ws, actor in list(room.connections.items()):
+            if actor.participant == participant:
+                room.connections.pop(ws)
+                task = asyncio.ensure_future(ws.close(CloseCode.POLICY_VIOLATION, "removed"))
+                self._closing.add(task)
+                task.add_done_callback(self._closing.discard)
 
     async def _left(self, ws: ServerConnection, room: Room, actor: Actor) -> None:
         async with room.lock:
@@ -490,6 +575,7 @@ class Hub:
             if participant is not None and not still_here:
                 await room.commit(decide.presence(room.state, participant, False, self.clock()))
             if not room.connections and room.state.status == "ended":
+                room.stop()
                 self.rooms.pop(room.record.id, None)
                 self.metrics.rooms.set(len(self.rooms))
 
@@ -508,7 +594,16 @@ async def run_hub(config: HubConfig, *, ready: Callable[[Server], None] | None =
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, server.close)
             port = server.sockets[0].getsockname()[1] if server.sockets else config.port
-            log.info("hub listening on ws://%s:%d, recording to %s", config.host, port, config.db)
+            scheme = "ws" if config.certfile is None else "wss"
+            log.info(
+                "hub listening on %s://%s:%d, recording to %s", scheme, config.host, port, config.db
+            )
+            if scheme == "ws" and not is_loopback(config.host):
+                log.warning(
+                    "listening on %s without TLS: facilitator passwords and shares would cross "
+                    "the network unencrypted; pass --certfile/--keyfile",
+                    config.host,
+                )
             if ready is not None:
                 ready(server)
             await server.wait_closed()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import msgspec
 
 from server.auth import normalize_code
-from server.store import SessionRecord
+from server.store import AuditEntry, SessionRecord
 from server.store.sqlite import SQLiteLog
 from shared.codec import decode_event
 from shared.events import AnyEvent
@@ -57,6 +57,8 @@ class Recording:
 
     record: SessionRecord
     events: Sequence[LogEntry]
+    audit: Sequence[AuditEntry] = ()
+    """Facilitator actions on the record: who did what, when."""
     final: SessionState = field(init=False)
 
     def __post_init__(self) -> None:
@@ -175,7 +177,7 @@ def resolve(log: SQLiteLog, ref: str) -> SessionRecord:
 def load(log: SQLiteLog, ref: str) -> Recording:
     """The session ``ref`` names, with its whole log; any problem is one ``RecordError``."""
     record = resolve(log, ref)
-    return Recording(record, read_events(log, record.id))
+    return Recording(record, read_events(log, record.id), log.audit(record.id))
 
 
 def timeline(events: Sequence[LogEntry]) -> list[SessionState]:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from websockets.asyncio.server import ServerConnection, broadcast
 
-from server.decide import FACILITATORS, Actor, Draft, only
+from server.decide import FACILITATORS, Actor, Draft, only, release
 from server.metrics import Metrics
-from server.store import SessionRecord, Store, Stored
+from server.store import AuditEntry, SessionRecord, Store, Stored
 from shared.codec import decode_event, encode, logged_frame
 from shared.commands import RateFeeling
-from shared.events import FeelingsSummary, SessionEnded, SessionStarted
+from shared.events import CodeChanged, FeelingsSummary, SessionEnded, SessionStarted
 from shared.reduce import reduce
 from shared.state import SessionState
 
@@ -52,8 +53,12 @@ class Room:
         *,
         max_send_buffer: int,
         clock: Callable[[], float],
+        batch_seconds: float = 15.0,
+        batch_minimum: int = 1,
     ) -> None:
         self.record = record
+        self.batch_seconds = batch_seconds
+        self.batch_minimum = batch_minimum
         self.store = store
         self.metrics = metrics
         self.max_send_buffer = max_send_buffer
@@ -70,6 +75,10 @@ class Room:
         self.voters: dict[int, set[str]] = {}
         self.lock = asyncio.Lock()
         self.connections: dict[ServerConnection, Actor] = {}
+        self.held = 0
+        """Anonymous shares stored but not yet released into the log."""
+        self._batch: asyncio.TimerHandle | None = None
+        self._releasing: asyncio.Task[None] | None = None
 
     async def load(self) -> None:
         """Rebuild the state from the log (after a restart, or when first used)."""
@@ -77,18 +86,32 @@ class Room:
             self.state = reduce(self.state, decode_event(stored.body))
             self.seq = stored.seq
         self.applied = await self.store.command_ids(self.record.id)
+        self.held = len(await self.store.pending(self.record.id))
+        if self.held:  # held when the hub stopped: they go out with the next batch
+            self._schedule_batch()
 
-    async def commit(self, drafts: list[Draft], *, command_id: str | None = None) -> None:
+    async def commit(
+        self,
+        drafts: list[Draft],
+        *,
+        command_id: str | None = None,
+        audit: Sequence[AuditEntry] = (),
+        released: Sequence[bytes] = (),
+    ) -> None:
         """Store durably, then apply and fan out. The caller holds ``lock``."""
         if not drafts and command_id is None:
             return
         ended = next((e.at for _, e in drafts if isinstance(e, SessionEnded)), None)
+        code = next((e.code for _, e in drafts if isinstance(e, CodeChanged)), None)
         stored = await self.store.append(
             self.record.id,
             [(audience, encode(event)) for audience, event in drafts],
             command_id=command_id,
             ended_at=ended,
             forget_share_text=ended is not None and not self.state.record_shares,
+            audit=audit,
+            released=released,
+            code=code,
         )
         if command_id is not None:
             self.applied.add(command_id)
@@ -104,6 +127,61 @@ class Room:
             log.info("session %s started", self.record.id[:8])
         if ended is not None:
             log.info("session %s ended", self.record.id[:8])
+
+    # -- anonymous shares: held, then released in shuffled batches ------------------------------
+
+    async def hold(self, text: str, command_id: str) -> None:
+        """Store a share durably with no author and no time; the caller holds ``lock``.
+
+        It reaches the log (and the facilitator) with the next batch, in a random place among
+        the others, so neither its position nor its timing pairs it with a join or any other
+        named event.
+        """
+        await self.store.append(self.record.id, [], command_id=command_id, mixed=[text])
+        self.applied.add(command_id)
+        self.held += 1
+        self._schedule_batch()
+
+    def _schedule_batch(self) -> None:
+        if self._batch is None:
+            loop = asyncio.get_running_loop()
+            self._batch = loop.call_later(self.batch_seconds, self._batch_due)
+
+    def _batch_due(self) -> None:
+        self._batch = None
+        if self.held < self.batch_minimum:
+            self._schedule_batch()  # too few to hide among: they wait for more, or the agenda
+            return
+        self._releasing = asyncio.ensure_future(self._release_when_free())
+
+    async def _release_when_free(self) -> None:
+        async with self.lock:
+            await self.release()
+
+    async def release(self) -> None:
+        """Put every held share into the log in a random order; the caller holds ``lock``.
+
+        The batch timer calls it once enough shares are held; the hub calls it before the
+        agenda moves on or the session ends, so a share is never placed more finely than the
+        agenda item it was written in."""
+        if self._batch is not None:
+            self._batch.cancel()
+            self._batch = None
+        if not self.held:
+            return
+        pending = await self.store.pending(self.record.id)
+        secrets.SystemRandom().shuffle(pending)
+        drafts = release(self.state, [p.text for p in pending])
+        await self.commit(drafts, released=[p.key for p in pending])
+        self.held = 0
+        if pending:
+            log.info("session %s: %d shares released", self.record.id[:8], len(pending))
+
+    def stop(self) -> None:
+        """Forget timers when the room is unloaded (held shares stay stored)."""
+        if self._batch is not None:
+            self._batch.cancel()
+            self._batch = None
 
     def tally(self, answer: RateFeeling, actor: Actor) -> None:
         assert actor.participant is not None

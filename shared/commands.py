@@ -13,13 +13,25 @@ from msgspec import Meta, Struct
 
 from shared.templates import ItemKind
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 MAX_SHARE_CHARS = 1000
 """The longest share after trimming spaces at the ends (checked by the hub, shown by clients)."""
 
 CommandId = Annotated[str, Meta(min_length=1, max_length=36)]
 RoomCode = Annotated[str, Meta(min_length=1, max_length=16)]
+Account = Annotated[str, Meta(min_length=1, max_length=40)]
+ParticipantId = Annotated[str, Meta(min_length=1, max_length=32)]
 Role = Literal["facilitator", "participant", "board"]
+
+
+class Login(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A facilitator's account name and password; sent in a handshake only, never stored."""
+
+    account: Account
+    password: Annotated[str, Meta(min_length=1, max_length=256)]
+
+    def __repr__(self) -> str:  # never print a password into a log or a traceback
+        return f"Login(account={self.account!r}, password='…')"
 
 
 class Handshake(Struct, tag_field="type", frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -28,8 +40,9 @@ class Handshake(Struct, tag_field="type", frozen=True, kw_only=True, forbid_unkn
 
 
 class CreateSession(Handshake, tag="session.create", frozen=True):
-    """Open a new session from an agenda template; the sender becomes its facilitator."""
+    """Open a new session from an agenda template; the signed-in sender owns it."""
 
+    login: Login
     template: Annotated[str, Meta(min_length=1, max_length=63)]
     title: Annotated[str, Meta(min_length=1, max_length=120)] | None = None
     record_shares: bool = False
@@ -40,11 +53,16 @@ class Hello(Handshake, tag="hello", frozen=True):
     """Join a session, or come back to it after a dropped connection."""
 
     role: Role
-    code: RoomCode
+    code: RoomCode | None = None
+    """The room code people are given; a reconnecting client sends ``session`` instead."""
+    session: Annotated[str, Meta(max_length=64)] | None = None
+    """The session id from an earlier ``Welcome``: the code may have changed since."""
     name: Annotated[str, Meta(max_length=40)] | None = None
     """A participant's chosen display name (first join only)."""
-    token: Annotated[str, Meta(max_length=100)] | None = None
+    token: Annotated[str, Meta(max_length=150)] | None = None
     """The credential from an earlier ``Welcome``: a facilitator's, or a participant's to rejoin."""
+    login: Login | None = None
+    """A co-facilitator signing in to a session by its room code."""
     after: Annotated[int, Meta(ge=0)] = 0
     """The last event sequence number this client applied; the hub sends what follows."""
     epoch: Annotated[str, Meta(max_length=64)] | None = None
@@ -101,6 +119,29 @@ class SetMinutes(Command, tag="agenda.set_minutes", frozen=True):
 
 class EndSession(Command, tag="session.end", frozen=True):
     pass
+
+
+class LockRoom(Command, tag="room.lock", frozen=True):
+    """Stop (or allow again) new people joining with the room code."""
+
+    locked: bool = True
+
+
+class RemoveParticipant(Command, tag="participant.remove", frozen=True):
+    """Ask someone to leave: their terminal is disconnected and the room code changes, so they
+    cannot come back with the code they had unless the facilitator readmits them."""
+
+    participant: ParticipantId
+
+
+class ReadmitParticipant(Command, tag="participant.readmit", frozen=True):
+    participant: ParticipantId
+
+
+class AddCofacilitator(Command, tag="session.add_cofacilitator", frozen=True):
+    """Let another facilitator account sign in to this session with its room code."""
+
+    account: Account
 
 
 class SubmitShare(Command, tag="share.submit", frozen=True):
@@ -161,6 +202,10 @@ AnyCommand = (
     | ExtendItem
     | SkipItem
     | EndSession
+    | LockRoom
+    | RemoveParticipant
+    | ReadmitParticipant
+    | AddCofacilitator
     | AddItem
     | RemoveItem
     | MoveItem
@@ -185,6 +230,10 @@ FACILITATOR_COMMANDS: frozenset[type[Command]] = frozenset(
         ExtendItem,
         SkipItem,
         EndSession,
+        LockRoom,
+        RemoveParticipant,
+        ReadmitParticipant,
+        AddCofacilitator,
         AddItem,
         RemoveItem,
         MoveItem,

@@ -58,6 +58,33 @@ class PresenceChanged(Event, tag="participant.presence", frozen=True):
     at: float
 
 
+class FacilitatorAdded(Event, tag="session.facilitator_added", frozen=True):
+    """Who may run the session: its owner first, then co-facilitators (facilitators only)."""
+
+    account: str
+    owner: bool = False
+
+
+class RoomLocked(Event, tag="room.locked", frozen=True):
+    locked: bool
+    at: float
+
+
+class ParticipantRemoved(Event, tag="participant.removed", frozen=True):
+    participant: str
+    at: float
+
+
+class ParticipantReadmitted(Event, tag="participant.readmitted", frozen=True):
+    participant: str
+
+
+class CodeChanged(Event, tag="room.code_changed", frozen=True):
+    """A new room code, after someone was removed: the old one no longer lets anyone in."""
+
+    code: str
+
+
 class SessionStarted(Event, tag="session.started", frozen=True):
     at: float
 
@@ -102,7 +129,8 @@ class SessionEnded(Event, tag="session.ended", frozen=True):
 
 
 class ShareSubmitted(Event, tag="share.submitted", frozen=True):
-    """A new anonymous share waiting for the facilitator. It has no author and no time."""
+    """A new anonymous share waiting for the facilitator. It has no author and no time, and
+    arrives in a shuffled batch with the others received in the same interval."""
 
     share: int
     text: str
@@ -167,6 +195,11 @@ AnyEvent = (
     | FacilitatorNotes
     | ParticipantJoined
     | PresenceChanged
+    | FacilitatorAdded
+    | RoomLocked
+    | ParticipantRemoved
+    | ParticipantReadmitted
+    | CodeChanged
     | SessionStarted
     | AgendaMoved
     | ItemExtended
@@ -215,7 +248,10 @@ class Logged(Frame, tag="event", frozen=True):
 
 
 class Ack(Frame, tag="ack", frozen=True):
-    """The command was applied and its events are durable."""
+    """The command was applied and its events are durable.
+
+    For an anonymous share it means "received": the share is stored, and reaches the
+    facilitator with the next shuffled batch. This frame is never stored."""
 
     command: str
 
@@ -235,6 +271,9 @@ ErrorCode = Literal[
     "rate_limited",
     "busy",
     "room_full",
+    "sign_in_failed",
+    "room_locked",
+    "removed",
 ]
 
 

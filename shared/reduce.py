@@ -13,11 +13,13 @@ from msgspec.structs import replace
 from shared.events import (
     AgendaMoved,
     AnyEvent,
+    CodeChanged,
     ExercisePaused,
     ExerciseResumed,
     ExerciseSkipped,
     ExerciseStarted,
     ExerciseStopped,
+    FacilitatorAdded,
     FacilitatorNotes,
     FeelingsSummary,
     ItemAdded,
@@ -27,7 +29,10 @@ from shared.events import (
     ItemSkipped,
     MinutesSet,
     ParticipantJoined,
+    ParticipantReadmitted,
+    ParticipantRemoved,
     PresenceChanged,
+    RoomLocked,
     SessionCreated,
     SessionEnded,
     SessionStarted,
@@ -76,13 +81,17 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
             joined = Participant(id=event.participant, name=event.name, joined_at=event.at)
             return replace(state, participants=(*state.participants, joined))
         case PresenceChanged():
-            return replace(
-                state,
-                participants=tuple(
-                    replace(p, online=event.online) if p.id == event.participant else p
-                    for p in state.participants
-                ),
-            )
+            return _edit_participant(state, event.participant, online=event.online)
+        case FacilitatorAdded():
+            return replace(state, facilitators=(*state.facilitators, event.account))
+        case RoomLocked():
+            return replace(state, locked=event.locked)
+        case ParticipantRemoved():
+            return _edit_participant(state, event.participant, removed=True, online=False)
+        case ParticipantReadmitted():
+            return _edit_participant(state, event.participant, removed=False)
+        case CodeChanged():
+            return replace(state, code=event.code)
         case SessionStarted():
             return replace(state, status="running", started_at=event.at)
         case AgendaMoved():
@@ -183,6 +192,15 @@ def _edit_item(state: SessionState, index: int, **changes: object) -> SessionSta
     agenda = list(state.agenda)
     agenda[index] = replace(agenda[index], **changes)
     return replace(state, agenda=tuple(agenda))
+
+
+def _edit_participant(state: SessionState, participant: str, **changes: object) -> SessionState:
+    return replace(
+        state,
+        participants=tuple(
+            replace(p, **changes) if p.id == participant else p for p in state.participants
+        ),
+    )
 
 
 def _move(state: SessionState, index: int | None, at: float) -> SessionState:

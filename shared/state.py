@@ -52,6 +52,8 @@ class Participant(Struct, frozen=True, kw_only=True):
     name: str
     online: bool = True
     joined_at: float = 0.0
+    removed: bool = False
+    """Asked to leave by the facilitator: their credential no longer lets them in."""
 
 
 class Share(Struct, frozen=True, kw_only=True):
@@ -115,6 +117,10 @@ class SessionState(Struct, frozen=True, kw_only=True):
     ended_at: float | None = None
     exercises: tuple[ExerciseRun, ...] = ()
     feelings: tuple[Feelings, ...] = ()
+    facilitators: tuple[str, ...] = ()
+    """Accounts that may run the session, owner first (only facilitators see this)."""
+    locked: bool = False
+    """No new people may join with the room code."""
 
     @property
     def exercise(self) -> ExerciseRun | None:
@@ -145,7 +151,7 @@ class SessionState(Struct, frozen=True, kw_only=True):
 
     @property
     def present(self) -> int:
-        return sum(1 for p in self.participants if p.online)
+        return sum(1 for p in self.participants if p.online and not p.removed)
 
     def shares_with(self, *statuses: ShareStatus) -> list[Share]:
         return [s for s in self.shares if s.status in statuses]

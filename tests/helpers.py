@@ -6,14 +6,47 @@ import asyncio
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from client.connection import HubLink, LinkStatus, Refused, new_id
+from server.accounts import hash_password
 from server.hub import Hub
-from server.store.sqlite import SQLiteStore
-from shared.commands import PROTOCOL_VERSION, AnyCommand, CreateSession, Hello
+from server.store.sqlite import SQLiteLog, SQLiteStore
+from shared.commands import (
+    PROTOCOL_VERSION,
+    AnyCommand,
+    CreateSession,
+    Hello,
+    Login,
+    SubmitShare,
+)
 from shared.events import Ack, Error, Logged, ServerMessage, Welcome
 from shared.reduce import reduce
 from shared.state import SessionState
+
+LOGIN = Login(account="dana", password="correct horse battery")
+"""The facilitator account every test hub has (see the ``hub`` fixture)."""
+CO_LOGIN = Login(account="sam", password="staple battery horse")
+"""A second account on every test hub, for co-facilitating."""
+
+
+QUICK_BATCHES: dict[str, Any] = {"share_batch_seconds": 0.05, "share_batch_minimum": 1}
+"""Hub settings releasing each anonymous share within 50 ms, so tests need not wait for a batch
+to fill; batching has tests of its own (tests/hub/test_share_batches.py)."""
+
+
+def add_accounts(log: SQLiteLog) -> None:
+    """The test facilitator accounts, at a low scrypt cost (the real one is 0.5 s a sign-in)."""
+    for login in (LOGIN, CO_LOGIN):
+        if log.password_hash(login.account) is None:
+            log.add_facilitator(login.account, hash_password(login.password, cost=2**10), 0.0)
+
+
+def accounts_store(path: Path) -> SQLiteStore:
+    """A real store on ``path`` where the test facilitators can sign in."""
+    store = SQLiteStore(path)
+    add_accounts(store.log)
+    return store
 
 
 def fast_delays() -> Generator[float]:
@@ -125,6 +158,7 @@ class Client:
 
 
 async def facilitator(uri: str, template: str = "relapse-prevention", **kw: object) -> Client:
+    kw.setdefault("login", LOGIN)
     handshake = CreateSession(protocol=PROTOCOL_VERSION, template=template, **kw)  # type: ignore[arg-type]
     return await Client(HubLink(uri, handshake, reconnect_delays=fast_delays)).start().joined()
 
@@ -134,4 +168,25 @@ async def participant(uri: str, code: str, name: str) -> Client:
     return await Client(HubLink(uri, hello, reconnect_delays=fast_delays)).start().joined()
 
 
-__all__ = ["Client", "RunningHub", "facilitator", "fast_delays", "new_id", "participant"]
+async def share(sharer: Client, fac: Client, text: str) -> None:
+    """Share anonymously and wait until the facilitator has it (shares arrive in batches; one
+    at a time, each is its own batch, so share numbers follow the order of the calls)."""
+    reply = await sharer.do(SubmitShare(id=new_id(), text=text))
+    assert isinstance(reply, Ack), reply
+    await fac.until(lambda: any(s.text == text.strip() for s in fac.state.shares))
+
+
+__all__ = [
+    "CO_LOGIN",
+    "LOGIN",
+    "QUICK_BATCHES",
+    "Client",
+    "RunningHub",
+    "accounts_store",
+    "add_accounts",
+    "facilitator",
+    "fast_delays",
+    "new_id",
+    "participant",
+    "share",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import signal
 import sqlite3
@@ -13,16 +14,28 @@ from pathlib import Path
 from client.connection import HubLink
 from client.demo import BOTS
 from shared.commands import PROTOCOL_VERSION, Hello
-from tests.helpers import Client, RunningHub, fast_delays, participant
+from tests.helpers import LOGIN, Client, RunningHub, fast_delays, participant
 
 CIRCLE = [sys.executable, "-m", "client"]
 
 
-async def circle(*args: str, timeout: float = 60) -> tuple[int, str, str]:
+SIGNED_IN = {**os.environ, "CIRCLE_PASSWORD": LOGIN.password}
+"""The environment of a script that signs in as the test facilitator."""
+
+
+async def circle(
+    *args: str, timeout: float = 60, stdin: str | None = None, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
-        *CIRCLE, *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        *CIRCLE,
+        *args,
+        stdin=asyncio.subprocess.DEVNULL if stdin is None else asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
     )
-    out, err = await asyncio.wait_for(proc.communicate(), timeout)
+    data = None if stdin is None else stdin.encode()
+    out, err = await asyncio.wait_for(proc.communicate(data), timeout)
     assert proc.returncode is not None
     return proc.returncode, out.decode(), err.decode()
 
@@ -63,9 +76,14 @@ async def test_sessions_on_a_missing_or_foreign_file_says_so(tmp_path: Path) -> 
 
 
 async def test_session_create_prints_code_and_credential(hub: RunningHub) -> None:
+    create = ["session", "create", "--template", "psychoeducation-workshop", "--hub", hub.uri]
+    code, out, err = await circle(*create)
+    assert code == 1 and "--as NAME" in err  # nobody creates a session without signing in
     code, out, err = await circle(
-        "session", "create", "--template", "psychoeducation-workshop", "--hub", hub.uri
+        *create, "--as", "dana", env={**os.environ, "CIRCLE_PASSWORD": "wrong password"}
     )
+    assert code == 1 and "Sign-in failed" in err
+    code, out, err = await circle(*create, "--as", LOGIN.account, env=SIGNED_IN)
     assert code == 0, err
     created = json.loads(out)
     assert re.fullmatch(r"[A-Z0-9]{6}", created["code"])
@@ -82,7 +100,9 @@ async def test_session_create_prints_code_and_credential(hub: RunningHub) -> Non
 
 
 async def test_session_create_with_unknown_template_lists_known_ones(hub: RunningHub) -> None:
-    code, out, err = await circle("session", "create", "--template", "nope", "--hub", hub.uri)
+    code, out, err = await circle(
+        "session", "create", "--template", "nope", "--hub", hub.uri, "--as", "dana", env=SIGNED_IN
+    )
     assert code == 1 and out == ""
     assert "relapse-prevention" in err
 
@@ -90,6 +110,9 @@ async def test_session_create_with_unknown_template_lists_known_ones(hub: Runnin
 async def test_hub_logs_lifecycle_but_never_names_or_share_text(tmp_path: Path) -> None:
     """Even at --log-level debug (websockets prints whole frames at DEBUG)."""
     db = str(tmp_path / "hub.sqlite3")
+    add = ["facilitators", "add", LOGIN.account, "--db", db, "--password-stdin"]
+    code, _, err = await circle(*add, stdin=LOGIN.password + "\n")
+    assert code == 0, err
     hub = await asyncio.create_subprocess_exec(
         *CIRCLE,
         "hub",
@@ -109,8 +132,9 @@ async def test_hub_logs_lifecycle_but_never_names_or_share_text(tmp_path: Path) 
         uri = re.search(r"ws://\S+:\d+", lines[-1])
         assert uri is not None
         code, _, err = await circle(
-            "demo", "--headless", "--hub", uri.group(0).rstrip(","), "--seconds", "0"
-        )
+            "demo", "--headless", "--hub", uri.group(0).rstrip(","), "--seconds", "0",
+            "--as", LOGIN.account, env=SIGNED_IN,
+        )  # fmt: skip
         assert code == 0, err
         hub.send_signal(signal.SIGTERM)
         rest = await asyncio.wait_for(hub.stderr.read(), 10)
@@ -122,6 +146,7 @@ async def test_hub_logs_lifecycle_but_never_names_or_share_text(tmp_path: Path) 
     log = "".join(lines) + rest.decode()
     assert "session" in log and "created" in log and "started" in log and "ended" in log
     assert log.count("connection") >= 8
+    assert LOGIN.password not in log
     for name, texts in BOTS:
         assert name not in log
         for text in texts:

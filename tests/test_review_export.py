@@ -56,7 +56,15 @@ from shared.events import (
     SessionStarted,
 )
 from shared.state import SessionState
-from tests.helpers import Client, fast_delays, new_id, participant
+from tests.helpers import (
+    LOGIN,
+    QUICK_BATCHES,
+    Client,
+    accounts_store,
+    fast_delays,
+    new_id,
+    participant,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 T0 = 1736272800.0  # 2025-01-07 18:00 UTC
@@ -122,12 +130,13 @@ async def script_session(
     people to publish the answers, the second stopped early and rated by too few)."""
     first, second, third = names
     clock = FixedClock(at)
-    store = SQLiteStore(db)
-    hub = Hub(store, HubConfig(db=db), clock=clock)
+    store = accounts_store(db)
+    hub = Hub(store, HubConfig(**QUICK_BATCHES, db=db), clock=clock)
     async with hub.serve("127.0.0.1", 0) as server:
         uri = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
         create = CreateSession(
             protocol=PROTOCOL_VERSION,
+            login=LOGIN,
             template="relapse-prevention",
             title=title,
             record_shares=record_shares,
@@ -409,6 +418,32 @@ def test_export_to_a_file_is_private_and_says_where(
     assert out_file.stat().st_mode & 0o777 == 0o600
     assert f"<h1>Group note draft: {TITLE}</h1>" in out_file.read_text()
     assert [p.name for p in tmp_path.iterdir()] == ["note.html"]
+
+
+def test_every_export_is_in_the_sessions_audit_log(
+    scripted: Scripted, db_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(db_copy)
+    code, _, err = circle(
+        capsys, "review", "export", scripted.session_id, "--db", db, "--as", "lee"
+    )
+    assert code == 0, err
+    code, _, err = circle(
+        capsys, "review", "export", scripted.session_id, "--db", db, "--format", "json",
+        "--participant", "Sam", "--as", "lee",
+    )  # fmt: skip
+    assert code == 0, err
+    log = SQLiteLog(db_copy, create=False)
+    try:
+        entries = log.audit(scripted.session_id)
+    finally:
+        log.close()
+    assert entries[0].action == "session created" and entries[0].account == "dana"
+    exports = [(e.account, e.action, e.detail) for e in entries if e.account == "lee"]
+    assert exports == [
+        ("lee", "export made", "md group note"),
+        ("lee", "export made", "json group note for Sam"),
+    ]
 
 
 # -- bad input: one line, exit 1, nothing changed ----------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ from textual.app import App, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
-from client.connection import HubLink, LinkStatus, Refused
+from client.connection import HubLink, LinkStatus, Refused, Untrusted
 from client.messages import FrameReceived, LinkChanged
 from client.theme import CALM, HIGH_CONTRAST
 from shared.commands import AnyCommand
@@ -46,9 +47,12 @@ class HubApp(App[None]):
         high_contrast: bool = False,
         large_text: bool = False,
         clock: Callable[[], float] | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         super().__init__()
         self.link = link
+        self.tls = tls
+        """Whom to trust for a ``wss://`` hub (``--cafile``); None: the system's authorities."""
         self.welcome: Welcome | None = None
         self.local_clock: Callable[[], float] = clock or time.time
         """This terminal's clock (tests inject one); give it to every HubLink the app makes."""
@@ -79,8 +83,8 @@ class HubApp(App[None]):
                 lambda frame: self.post_message(FrameReceived(frame)),
                 lambda status, detail: self.post_message(LinkChanged(status, detail)),
             )
-        except Refused:
-            pass  # the link has already reported "closed" with the hub's reason
+        except (Refused, Untrusted):
+            pass  # the link has already reported "closed" with the reason
 
     @on(FrameReceived)
     def _apply(self, message: FrameReceived) -> None:

@@ -4,11 +4,12 @@ Two screens over one connection: the template picker (skipped when resuming) and
 The connection worker lives on the App (``HubApp``), so switching screens never drops it. The
 console only ever reads ``HubApp.state``; every change goes to the hub as a command and comes
 back as an event. Guided exercises are chosen in a modal picker and followed in a panel above the
-agenda; their keys sit on a footer row of their own (see ``ExerciseKeys``).
+agenda; their keys sit on a footer row of their own (see ``KeyRow``).
 """
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable, Mapping
 from typing import ClassVar
 
@@ -23,16 +24,19 @@ from textual.widgets.option_list import Option
 
 from client.apps.base import STYLES, HubApp
 from client.connection import DEFAULT_DELAYS, Delays, HubLink, LinkStatus, new_id
+from client.messages import LinkChanged
 from client.widgets.agenda import AgendaView
+from client.widgets.agenda_editor import AgendaEditor
 from client.widgets.exercise_panel import (
-    ExerciseKeys,
     ExercisePanel,
     exercise_mode,
     feelings_for,
     last_run,
 )
 from client.widgets.exercise_picker import ExercisePicker, Launch
+from client.widgets.key_row import KeyRow
 from client.widgets.lobby import LobbyView, here_count
+from client.widgets.people import PeopleScreen
 from client.widgets.share_queue import ShareQueue
 from client.widgets.status import LinkBanner
 from client.widgets.timer import ItemTimer
@@ -43,6 +47,7 @@ from shared.commands import (
     EndSession,
     ExtendItem,
     Hello,
+    Login,
     ModerateShare,
     NextItem,
     PauseExercise,
@@ -131,22 +136,33 @@ class TemplateList(OptionList, inherit_bindings=False):
 
 
 class TemplatePicker(Screen[None]):
-    """Choose the agenda, an optional title and whether share text is kept."""
+    """Sign in (unless the app already holds a sign-in), choose the agenda, an optional title
+    and whether share text is kept."""
 
-    AUTO_FOCUS = "#templates"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "create", "Create session"),
         CLOSE,
     ]
 
-    def __init__(self, templates: Mapping[str, AgendaTemplate]) -> None:
+    def __init__(self, templates: Mapping[str, AgendaTemplate], *, sign_in: str | None) -> None:
+        """``sign_in`` is the account name to suggest, or None when no sign-in is asked for."""
         super().__init__(id="picker")
         self.templates = templates
+        self.sign_in = sign_in
         self._creating = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-body"):
             yield Static("Start a new session", classes="screen-title")
+            if self.sign_in is not None:
+                with Horizontal(id="sign-in", classes="panel"):
+                    with Vertical():
+                        yield Label("Your facilitator name")
+                        yield Input(value=self.sign_in, max_length=40, id="account")
+                    with Vertical():
+                        yield Label("Password")
+                        yield Input(password=True, max_length=256, id="password")
+                yield Static("", id="sign-in-words", classes="hint")
             yield Static(
                 "Choose an agenda. You can still extend or skip items during the session.",
                 classes="hint",
@@ -194,16 +210,52 @@ class TemplatePicker(Screen[None]):
         key = option.id if option is not None and option.id is not None else ""
         return self.templates.get(key, next(iter(self.templates.values()))).id
 
+    def on_mount(self) -> None:
+        self._focus_first()
+
+    def _focus_first(self) -> None:
+        if self.sign_in is None:
+            self.query_one("#templates").focus() if self.templates else None
+        elif not self.query_one("#account", Input).value:
+            self.query_one("#account", Input).focus()
+        else:
+            self.query_one("#password", Input).focus()
+
+    def _login(self) -> Login | None:
+        """What was typed to sign in, or None (and a word about what is missing)."""
+        account = self.query_one("#account", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if account and password:
+            return Login(account=account, password=password)
+        words = self.query_one("#sign-in-words", Static)
+        words.update("Please type your facilitator name and password to start a session.")
+        words.add_class("-concern")
+        self._focus_first()
+        return None
+
     def action_create(self) -> None:
         template = self.chosen_template()
         if template is None or self._creating:
+            return
+        login = None if self.sign_in is None else self._login()
+        if self.sign_in is not None and login is None:
             return
         self._creating = True
         title = self.query_one("#title", Input).value.strip() or None
         record = self.query_one("#record-shares", Switch).value
         app = self.app
         assert isinstance(app, FacilitatorApp)
-        app.create_session(template, title=title, record_shares=record)
+        app.create_session(template, title=title, record_shares=record, login=login)
+
+    def refused(self, words: str) -> None:
+        """Back after the hub said no: say why, and let the password be typed again."""
+        if self.sign_in is None:
+            return
+        self.query_one("#password", Input).value = ""
+        message = self.query_one("#sign-in-words", Static)
+        message.update(words)
+        message.add_class("-concern")
+        self._focus_first()
 
     def on_screen_resume(self) -> None:
         self._creating = False
@@ -211,7 +263,12 @@ class TemplatePicker(Screen[None]):
     def action_close(self) -> None:
         self.app.exit()
 
+    @on(Input.Submitted, "#account")
+    def _account_entered(self) -> None:
+        self.query_one("#password", Input).focus()
+
     @on(Input.Submitted, "#title")
+    @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#create")
     def _create_from_widget(self) -> None:
         self.action_create()
@@ -264,7 +321,9 @@ class Console(Screen[None]):
         Binding("d", "moderate('discussed')", "Discussed"),
         Binding("e", "end", "End session"),
         CLOSE,
-        # Shown on their own row by ExerciseKeys: the footer above is full at 120 columns.
+        # Shown on a row of their own (KeyRow): the footer above is full at 120 columns.
+        Binding("g", "edit_agenda", "Edit agenda…", show=False),
+        Binding("w", "people", "People…", show=False),
         Binding("x", "exercise_pick", "Exercise…", show=False),
         Binding("p", "exercise_pause", "Pause", show=False),
         Binding("p", "exercise_resume", "Resume", show=False),
@@ -272,13 +331,19 @@ class Console(Screen[None]):
         Binding("o", "exercise_stop", "Stop exercise", show=False),
         Binding("c", "close_feelings", "Close question", show=False),
     ]
-    EXERCISE_ACTIONS = (
-        "exercise_pick",
-        "exercise_pause",
-        "exercise_resume",
-        "exercise_skip",
-        "exercise_stop",
-        "close_feelings",
+    MORE_KEYS = (
+        ("Agenda and room:", ("edit_agenda", "people")),
+        (
+            "Guided exercise:",
+            (
+                "exercise_pick",
+                "exercise_pause",
+                "exercise_resume",
+                "exercise_skip",
+                "exercise_stop",
+                "close_feelings",
+            ),
+        ),
     )
 
     def __init__(self, join_hint: Callable[[str], str]) -> None:
@@ -321,7 +386,7 @@ class Console(Screen[None]):
                     yield Static("In the room", classes="panel-title")
                     yield LobbyView(id="lobby")
                 yield ShareQueue(id="shares", classes="panel")
-        yield ExerciseKeys(self.EXERCISE_ACTIONS, id="exercise-keys")
+        yield KeyRow(self.MORE_KEYS, id="more-keys")
         yield Footer(compact=True)
 
     @property
@@ -357,7 +422,7 @@ class Console(Screen[None]):
         self.query_one(LobbyView).show(state)
         self.query_one(ShareQueue).show(state)
         self.query_one(ExercisePanel).show(state)
-        self.query_one(ExerciseKeys).display = state.status in ("lobby", "running")
+        self.query_one(KeyRow).display = state.status in ("lobby", "running")
         self.refresh_bindings()
 
     def _update_cue(self, state: SessionState) -> None:
@@ -404,6 +469,8 @@ class Console(Screen[None]):
                 return state.status == "running" and state.current is not None
             case "skip":
                 return state.status == "running" and state.next_index() is not None
+            case "edit_agenda" | "people":
+                return state.status in ("lobby", "running")
             case "moderate":
                 share = self.query_one(ShareQueue).selected()
                 if share is None or state.status not in ("lobby", "running"):
@@ -414,7 +481,7 @@ class Console(Screen[None]):
                 return state.status in ("lobby", "running")
             case "close":
                 return state.status != "running"
-        if action in self.EXERCISE_ACTIONS:
+        if action.startswith(("exercise_", "close_feelings")):
             return self._exercise_key_applies(action, state)
         return True
 
@@ -465,6 +532,14 @@ class Console(Screen[None]):
 
     async def action_skip(self) -> None:
         await self.hub.send_command(SkipItem(id=new_id(), index=None))
+
+    def action_edit_agenda(self) -> None:
+        """Add, remove, move or retime items still to come, in a screen of its own."""
+        self.app.push_screen(AgendaEditor(self.hub))
+
+    def action_people(self) -> None:
+        """Lock or open the room, remove or readmit people, in a screen of its own."""
+        self.app.push_screen(PeopleScreen(self.hub))
 
     async def action_moderate(self, action: ShareAction) -> None:
         share = self.query_one(ShareQueue).selected()
@@ -543,11 +618,20 @@ class FacilitatorApp(HubApp):
         large_text: bool = False,
         join_hint: Callable[[str], str] | None = None,
         exercises: Mapping[str, Exercise] | None = None,
+        login: Login | None = None,
+        account: str | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """``login`` signs in without asking (the demo, tests); otherwise the picker asks, with
+        ``account`` already filled in."""
         self.hub_uri = uri
         self.reconnect_delays = reconnect_delays
         self.resume = resume
-        super().__init__(high_contrast=high_contrast, large_text=large_text, clock=clock)
+        self.login = login
+        self.account = account
+        self.refusal = ""
+        """The hub's words when it last refused to open a session."""
+        super().__init__(high_contrast=high_contrast, large_text=large_text, clock=clock, tls=tls)
         if resume is not None:
             code, token = resume
             hello = Hello(protocol=PROTOCOL_VERSION, role="facilitator", code=code, token=token)
@@ -567,10 +651,12 @@ class FacilitatorApp(HubApp):
             handshake,
             reconnect_delays=self.reconnect_delays,
             clock=self.local_clock,
+            ssl=self.tls,
         )
 
     def on_mount(self) -> None:
-        self.install_screen(TemplatePicker(self.agenda_templates), "picker")
+        sign_in = None if self.login is not None else (self.account or "")
+        self.install_screen(TemplatePicker(self.agenda_templates, sign_in=sign_in), "picker")
         if self.resume is None:
             self.push_screen("picker")
         else:
@@ -583,10 +669,18 @@ class FacilitatorApp(HubApp):
             return None
         return self.welcome.code, self.welcome.token
 
-    def create_session(self, template: str, *, title: str | None, record_shares: bool) -> None:
+    def create_session(
+        self, template: str, *, title: str | None, record_shares: bool, login: Login | None = None
+    ) -> None:
         """Connect with a CreateSession handshake and go to the console straight away."""
+        signed = login or self.login
+        assert signed is not None, "the picker asks for a sign-in when the app has none"
         handshake = CreateSession(
-            protocol=PROTOCOL_VERSION, template=template, title=title, record_shares=record_shares
+            protocol=PROTOCOL_VERSION,
+            login=signed,
+            template=template,
+            title=title,
+            record_shares=record_shares,
         )
         self.connect_to(self._link(handshake))
         self.open_console()
@@ -601,3 +695,12 @@ class FacilitatorApp(HubApp):
             return
         if self.is_running and self.screen_stack and isinstance(self.screen_stack[-1], Console):
             self.switch_screen("picker")
+            picker = self.get_screen("picker")
+            assert isinstance(picker, TemplatePicker)
+            picker.refused(self.refusal)
+
+    @on(LinkChanged)
+    def _remember_refusal(self, message: LinkChanged) -> None:
+        """Runs before HubApp's handler sets ``link_status``, so the picker can say why."""
+        if message.status == "closed" and message.detail:
+            self.refusal = message.detail

@@ -9,6 +9,7 @@ Practising alone is another screen pushed on top; it has no way to reach the hub
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable
 from pathlib import Path, PurePath
 from typing import ClassVar
@@ -412,8 +413,9 @@ class ParticipantApp(HubApp):
         clock: Callable[[], float] | None = None,
         high_contrast: bool = False,
         large_text: bool = False,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__(high_contrast=high_contrast, large_text=large_text, clock=clock)
+        super().__init__(high_contrast=high_contrast, large_text=large_text, clock=clock, tls=tls)
         self.uri = uri
         self.reconnect_delays = reconnect_delays
         self._code = (code or "").strip() or None
@@ -530,7 +532,13 @@ class ParticipantApp(HubApp):
         view.set_busy(True)
         view.tell("Joining…")
         self.connect_to(
-            HubLink(self.uri, hello, reconnect_delays=self.reconnect_delays, clock=self.local_clock)
+            HubLink(
+                self.uri,
+                hello,
+                reconnect_delays=self.reconnect_delays,
+                clock=self.local_clock,
+                ssl=self.tls,
+            )
         )
 
     # -- the hub -----------------------------------------------------------------------------

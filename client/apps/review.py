@@ -224,11 +224,15 @@ class SessionReview(Screen[None]):
             with Vertical(classes="panel", id="shares-panel"):
                 yield Static("Shares", classes="panel-title")
                 yield Static("", id="shares")
+            with Vertical(classes="panel", id="audit-panel"):
+                yield Static("Audit log: facilitator actions", classes="panel-title")
+                yield Static("", id="audit")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         final = self.recording.final
         self.query_one("#review-title", Static).update(final.title or "Untitled session")
+        self.query_one("#audit", Static).update(self._audit())
         self.show_position(self.position)
 
     # -- replay -----------------------------------------------------------------------------
@@ -328,6 +332,16 @@ class SessionReview(Screen[None]):
             Content.assemble((f"#{s.id} {words.get(s.status, s.status)}  ", "$text-muted"), s.text)
             for s in state.shares
         )
+
+    def _audit(self) -> str:
+        """The whole session's audit log (it is not part of the replay: exports come later)."""
+        lines = [
+            f"{day(datetime.fromtimestamp(e.at, UTC), self.tz)} "
+            f"{clock(datetime.fromtimestamp(e.at, UTC), self.tz)}  {e.account} · {e.action}"
+            + (f" · {e.detail}" if e.detail else "")
+            for e in self.recording.audit
+        ]
+        return "\n".join(lines) or NONE
 
     def action_step(self, delta: int) -> None:
         self.show_position(self.position + delta)

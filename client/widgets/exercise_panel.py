@@ -9,15 +9,14 @@ now?" only as the hub published it: a count per score, or nothing when too few a
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Static
-from textual.widgets._footer import FooterKey  # not re-exported; textual is pinned < 9
+from textual.widgets import Static
 
 from client.widgets.agenda import fmt_clock
 from shared.exercises import Position, pacer_size, timed_steps, total_seconds
@@ -215,36 +214,3 @@ class ExercisePanel(Vertical):
             ),
             feelings_chart(feelings.counts),
         ]
-
-
-class ExerciseKeys(Footer):
-    """A footer row of its own for the exercise keys, just above the console's footer.
-
-    The console's footer is already full at 120 columns with the agenda and share keys; the
-    exercise keys are bound with ``show=False`` (so that footer leaves them out) and this row
-    shows exactly those, enabled or not, the way the footer would.
-    """
-
-    DEFAULT_CSS = """
-    ExerciseKeys { dock: none; }
-    ExerciseKeys #exercise-keys-label { width: auto; padding: 0 1; color: $text-muted; }
-    """
-
-    def __init__(self, actions: Collection[str], *, id: str | None = None) -> None:
-        super().__init__(id=id, compact=True, show_command_palette=False)
-        self.actions = frozenset(actions)
-
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
-        yield Static("Guided exercise:", id="exercise-keys-label")
-        for _, binding, enabled, tooltip in self.screen.active_bindings.values():
-            if binding.action in self.actions:
-                yield FooterKey(
-                    binding.key,
-                    self.app.get_key_display(binding),
-                    binding.description,
-                    binding.action,
-                    disabled=not enabled,
-                    tooltip=tooltip,
-                ).data_bind(compact=Footer.compact)

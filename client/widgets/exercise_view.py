@@ -1,6 +1,9 @@
 """A guided exercise on one terminal: what to do now, how long is left, a breathing pacer, and
 the "How do you feel now?" question once the room's exercise is over.
 
+The room board shows the same guided part read-only (``ExerciseView(read_only=True)``): no
+question, no banner of its own and no words about keys, since nobody at a wall can press one.
+
 These views never keep time of their own. Each redraw reads the run (an ``ExerciseRun``, pure) at
 the clock they are given: in the room that is the hub's clock (``HubApp.hub_now``), so every
 terminal shows the same step and the same breath; practising alone it is this terminal's clock.
@@ -51,6 +54,8 @@ ROOM_NOTE = (
     "Everyone in the room follows the same timer. "
     "You can step out quietly at any time with X; nobody is told."
 )
+BOARD_NOTE = "Everyone in the room follows the same timer. Join in as much as feels right."
+"""The room board's note: an invitation, with no key to press."""
 PRIVATE_NOTE = (
     "Only you see this. Nothing you do or write here is sent to anyone, not even the "
     "facilitator. Your answers stay on this screen and are cleared when you leave."
@@ -321,12 +326,15 @@ class GuidedView(Vertical):
         clock: Callable[[], float],
         *,
         private: bool = False,
+        note: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self._clock = clock
         self.private = private
+        self.note = note if note is not None else PRIVATE_NOTE if private else ROOM_NOTE
+        """The hint under the exercise: who sees it, and how to step out where one can."""
         self._run: ExerciseRun | None = None
         self.answers: PrivateAnswers | None = None
         self._ticker: Timer | None = None
@@ -354,7 +362,7 @@ class GuidedView(Vertical):
                 total=1000, show_eta=False, show_percentage=False, id="guided-progress"
             )
             yield Static("", id="guided-step")
-        yield Static(PRIVATE_NOTE if self.private else ROOM_NOTE, id="guided-note", classes="hint")
+        yield Static(self.note, id="guided-note", classes="hint")
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(FRAME_SECONDS, self.tick, pause=True)
@@ -623,7 +631,11 @@ class FeelingQuestion(Vertical):
 
 
 class ExerciseView(Vertical):
-    """The room's exercise on a participant's terminal, then the question about how they feel."""
+    """The room's exercise on a participant's terminal, then the question about how they feel.
+
+    ``read_only`` is the room board's version: the guided part alone, shown until the run goes
+    away (its own "Done" words once the time is up), with nothing to answer and no keys.
+    """
 
     DEFAULT_CSS = """
     ExerciseView { align: center top; overflow-y: auto; }
@@ -632,12 +644,18 @@ class ExerciseView(Vertical):
     }
     """
 
-    def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:
+    def __init__(
+        self, clock: Callable[[], float], *, read_only: bool = False, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._clock = clock
+        self.read_only = read_only
         self._asked: int | None = None
 
     def compose(self) -> ComposeResult:
+        if self.read_only:
+            yield GuidedView(self._clock, note=BOARD_NOTE, id="room-guided", classes="panel")
+            return
         yield LinkBanner(id="exercise-banner")
         yield GuidedView(self._clock, id="room-guided", classes="panel")
         yield FeelingQuestion(id="feeling", classes="panel")
@@ -648,14 +666,19 @@ class ExerciseView(Vertical):
 
     @property
     def question(self) -> FeelingQuestion:
+        """The question afterwards (a read-only view has none: asking raises ``NoMatches``)."""
         return self.query_one(FeelingQuestion)
 
     @property
     def showing(self) -> Literal["guided", "question"]:
+        if self.read_only:
+            return "guided"
         return "question" if self.guided.over else "guided"
 
-    def show(self, run: ExerciseRun | None, ask: FeelingAsk | None) -> None:
+    def show(self, run: ExerciseRun | None, ask: FeelingAsk | None = None) -> None:
         self.guided.show_run(run)
+        if self.read_only:
+            return
         if ask is not None and ask.run != self._asked:
             self._asked = ask.run
             self.question.clear()
@@ -664,6 +687,8 @@ class ExerciseView(Vertical):
 
     def arrange_parts(self) -> None:
         """The guided part while the run goes on, the question once it is over."""
+        if self.read_only:
+            return
         asking = self.showing == "question"
         self.guided.display = not asking
         self.question.display = asking

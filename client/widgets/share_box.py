@@ -21,7 +21,10 @@ FEW_PEOPLE_WORDS = (
     "Only a few people are here right now, so others might guess who wrote a share. "
     "You can still write one, or keep it for later."
 )
-RECEIVED_WORDS = "Received. Thank you for sharing."
+RECEIVED_WORDS = (
+    "Received. Thank you for sharing. It reaches the facilitator together with others "
+    "in a few moments, without your name."
+)
 
 
 def share_length(text: str) -> int:

@@ -27,6 +27,22 @@ class Stored(NamedTuple):
     """The event as JSON, exactly as it goes on the wire inside a ``Logged`` frame."""
 
 
+class AuditEntry(NamedTuple):
+    """A facilitator action, for the record: who did what, when."""
+
+    at: float
+    account: str
+    action: str
+    detail: str = ""
+
+
+class Pending(NamedTuple):
+    """An anonymous share waiting for its batch: a random key and the text, nothing else."""
+
+    key: bytes
+    text: str
+
+
 Append = Sequence[tuple[str, bytes]]
 """Events to store, each as (audience, JSON)."""
 
@@ -38,6 +54,13 @@ class AppendRequest(NamedTuple):
     ended_at: float | None = None
     forget_share_text: bool = False
     """Blank the text of every share in the session (it ends without "record shared text")."""
+    audit: Sequence[AuditEntry] = ()
+    mixed: Sequence[str] = ()
+    """Anonymous shares to hold back until the next batch (stored with no author and no time)."""
+    released: Sequence[bytes] = ()
+    """Keys of held shares that this append's events release."""
+    code: str | None = None
+    """The session's new room code (the old one stops letting anyone in)."""
 
 
 class StoreError(Exception):
@@ -45,7 +68,9 @@ class StoreError(Exception):
 
 
 class Store(Protocol):
-    async def create(self, record: SessionRecord, events: Append) -> list[Stored]: ...
+    async def create(
+        self, record: SessionRecord, events: Append, audit: Sequence[AuditEntry] = ()
+    ) -> list[Stored]: ...
 
     async def append(
         self,
@@ -55,9 +80,21 @@ class Store(Protocol):
         command_id: str | None = None,
         ended_at: float | None = None,
         forget_share_text: bool = False,
+        audit: Sequence[AuditEntry] = (),
+        mixed: Sequence[str] = (),
+        released: Sequence[bytes] = (),
+        code: str | None = None,
     ) -> list[Stored]:
         """Store events after the session's last one, and mark ``command_id`` as applied."""
         ...
+
+    async def pending(self, session_id: str) -> list[Pending]:
+        """Held anonymous shares, in key order (random, not arrival order)."""
+        ...
+
+    async def password_hash(self, account: str) -> str | None: ...
+
+    async def accounts(self) -> set[str]: ...
 
     async def read(self, session_id: str, after: int = 0) -> list[Stored]: ...
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -19,9 +20,17 @@ from typing import ParamSpec, TypeVar
 
 import msgspec
 
-from server.store import Append, AppendRequest, SessionRecord, Stored, StoreError
+from server.store import (
+    Append,
+    AppendRequest,
+    AuditEntry,
+    Pending,
+    SessionRecord,
+    Stored,
+    StoreError,
+)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x436B7072  # "Ckpr": marks the file as ours
 
 P = ParamSpec("P")
@@ -48,6 +57,27 @@ CREATE TABLE IF NOT EXISTS commands (
     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
     command_id TEXT NOT NULL,
     PRIMARY KEY (session_id, command_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS facilitators (
+    account TEXT PRIMARY KEY,
+    password TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    at REAL NOT NULL,
+    account TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_session ON audit(session_id, at);
+-- Anonymous shares waiting for their batch. Keyed by a random key in a table without rowids, so
+-- neither a row's place in the file nor any column says when it came or from whom.
+CREATE TABLE IF NOT EXISTS mix (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    key BLOB NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (session_id, key)
 ) WITHOUT ROWID;
 """
 
@@ -98,7 +128,7 @@ class SQLiteLog:
         db.execute("PRAGMA synchronous=FULL")
         # Deleted or blanked content is overwritten, not left in free pages for a disk scan.
         db.execute("PRAGMA secure_delete=ON")
-        if app_id == 0:
+        if app_id == 0 or version < SCHEMA_VERSION:  # new file, or one to bring up to date
             db.executescript(_SCHEMA)
             db.execute(f"PRAGMA application_id={APPLICATION_ID}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -107,7 +137,9 @@ class SQLiteLog:
         with self._lock:
             self._db.close()
 
-    def create(self, record: SessionRecord, events: Append) -> list[Stored]:
+    def create(
+        self, record: SessionRecord, events: Append, audit: Sequence[AuditEntry] = ()
+    ) -> list[Stored]:
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
@@ -117,6 +149,7 @@ class SQLiteLog:
                     (record.id, record.code, record.epoch, record.secret, record.created_at),
                 )
                 stored = self._insert(record.id, events)
+                self._audit(record.id, audit)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -131,8 +164,22 @@ class SQLiteLog:
         command_id: str | None = None,
         ended_at: float | None = None,
         forget_share_text: bool = False,
+        audit: Sequence[AuditEntry] = (),
+        mixed: Sequence[str] = (),
+        released: Sequence[bytes] = (),
+        code: str | None = None,
     ) -> list[Stored]:
-        request = AppendRequest(session_id, events, command_id, ended_at, forget_share_text)
+        request = AppendRequest(
+            session_id,
+            events,
+            command_id=command_id,
+            ended_at=ended_at,
+            forget_share_text=forget_share_text,
+            audit=audit,
+            mixed=mixed,
+            released=released,
+            code=code,
+        )
         [outcome] = self.append_many([request])
         if isinstance(outcome, BaseException):
             raise outcome
@@ -157,8 +204,9 @@ class SQLiteLog:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-            if any(r.forget_share_text for r in requests):
-                # Old page images of the blanked rows live on in the WAL until it is truncated.
+            if any(r.forget_share_text or r.released for r in requests):
+                # Old page images live on in the WAL until it is truncated: blanked share text,
+                # and the order in which held shares arrived among the session's other writes.
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return results
 
@@ -176,7 +224,24 @@ class SQLiteLog:
             self._db.execute(
                 "UPDATE sessions SET ended_at=? WHERE id=?", (request.ended_at, session_id)
             )
+        if request.code is not None:
+            self._db.execute("UPDATE sessions SET code=? WHERE id=?", (request.code, session_id))
+        self._audit(session_id, request.audit)
+        self._db.executemany(
+            "INSERT INTO mix (session_id, key, text) VALUES (?,?,?)",
+            [(session_id, secrets.token_bytes(16), text) for text in request.mixed],
+        )
+        self._db.executemany(
+            "DELETE FROM mix WHERE session_id=? AND key=?",
+            [(session_id, key) for key in request.released],
+        )
         return stored
+
+    def _audit(self, session_id: str, entries: Sequence[AuditEntry]) -> None:
+        self._db.executemany(
+            "INSERT INTO audit (session_id, at, account, action, detail) VALUES (?,?,?,?,?)",
+            [(session_id, *entry) for entry in entries],
+        )
 
     def _insert(self, session_id: str, events: Append) -> list[Stored]:
         (last,) = self._db.execute(
@@ -210,6 +275,69 @@ class SQLiteLog:
                 (session_id, after),
             ).fetchall()
         return [Stored(seq, audience, bytes(body)) for seq, audience, body in rows]
+
+    def pending(self, session_id: str) -> list[Pending]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT key, text FROM mix WHERE session_id=? ORDER BY key", (session_id,)
+            ).fetchall()
+        return [Pending(bytes(key), text) for key, text in rows]
+
+    def audit(self, session_id: str) -> list[AuditEntry]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT at, account, action, detail FROM audit WHERE session_id=? ORDER BY at",
+                (session_id,),
+            ).fetchall()
+        return [AuditEntry(*row) for row in rows]
+
+    def add_audit(self, session_id: str, entry: AuditEntry) -> None:
+        with self._lock:
+            self._audit(session_id, [entry])
+
+    # -- facilitator accounts ------------------------------------------------------------------
+
+    def password_hash(self, account: str) -> str | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT password FROM facilitators WHERE account=?", (account,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def accounts(self) -> set[str]:
+        return {account for account, _ in self.facilitators()}
+
+    def facilitators(self) -> list[tuple[str, float]]:
+        """Every account with when it was added, by name."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT account, created_at FROM facilitators ORDER BY account"
+            ).fetchall()
+        return [(str(account), float(at)) for account, at in rows]
+
+    def add_facilitator(self, account: str, password_hash: str, now: float) -> bool:
+        """False when the account exists already."""
+        with self._lock:
+            try:
+                self._db.execute(
+                    "INSERT INTO facilitators (account, password, created_at) VALUES (?,?,?)",
+                    (account, password_hash, now),
+                )
+            except sqlite3.IntegrityError:
+                return False
+        return True
+
+    def set_password(self, account: str, password_hash: str) -> bool:
+        with self._lock:
+            cursor = self._db.execute(
+                "UPDATE facilitators SET password=? WHERE account=?", (password_hash, account)
+            )
+        return cursor.rowcount == 1
+
+    def remove_facilitator(self, account: str) -> bool:
+        with self._lock:
+            cursor = self._db.execute("DELETE FROM facilitators WHERE account=?", (account,))
+        return cursor.rowcount == 1
 
     def command_ids(self, session_id: str) -> set[str]:
         with self._lock:
@@ -305,8 +433,10 @@ class SQLiteStore:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
 
-    async def create(self, record: SessionRecord, events: Append) -> list[Stored]:
-        return await self._run(self.log.create, record, events)
+    async def create(
+        self, record: SessionRecord, events: Append, audit: Sequence[AuditEntry] = ()
+    ) -> list[Stored]:
+        return await self._run(self.log.create, record, events, audit)
 
     async def append(
         self,
@@ -316,8 +446,22 @@ class SQLiteStore:
         command_id: str | None = None,
         ended_at: float | None = None,
         forget_share_text: bool = False,
+        audit: Sequence[AuditEntry] = (),
+        mixed: Sequence[str] = (),
+        released: Sequence[bytes] = (),
+        code: str | None = None,
     ) -> list[Stored]:
-        request = AppendRequest(session_id, events, command_id, ended_at, forget_share_text)
+        request = AppendRequest(
+            session_id,
+            events,
+            command_id=command_id,
+            ended_at=ended_at,
+            forget_share_text=forget_share_text,
+            audit=audit,
+            mixed=mixed,
+            released=released,
+            code=code,
+        )
         if not self.group_commit:
             [outcome] = await self._run(self.log.append_many, [request])
             if isinstance(outcome, Exception):
@@ -349,6 +493,15 @@ class SQLiteStore:
 
     async def command_ids(self, session_id: str) -> set[str]:
         return await self._run(self.log.command_ids, session_id)
+
+    async def pending(self, session_id: str) -> list[Pending]:
+        return await self._run(self.log.pending, session_id)
+
+    async def password_hash(self, account: str) -> str | None:
+        return await self._run(self.log.password_hash, account)
+
+    async def accounts(self) -> set[str]:
+        return await self._run(self.log.accounts)
 
     async def get(self, session_id: str) -> SessionRecord | None:
         return await self._run(self.log.get, session_id)

@@ -16,10 +16,9 @@ from shared.commands import (
     ExtendItem,
     ModerateShare,
     StartSession,
-    SubmitShare,
 )
 from shared.events import Ack, Error
-from tests.helpers import RunningHub, facilitator, new_id, participant
+from tests.helpers import LOGIN, RunningHub, facilitator, new_id, participant, share
 from tests.hub.raw import Raw, dial, hello, http_get, join
 
 
@@ -86,7 +85,9 @@ async def test_bad_clients_do_not_disturb_a_session(
     # A second handshake on a joined connection.
     await bad.send(hello(code, name="Mallory again"))
     assert (await bad.error()).code == "already_joined"
-    await bad.send(CreateSession(protocol=PROTOCOL_VERSION, template="relapse-prevention"))
+    await bad.send(
+        CreateSession(protocol=PROTOCOL_VERSION, login=LOGIN, template="relapse-prevention")
+    )
     assert (await bad.error()).code == "already_joined"
     await still_open(bad)
 
@@ -99,7 +100,12 @@ async def test_bad_clients_do_not_disturb_a_session(
     # A newer client's handshake may carry fields this hub does not know: still a mismatch.
     future = {**json.loads(encode(newer)), "device": "tablet"}
     await refused_at_the_door(hub.uri, json.dumps(future), "protocol_mismatch")
-    future_create = {"type": "session.create", "protocol": 2, "template": "x", "theme": "dark"}
+    future_create = {
+        "type": "session.create",
+        "protocol": PROTOCOL_VERSION + 1,
+        "template": "x",
+        "theme": "dark",
+    }
     await refused_at_the_door(hub.uri, json.dumps(future_create), "protocol_mismatch")
     # The same shape at this hub's own version is just invalid.
     current = {**json.loads(encode(hello(code, name="Now"))), "device": "tablet"}
@@ -107,12 +113,12 @@ async def test_bad_clients_do_not_disturb_a_session(
     await refused_at_the_door(hub.uri, encode(hello("QQQQQQ", name="Lost")), "no_such_room")
     await refused_at_the_door(hub.uri, encode(hello(code, name="   ")), "invalid")
     await refused_at_the_door(
-        hub.uri, encode(hello(code, "facilitator", token="f.forged")), "not_allowed"
+        hub.uri, encode(hello(code, "facilitator", token="f.dana.forged")), "sign_in_failed"
     )
     await refused_at_the_door(hub.uri, encode(hello(code, token="p.0000.forged")), "not_allowed")
     await refused_at_the_door(
         hub.uri,
-        encode(CreateSession(protocol=PROTOCOL_VERSION, template="no-such-template")),
+        encode(CreateSession(protocol=PROTOCOL_VERSION, login=LOGIN, template="no-such-template")),
         "no_such_template",
     )
 
@@ -138,7 +144,7 @@ async def test_bad_clients_do_not_disturb_a_session(
     # Meanwhile the session itself went on untouched: start, share, show, end.
     assert not fac.state.shares and fac.state.status == "lobby"
     assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
-    assert isinstance(await sam.do(SubmitShare(id=new_id(), text="Still here.")), Ack)
+    await share(sam, fac, "Still here.")
     await fac.until(lambda: len(fac.state.shares) == 1)
     assert isinstance(await fac.do(ModerateShare(id=new_id(), share=1, action="show")), Ack)
     await sam.until(lambda: [s.text for s in sam.state.shares] == ["Still here."])

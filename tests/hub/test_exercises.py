@@ -12,7 +12,6 @@ import pytest
 from client.connection import HubLink
 from server.config import HubConfig
 from server.hub import Hub
-from server.store.sqlite import SQLiteStore
 from shared.commands import (
     PROTOCOL_VERSION,
     CloseFeelings,
@@ -23,7 +22,16 @@ from shared.commands import (
     StopExercise,
 )
 from shared.events import Ack, FeelingsSummary
-from tests.helpers import Client, RunningHub, facilitator, fast_delays, new_id, participant
+from tests.helpers import (
+    QUICK_BATCHES,
+    Client,
+    RunningHub,
+    accounts_store,
+    facilitator,
+    fast_delays,
+    new_id,
+    participant,
+)
 
 
 class HubClock:
@@ -39,8 +47,8 @@ class HubClock:
 @pytest.fixture
 async def clocked(db_path: Path) -> AsyncIterator[tuple[RunningHub, HubClock]]:
     clock = HubClock()
-    store = SQLiteStore(db_path)
-    hub = Hub(store, HubConfig(db=db_path), clock=clock)
+    store = accounts_store(db_path)
+    hub = Hub(store, HubConfig(**QUICK_BATCHES, db=db_path), clock=clock)
     async with hub.serve("127.0.0.1", 0) as server:
         uri = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
         yield RunningHub(hub=hub, store=store, uri=uri, db=db_path), clock

@@ -27,7 +27,7 @@ from shared.events import (
     ShareShown,
     ShareSubmitted,
 )
-from tests.helpers import Client, RunningHub, facilitator, fast_delays, new_id, participant
+from tests.helpers import Client, RunningHub, facilitator, fast_delays, new_id, participant, share
 from tests.hub.raw import visible
 
 
@@ -47,7 +47,7 @@ async def test_share_reaches_room_only_after_facilitator_shows_it(hub: RunningHu
     sam = await participant(hub.uri, code, "Sam")
     kim = await participant(hub.uri, code, "Kim")
     assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
-    assert isinstance(await sam.do(SubmitShare(id=new_id(), text="It was a hard week.")), Ack)
+    await share(sam, fac, "It was a hard week.")
     await fac.until(lambda: len(fac.state.shares) == 1)
     assert fac.state.shares[0].status == "pending"
     assert not any(isinstance(e, ShareSubmitted) for e in sam.events + kim.events)
@@ -74,7 +74,7 @@ async def test_a_whole_session_with_several_participants_and_a_board(hub: Runnin
     assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
     texts = ["I made it to work every day.", "Cravings were bad on Sunday.", "Grateful."]
     for person, text in zip(people, texts, strict=False):
-        assert isinstance(await person.do(SubmitShare(id=new_id(), text=f"  {text} ")), Ack)
+        await share(person, fac, f"  {text} ")
     await fac.until(lambda: [s.text for s in fac.state.shares] == texts)
     assert [s.status for s in fac.state.shares] == ["pending"] * 3
 
@@ -135,7 +135,7 @@ async def test_only_the_facilitator_can_run_the_session(hub: RunningHub) -> None
     kim = await participant(hub.uri, code, "Kim")
     screen = await board(hub.uri, code)
     assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
-    assert isinstance(await kim.do(SubmitShare(id=new_id(), text="pending, private")), Ack)
+    await share(kim, fac, "pending, private")
     await fac.until(lambda: len(fac.state.shares) == 1)
     before = [(c.state, c.link.last_seq) for c in (fac, sam, kim, screen)]
 

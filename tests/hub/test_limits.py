@@ -12,16 +12,15 @@ from websockets.frames import CloseCode
 
 from server.config import HubConfig
 from server.hub import Hub
-from server.store.sqlite import SQLiteStore
 from shared.commands import PROTOCOL_VERSION, CreateSession
-from tests.helpers import facilitator, participant
+from tests.helpers import LOGIN, QUICK_BATCHES, accounts_store, facilitator, participant
 from tests.hub.raw import dial, hello
 
 
 @asynccontextmanager
 async def hub_with(db: Path, **limits: object) -> AsyncIterator[str]:
-    store = SQLiteStore(db)
-    hub = Hub(store, HubConfig(db=db, **limits))  # type: ignore[arg-type]
+    store = accounts_store(db)
+    hub = Hub(store, HubConfig(**QUICK_BATCHES, db=db, **limits))  # type: ignore[arg-type]
     async with hub.serve("127.0.0.1", 0) as server:
         yield f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
     await store.close()
@@ -57,7 +56,9 @@ async def test_guessing_room_codes_is_slowed_per_address(db_path: Path) -> None:
 async def test_one_session_more_than_allowed_is_refused_for_now(db_path: Path) -> None:
     async with hub_with(db_path, max_sessions=1) as uri:
         fac = await facilitator(uri)
-        create = CreateSession(protocol=PROTOCOL_VERSION, template="relapse-prevention")
+        create = CreateSession(
+            protocol=PROTOCOL_VERSION, login=LOGIN, template="relapse-prevention"
+        )
         assert await refused_with(uri, lambda: create) == ("busy", CloseCode.TRY_AGAIN_LATER)
         sam = await participant(uri, fac.link.welcome.code, "Sam")  # type: ignore[union-attr]
         await fac.until(lambda: len(fac.state.participants) == 1)

@@ -8,14 +8,21 @@ from pathlib import Path
 from client.connection import HubLink
 from server.config import HubConfig
 from server.hub import Hub
-from server.store.sqlite import SQLiteStore
 from shared.commands import PROTOCOL_VERSION, CreateSession
-from tests.helpers import Client, RunningHub, facilitator, fast_delays
+from tests.helpers import (
+    LOGIN,
+    QUICK_BATCHES,
+    Client,
+    RunningHub,
+    accounts_store,
+    facilitator,
+    fast_delays,
+)
 
 
 async def test_closing_a_link_that_cannot_reach_the_hub(db_path: Path) -> None:
-    store = SQLiteStore(db_path)
-    hub = Hub(store, HubConfig(db=db_path))
+    store = accounts_store(db_path)
+    hub = Hub(store, HubConfig(**QUICK_BATCHES, db=db_path))
     async with hub.serve("127.0.0.1", 0) as server:
         uri = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
         fac = await facilitator(uri)
@@ -28,7 +35,7 @@ async def test_closing_a_link_that_cannot_reach_the_hub(db_path: Path) -> None:
 
 
 async def test_closing_a_link_before_it_is_welcomed(hub: RunningHub) -> None:
-    handshake = CreateSession(protocol=PROTOCOL_VERSION, template="relapse-prevention")
+    handshake = CreateSession(protocol=PROTOCOL_VERSION, login=LOGIN, template="relapse-prevention")
     client = Client(HubLink(hub.uri, handshake, reconnect_delays=fast_delays)).start()
     async with asyncio.timeout(2):
         await client.stop()  # before the link even connected

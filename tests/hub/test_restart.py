@@ -19,7 +19,14 @@ from shared.commands import (
 )
 from shared.events import Ack, Welcome
 from shared.state import SessionState
-from tests.helpers import Client, facilitator, new_id, participant
+from tests.helpers import (
+    QUICK_BATCHES,
+    Client,
+    accounts_store,
+    facilitator,
+    new_id,
+    participant,
+)
 
 
 def agenda_view(state: SessionState) -> object:
@@ -37,8 +44,8 @@ def welcomes(client: Client) -> int:
 
 
 async def test_clients_resume_after_the_hub_restarts(db_path: Path) -> None:
-    store = SQLiteStore(db_path)
-    hub = Hub(store, HubConfig(db=db_path))
+    store = accounts_store(db_path)
+    hub = Hub(store, HubConfig(**QUICK_BATCHES, db=db_path))
     server = await hub.serve("127.0.0.1", 0).__aenter__()
     try:
         await _first_life_then_restart(db_path, store, hub, server)
@@ -59,8 +66,9 @@ async def _first_life_then_restart(
     sam = await participant(uri, code, "Sam")
     start = StartSession(id=new_id())
     assert isinstance(await fac.do(start), Ack)
-    share = SubmitShare(id=new_id(), text="Before the restart.")
-    assert isinstance(await sam.do(share), Ack)
+    first_share = SubmitShare(id=new_id(), text="Before the restart.")
+    assert isinstance(await sam.do(first_share), Ack)
+    await fac.until(lambda: len(fac.state.shares) == 1)
     assert isinstance(await fac.do(ModerateShare(id=new_id(), share=1, action="show")), Ack)
     assert isinstance(await fac.do(SkipItem(id=new_id(), index=2)), Ack)
     assert isinstance(await fac.do(NextItem(id=new_id())), Ack)
@@ -78,8 +86,8 @@ async def _first_life_then_restart(
     await sam.until(lambda: sam.status in ("reconnecting", "connecting"))
 
     # A new hub process on the same file and port.
-    store = SQLiteStore(db_path)
-    hub = Hub(store, HubConfig(db=db_path))
+    store = accounts_store(db_path)
+    hub = Hub(store, HubConfig(**QUICK_BATCHES, db=db_path))
     server = await hub.serve("127.0.0.1", port).__aenter__()
     try:
         await fac.until(lambda: welcomes(fac) == 2 and fac.status == "online")
@@ -94,7 +102,7 @@ async def _first_life_then_restart(
 
         # The session goes on from where it was: a retried old command is not applied again...
         assert isinstance(await fac.do(start), Ack)
-        assert isinstance(await sam.do(share), Ack)
+        assert isinstance(await sam.do(first_share), Ack)
         assert isinstance(await fac.do(NextItem(id=new_id())), Ack)
         await sam.until(lambda: sam.state.current is None)
         assert [i.status for i in sam.state.agenda] == ["done", "done", "skipped"]

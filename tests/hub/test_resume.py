@@ -23,7 +23,7 @@ from shared.events import (
     Welcome,
 )
 from shared.reduce import replay
-from tests.helpers import Client, RunningHub, facilitator, new_id, participant
+from tests.helpers import Client, RunningHub, facilitator, new_id, participant, share
 from tests.hub.raw import Raw, hello, join, visible
 
 PRIVATE = "Nobody but the facilitator should read this."
@@ -65,8 +65,8 @@ async def test_pending_shares_never_reach_participants_on_resume(hub: RunningHub
     code = welcome_of(fac).code
     sam = await participant(hub.uri, code, "Sam")
     assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
-    assert isinstance(await sam.do(SubmitShare(id=new_id(), text="Shown to the room.")), Ack)
-    assert isinstance(await sam.do(SubmitShare(id=new_id(), text=PRIVATE)), Ack)
+    await share(sam, fac, "Shown to the room.")
+    await share(sam, fac, PRIVATE)
     assert isinstance(await fac.do(ModerateShare(id=new_id(), share=1, action="show")), Ack)
     assert isinstance(await fac.do(ModerateShare(id=new_id(), share=2, action="set_aside")), Ack)
     assert isinstance(await fac.do(NextItem(id=new_id())), Ack)
@@ -84,7 +84,7 @@ async def test_pending_shares_never_reach_participants_on_resume(hub: RunningHub
     await kim.close()
 
     # More private traffic while Kim is away.
-    assert isinstance(await sam.do(SubmitShare(id=new_id(), text=PRIVATE + " Again.")), Ack)
+    await share(sam, fac, PRIVATE + " Again.")
     assert isinstance(await fac.do(ExtendItem(id=new_id(), minutes=3)), Ack)
     assert isinstance(await fac.do(ModerateShare(id=new_id(), share=3, action="discussed")), Ack)
 
@@ -131,7 +131,7 @@ async def test_a_dropped_link_resumes_with_exactly_the_missed_events(hub: Runnin
     sam = await participant(hub.uri, code, "Sam")
     kim = await participant(hub.uri, code, "Kim")
     assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
-    assert isinstance(await kim.do(SubmitShare(id=new_id(), text="Before the drop.")), Ack)
+    await share(kim, fac, "Before the drop.")
     assert isinstance(await fac.do(ModerateShare(id=new_id(), share=1, action="show")), Ack)
     await sam.until(lambda: len(sam.state.shares) == 1)
     seen_before = sam.link.last_seq
@@ -141,9 +141,9 @@ async def test_a_dropped_link_resumes_with_exactly_the_missed_events(hub: Runnin
     room = hub.hub.rooms[welcome_of(sam).session_id]
     room.connections.pop(ws)
     assert isinstance(await fac.do(NextItem(id=new_id())), Ack)
-    assert isinstance(await kim.do(SubmitShare(id=new_id(), text=PRIVATE)), Ack)
+    await share(kim, fac, PRIVATE)
     assert isinstance(await fac.do(ExtendItem(id=new_id(), minutes=4)), Ack)
-    assert isinstance(await kim.do(SubmitShare(id=new_id(), text="Shown while Sam was away.")), Ack)
+    await share(kim, fac, "Shown while Sam was away.")
     assert isinstance(await fac.do(ModerateShare(id=new_id(), share=3, action="show")), Ack)
     assert sam.link.last_seq == seen_before  # really missed
     assert ws.transport is not None

@@ -9,7 +9,13 @@ import socket
 import sys
 from pathlib import Path
 
-FAST_LIMITS = ["--commands-per-second", "100000", "--command-burst", "100000"]
+from server.store.sqlite import SQLiteLog
+from tests.helpers import add_accounts
+
+FAST_LIMITS = [
+    "--commands-per-second", "100000", "--command-burst", "100000",
+    "--share-batch-seconds", "0.05", "--share-batch-minimum", "1",
+]  # fmt: skip
 
 
 def free_port() -> int:
@@ -27,6 +33,12 @@ class HubProcess:
 
     @classmethod
     async def start(cls, db: Path, port: int, *extra: str) -> HubProcess:
+        """Start a hub on ``db`` (with the test facilitator accounts in it)."""
+        log = SQLiteLog(db)
+        try:
+            add_accounts(log)
+        finally:
+            log.close()
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "server", "--port", str(port), "--db", str(db),
             *FAST_LIMITS, *extra,

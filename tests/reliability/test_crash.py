@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -16,7 +17,7 @@ from server.store.sqlite import SQLiteLog
 from shared.codec import decode_event
 from shared.commands import StartSession, SubmitShare
 from shared.events import Ack, ShareSubmitted
-from tests.helpers import Client, facilitator, new_id, participant
+from tests.helpers import LOGIN, Client, facilitator, new_id, participant
 from tests.reliability.hubproc import HubProcess, free_port
 
 CLIENTS = 20
@@ -89,7 +90,9 @@ async def test_headless_demo_survives_a_hub_sigkill(tmp_path: Path, port: int) -
     hub = await HubProcess.start(db, port)
     demo = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "client", "demo", "--headless", "--hub", hub.uri, "--seconds", "0.1",
+        "--as", LOGIN.account,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "CIRCLE_PASSWORD": LOGIN.password},
     )  # fmt: skip
     try:
         assert demo.stdout is not None

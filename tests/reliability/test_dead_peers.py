@@ -17,11 +17,18 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from server.config import HubConfig
 from server.hub import Hub
-from server.store.sqlite import SQLiteStore
 from shared.codec import decode_server, encode
-from shared.commands import ExtendItem, ModerateShare, SubmitShare
+from shared.commands import ExtendItem, ModerateShare
 from shared.events import Ack, Error, PresenceChanged, Welcome
-from tests.helpers import Client, facilitator, new_id, participant
+from tests.helpers import (
+    QUICK_BATCHES,
+    Client,
+    accounts_store,
+    facilitator,
+    new_id,
+    participant,
+    share,
+)
 from tests.hub.raw import hello
 
 log = logging.getLogger(__name__)
@@ -38,8 +45,11 @@ class Running:
 
 @asynccontextmanager
 async def hub_with(db: Path, **settings: object) -> AsyncIterator[Running]:
-    store = SQLiteStore(db)
-    hub = Hub(store, HubConfig(db=db, join_attempts_per_minute=10_000, **settings))  # type: ignore[arg-type]
+    store = accounts_store(db)
+    hub = Hub(
+        store,
+        HubConfig(**QUICK_BATCHES, db=db, join_attempts_per_minute=10_000, **settings),
+    )  # type: ignore[arg-type]
     async with hub.serve("127.0.0.1", 0) as server:
         yield Running(hub, f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}")
     await store.close()
@@ -116,7 +126,7 @@ async def test_a_terminal_that_froze_mid_burst_is_noticed_once_the_room_goes_qui
         assert fac.link.welcome is not None
         code = fac.link.welcome.code
         sharer = await participant(running.uri, code, "Kim")
-        assert isinstance(await sharer.do(SubmitShare(id=new_id(), text="y" * 1000)), Ack)
+        await share(sharer, fac, "y" * 1000)
         await sharer.stop()
         ws, frozen = await frozen_participant(running.uri, code, "Sam")
         frozen_at = loop.time()

@@ -42,7 +42,7 @@ from shared.commands import (
     SubmitShare,
 )
 from shared.events import Ack, Error, Logged, PresenceChanged, ShareSubmitted, Welcome
-from tests.helpers import Changed, new_id
+from tests.helpers import LOGIN, QUICK_BATCHES, Changed, accounts_store, new_id
 from tests.hub.raw import hello, join, visible
 
 log = logging.getLogger(__name__)
@@ -68,8 +68,9 @@ class Running:
 
 @asynccontextmanager
 async def stall_hub(db: Path, **settings: float) -> AsyncIterator[Running]:
-    store = SQLiteStore(db)
+    store = accounts_store(db)
     config = HubConfig(
+        **QUICK_BATCHES,
         db=db,
         max_send_buffer=SEND_BUFFER,
         commands_per_second=100_000,
@@ -147,7 +148,9 @@ class Console:
     @classmethod
     async def open(cls, uri: str) -> Console:
         ws = await connect(uri, compression=None, proxy=None, open_timeout=5)
-        create = CreateSession(protocol=PROTOCOL_VERSION, template="relapse-prevention")
+        create = CreateSession(
+            protocol=PROTOCOL_VERSION, login=LOGIN, template="relapse-prevention"
+        )
         await ws.send(encode(create), text=True)
         return cls(ws, await first_message(ws))
 
@@ -395,6 +398,7 @@ async def test_a_client_that_stalls_while_catching_up_is_dropped_and_marked_away
         share = SubmitShare(id=new_id(), text="x" * MAX_SHARE_CHARS)
         await sharer.send(share)
         assert isinstance(await sharer.reply_to(share.id), Ack)
+        await asyncio.wait_for(console.shared.wait(), 5)
         await sharer.close()
         await console.show(200, [])  # a backlog of about 220 KB, over three times the bound
 

@@ -36,7 +36,7 @@ from shared.events import (
 )
 from shared.reduce import replay
 from shared.templates import AgendaItem, AgendaTemplate, load_templates
-from tests.helpers import RunningHub, facilitator, fast_delays, new_id, participant
+from tests.helpers import LOGIN, RunningHub, facilitator, fast_delays, new_id, participant
 
 BUILT_IN = {key: loaded.template for key, loaded in load_templates().items()}
 DBT = {"dbt-skills": BUILT_IN["dbt-skills"]}
@@ -98,6 +98,7 @@ def in_panel(app: FacilitatorApp, selector: str, *texts: str) -> Callable[[], bo
 
 def make_app(hub: RunningHub, **kwargs: Any) -> FacilitatorApp:
     kwargs.setdefault("templates", DBT)
+    kwargs.setdefault("login", LOGIN)
     return FacilitatorApp(hub.uri, reconnect_delays=fast_delays, **kwargs)
 
 
@@ -244,7 +245,9 @@ class Clock:
 
 async def test_time_up_cues_the_facilitator_once(hub: RunningHub) -> None:
     clock = Clock()
-    app = BellCountingApp(hub.uri, templates=DBT, reconnect_delays=fast_delays, clock=clock)
+    app = BellCountingApp(
+        hub.uri, templates=DBT, reconnect_delays=fast_delays, clock=clock, login=LOGIN
+    )
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await create_session(pilot, app)
         await pilot.press("b")
@@ -384,7 +387,7 @@ async def test_resume_with_a_wrong_credential_says_so_calmly(hub: RunningHub) ->
     app = make_app(hub, resume=(first.link.welcome.code, "f.not-the-right-one"))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(
-            pilot, on_screen(app, "Not connected.", "That facilitator credential is not valid")
+            pilot, on_screen(app, "Not connected.", "Sign-in failed. Please check the name")
         )
     await first.stop()
 
@@ -395,7 +398,9 @@ async def test_a_dropped_link_is_shown_calmly_and_the_session_carries_on(
     async with AsyncExitStack() as stack:
         first = await stack.enter_async_context(hub.hub.serve("127.0.0.1", 0))
         port = first.sockets[0].getsockname()[1]
-        app = FacilitatorApp(f"ws://127.0.0.1:{port}", templates=DBT, reconnect_delays=fast_delays)
+        app = FacilitatorApp(
+            f"ws://127.0.0.1:{port}", templates=DBT, reconnect_delays=fast_delays, login=LOGIN
+        )
         async with app.run_test(size=SIZE) as pilot:
             code = await create_session(pilot, app)
             assert "Reconnecting" not in screen_text(app)
@@ -455,3 +460,23 @@ def test_console_layout(snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=show_console)
+
+
+async def test_the_console_asks_for_a_sign_in_and_says_calmly_when_it_fails(
+    hub: RunningHub,
+) -> None:
+    app = make_app(hub, login=None, account="dana")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, on_screen(app, "Your facilitator name", "Password"))
+        assert app.focused is not None and app.focused.id == "password"  # the name is filled in
+        await pilot.press("enter")  # nothing typed yet: asked for, nothing sent
+        await until(pilot, on_screen(app, "Please type your facilitator name and password"))
+        await pilot.press(*"wrong password")
+        await pilot.press("enter")
+        await until(pilot, on_screen(app, "Sign-in failed. Please check the name and password."))
+        assert isinstance(app.screen, TemplatePicker)
+        assert "wrong password" not in screen_text(app)  # typed as dots, and cleared
+        await pilot.press(*LOGIN.password)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.welcome is not None)
+        await until(pilot, lambda: app.state.facilitators == ("dana",))

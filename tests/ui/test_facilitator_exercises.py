@@ -39,7 +39,7 @@ from tests.ui.test_facilitator import (
 EXERCISES = {key: loaded.exercise for key, loaded in load_exercises().items()}
 WORKSHOP = {"psychoeducation-workshop": BUILT_IN["psychoeducation-workshop"]}
 PANEL = "#exercise-panel"
-KEYS = "#exercise-keys"
+KEYS = "#more-keys"
 
 
 # -- helpers ------------------------------------------------------------------------------------

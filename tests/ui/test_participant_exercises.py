@@ -23,7 +23,6 @@ from client.widgets.exercise_view import ANONYMOUS_WORDS, GuidedView
 from client.widgets.pacer import SHAPE_CHARS
 from server.config import HubConfig
 from server.hub import Hub
-from server.store.sqlite import SQLiteStore
 from shared.commands import (
     AnyCommand,
     CloseFeelings,
@@ -37,7 +36,16 @@ from shared.commands import (
 from shared.events import Ack, AnyEvent, ExerciseStarted, FeelingsSummary
 from shared.exercises import load_exercises
 from shared.reduce import replay
-from tests.helpers import Client, RunningHub, facilitator, fast_delays, new_id, participant
+from tests.helpers import (
+    QUICK_BATCHES,
+    Client,
+    RunningHub,
+    accounts_store,
+    facilitator,
+    fast_delays,
+    new_id,
+    participant,
+)
 from tests.ui.test_participant import (
     SIZE,
     SNAPSHOT_EVENTS,
@@ -69,8 +77,8 @@ class SharedClock:
 async def clocked(db_path: Path) -> AsyncIterator[tuple[RunningHub, SharedClock]]:
     """A real hub on a real socket whose clock the test holds."""
     clock = SharedClock()
-    store = SQLiteStore(db_path)
-    hub = Hub(store, HubConfig(db=db_path), clock=clock)
+    store = accounts_store(db_path)
+    hub = Hub(store, HubConfig(**QUICK_BATCHES, db=db_path), clock=clock)
     async with hub.serve("127.0.0.1", 0) as server:
         uri = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
         yield RunningHub(hub=hub, store=store, uri=uri, db=db_path), clock

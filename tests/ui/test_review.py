@@ -22,7 +22,7 @@ from client.apps.review import ReviewApp, SessionList, SessionReview
 from client.theme import CALM, HIGH_CONTRAST
 from server.export import build_note
 from server.records import timeline
-from server.store import SessionRecord
+from server.store import AuditEntry, SessionRecord
 from server.store.sqlite import SQLiteLog
 from shared.codec import encode
 from shared.events import (
@@ -328,3 +328,22 @@ async def test_f2_switches_to_high_contrast(log: SQLiteLog) -> None:
         assert app.theme == HIGH_CONTRAST.name
         await pilot.press("f3")
         assert app.has_class("-large")
+
+
+async def test_the_audit_log_shows_who_did_what_and_when(log: SQLiteLog) -> None:
+    for at, account, action, detail in [
+        (T0, "dana", "session created", "Relapse prevention group"),
+        (T0 + 5 * M, "dana", "session started", ""),
+        (T0 + 30 * M, "sam", "participant removed", "Alex"),
+        (T0 + 90 * M, "records", "export made", "md group note"),
+    ]:
+        log.add_audit("bbbb2222", AuditEntry(at, account, action, detail))
+    app = ReviewApp(log, tz=UTC)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(pilot, app)
+        await show_panel(pilot, "#audit-panel")
+        await until(pilot, on_screen(app, "Audit log: facilitator actions"))
+        text = screen_text(app)
+        assert "2025-01-07 18:00  dana · session created · Relapse prevention group" in text
+        assert "18:30  sam · participant removed · Alex" in text
+        assert "19:30  records · export made · md group note" in text

@@ -47,10 +47,13 @@ def test_normalize_code_ignores_case_spaces_and_dashes(typed: str, code: str) ->
     assert normalize_code(typed) == code
 
 
-def test_a_facilitator_credential_verifies_only_for_its_session() -> None:
-    token = facilitator_token(SECRET)
-    assert check_facilitator(SECRET, token)
+def test_a_facilitator_credential_names_its_account_in_its_session_only() -> None:
+    token = facilitator_token(SECRET, "dana")
+    assert check_facilitator(SECRET, token) == "dana"
+    assert check_facilitator(SECRET, facilitator_token(SECRET, "d.a-n_a")) == "d.a-n_a"
     assert not check_facilitator(OTHER, token)
+    # Another account's name with this signature is not that account.
+    assert not check_facilitator(SECRET, token.replace("dana", "sam"))
     assert not check_facilitator(SECRET, None)
     assert not check_facilitator(SECRET, "")
     assert not check_facilitator(SECRET, participant_token(SECRET, "p1"))
@@ -61,7 +64,7 @@ def test_a_participant_credential_names_its_participant() -> None:
     assert check_participant(SECRET, token) == "a1b2c3d4"
     assert check_participant(OTHER, token) is None
     assert check_participant(SECRET, None) is None
-    assert check_participant(SECRET, facilitator_token(SECRET)) is None
+    assert check_participant(SECRET, facilitator_token(SECRET, "dana")) is None
 
 
 def flip(text: str, at: int) -> str:
@@ -70,7 +73,7 @@ def flip(text: str, at: int) -> str:
 
 
 def test_a_tampered_credential_fails() -> None:
-    fac = facilitator_token(SECRET)
+    fac = facilitator_token(SECRET, "dana")
     for at in (2, len(fac) // 2, len(fac) - 1):
         assert not check_facilitator(SECRET, flip(fac, at))
     assert not check_facilitator(SECRET, fac[:-1])

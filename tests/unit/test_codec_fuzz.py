@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.decide import Actor, Context, create, decide, join
+from server.decide import Actor, Context, create, decide, join, release
 from server.hub import decode_frame
 from shared.codec import decode_client, decode_event, encode
 from shared.commands import (
@@ -101,6 +101,8 @@ def values(name: str, kind: mi.Type) -> st.SearchStrategy[Any]:
             return st.sampled_from(kind.values)
         case mi.UnionType():
             return st.one_of(*(values(name, member) for member in kind.types))
+        case mi.StructType():  # a nested struct (a handshake's login)
+            return message(kind)
         case _:
             raise NotImplementedError(f"no strategy for {kind!r} (field {name!r})")
 
@@ -207,7 +209,7 @@ def test_decode_client_alone_leaks_other_errors(raw: bytes) -> None:
 
 # -- the rules --------------------------------------------------------------------------------
 
-FAC = Actor(role="facilitator")
+FAC = Actor(role="facilitator", account="dana")
 BOARD = Actor(role="board")
 PEOPLE = [Actor(role="participant", participant=f"p{n}") for n in range(3)]
 ACTORS = st.one_of(st.just(FAC), st.sampled_from([*PEOPLE, BOARD]))
@@ -218,7 +220,13 @@ T0 = 1_700_000_000.0
 def lobby() -> SessionState:
     template = CATALOGUE.templates["relapse-prevention"]
     drafts = create(
-        template, session_id="s", code="ABCDEF", title=None, record_shares=False, now=T0
+        template,
+        session_id="s",
+        code="ABCDEF",
+        owner="dana",
+        title=None,
+        record_shares=False,
+        now=T0,
     )
     state = SessionState()
     for _, event in drafts:
@@ -246,6 +254,8 @@ def running(*more: AnyCommand) -> SessionState:
         context = Context(exercises=EXERCISES)
         outcome = decide(state, command, actor, T0 + 60, context)
         assert not isinstance(outcome, Error), outcome
+        if isinstance(command, SubmitShare):  # held, then released (as Room.release does)
+            outcome = release(state, [command.text])
         for _, event in outcome:
             state = reduce(state, event)
     return state
@@ -284,6 +294,8 @@ def test_decide_answers_every_command_and_reduce_applies_every_event(
             assert outcome.detail
             continue
         assert isinstance(outcome, list)
+        if isinstance(command, SubmitShare):  # held, then released (as Room.release does)
+            outcome = release(state, [command.text.strip()])
         if isinstance(command, RateFeeling):  # tallied, never logged (as Room.tally does)
             assert outcome == [] and actor.participant is not None
             answers.setdefault(command.run, [0] * 11)[command.score] += 1

@@ -1,0 +1,242 @@
+"""Who is in the room, from the facilitator console: lock the room, remove and readmit people.
+
+Like the agenda editor, this screen never changes anything itself: each key sends a command to the
+hub and the screen is redrawn from the reduced state when the hub's event comes back, so every
+terminal agrees and a refused command (the hub says why, as a notification) changes nothing here.
+Removing someone changes the room code (so the old one lets nobody in); the new code is shown
+large on this screen, to read out to anyone still to arrive.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Static
+
+from client.connection import new_id
+from shared.commands import LockRoom, ReadmitParticipant, RemoveParticipant
+from shared.state import Participant, SessionState
+
+if TYPE_CHECKING:
+    from client.apps.base import HubApp
+
+NAME_WIDTH = 40
+
+
+def can_change(state: SessionState) -> bool:
+    """The door can be changed while the session is open (the hub refuses once it has ended)."""
+    return state.status in ("lobby", "running")
+
+
+def presence(person: Participant) -> tuple[str, str]:
+    """(words, row style) for one person: here, away or removed."""
+    if person.removed:
+        return "– Removed", "dim"
+    if person.online:
+        return "● Here", "bold"
+    return "○ Away", ""
+
+
+def door_words(state: SessionState) -> str:
+    """Whether new people can come in, in words."""
+    if state.locked:
+        return "Room locked: nobody new can join; people already here can reconnect."
+    if state.code:
+        return f"Room open: people can join with code {state.code}"
+    return "Room open: the room code appears here in a moment."
+
+
+def about(state: SessionState, person: Participant | None) -> str:
+    """One calm sentence on the selected person and what can be done."""
+    if state.status == "ended":
+        return "The session has ended. Who came is kept in the session record."
+    if person is None:
+        return "Nobody has joined yet. People appear here as they join with the room code."
+    if person.removed:
+        return f"{person.name} was asked to leave. Press a to readmit them."
+    if person.online:
+        return f"{person.name} is here."
+    return f"{person.name} is away for now; their terminal can reconnect."
+
+
+def short(name: str, width: int = NAME_WIDTH) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+class PeopleScreen(ModalScreen[None]):
+    """The people in the session and the room's door: lock or open it, remove or readmit."""
+
+    AUTO_FOCUS = "#people-table"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "lock", "Lock room"),
+        Binding("l", "open_room", "Open room"),
+        Binding("r,delete", "remove", "Remove…", key_display="r"),
+        Binding("a", "readmit", "Readmit"),
+        Binding("escape", "close", "Back"),
+    ]
+
+    def __init__(self, hub: HubApp) -> None:
+        super().__init__(id="people-screen")
+        self.hub = hub
+        self._shown: tuple[Participant, ...] | None = None
+        """The people the list was last drawn from."""
+        self._first_code: str | None = None
+        """The room code when this screen opened: a different one is shown as the new code."""
+        self._asked_about: str | None = None
+        """The id of the person the remove question is about."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="people-dialog", classes="panel"):
+            yield Static("People in this session", classes="panel-title")
+            yield Static("", id="people-door")
+            yield Static("", id="people-new-code")
+            yield DataTable(id="people-table", cursor_type="row", zebra_stripes=False)
+            yield Static("", id="people-about")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Name", key="name", width=NAME_WIDTH)
+        table.add_column("", key="presence", width=11)
+        self.watch(self.hub, "state", self.show_state, init=True)
+
+    def selected(self) -> Participant | None:
+        """The highlighted person, if there is one."""
+        table = self.query_one(DataTable)
+        people = self.hub.state.participants
+        row = table.cursor_row
+        return people[row] if people and 0 <= row < len(people) else None
+
+    def show_state(self, state: SessionState) -> None:
+        """Redraw from the state; nothing here changes until the hub's events come back."""
+        if self._first_code is None and state.code:
+            self._first_code = state.code
+        self.query_one("#people-door", Static).update(door_words(state))
+        self.set_class(state.locked, "-locked")
+        new_code = self.query_one("#people-new-code", Static)
+        changed = bool(state.code) and self._first_code not in (None, state.code)
+        new_code.display = changed
+        if changed:
+            new_code.update(
+                Content.from_markup(
+                    "New room code: [b]$code[/]: read it out to anyone still to arrive",
+                    code=state.code,
+                )
+            )
+        if state.participants != self._shown:
+            self._redraw(state)
+        self._describe(state)
+
+    def _redraw(self, state: SessionState) -> None:
+        table = self.query_one(DataTable)
+        shown, at = self._shown or (), table.cursor_row
+        keep = shown[at].id if 0 <= at < len(shown) else None  # stays highlighted, wherever
+        self._shown = state.participants
+        table.clear()
+        row = 0
+        for index, person in enumerate(state.participants):
+            words, style = presence(person)
+            table.add_row(Text(short(person.name), style=style), Text(words, style=style))
+            if person.id == keep:
+                row = index
+        if state.participants:
+            table.move_cursor(row=row, animate=False)
+
+    def _describe(self, state: SessionState) -> None:
+        self.query_one("#people-about", Static).update(about(state, self.selected()))
+        self.refresh_bindings()
+
+    @on(DataTable.RowHighlighted)
+    def _row_moved(self) -> None:
+        self._describe(self.hub.state)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer (and show in the footer) only what applies right now."""
+        state, person = self.hub.state, self.selected()
+        match action:
+            case "lock":
+                return can_change(state) and not state.locked
+            case "open_room":
+                return can_change(state) and state.locked
+            case "remove":
+                return can_change(state) and person is not None and not person.removed
+            case "readmit":
+                return can_change(state) and person is not None and person.removed
+        return True
+
+    async def action_lock(self) -> None:
+        await self.hub.send_command(LockRoom(id=new_id(), locked=True))
+
+    async def action_open_room(self) -> None:
+        await self.hub.send_command(LockRoom(id=new_id(), locked=False))
+
+    def action_remove(self) -> None:
+        person = self.selected()
+        if person is not None and not person.removed:
+            self._asked_about = person.id
+            self.app.push_screen(ConfirmRemoveParticipant(person.name), self._remove_answered)
+
+    async def _remove_answered(self, remove: bool | None) -> None:
+        """Remove the person the question named, even if the highlight has moved since."""
+        person = self.hub.state.participant(self._asked_about or "")
+        self._asked_about = None
+        if remove and person is not None and not person.removed:
+            await self.hub.send_command(RemoveParticipant(id=new_id(), participant=person.id))
+
+    async def action_readmit(self) -> None:
+        person = self.selected()
+        if person is not None and person.removed:
+            await self.hub.send_command(ReadmitParticipant(id=new_id(), participant=person.id))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmRemoveParticipant(ModalScreen[bool]):
+    """Removing someone is asked once more, saying plainly what happens."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes, remove"),
+        Binding("escape,n", "answer(False)", "No, keep them"),
+    ]
+
+    def __init__(self, name: str) -> None:
+        super().__init__(id="confirm-remove-participant")
+        self.person = name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="remove-person-dialog", classes="panel form-dialog"):
+            yield Static(
+                Content.from_markup("Remove [b]$name[/] from the session?", name=self.person),
+                classes="panel-title",
+            )
+            yield Static(
+                Content.from_markup(
+                    "$name's terminal is disconnected and the room code changes, so they cannot "
+                    "rejoin with the old one. You can readmit them.",
+                    name=self.person,
+                ),
+                id="remove-person-words",
+            )
+            with Horizontal(classes="form-buttons"):
+                yield Button("Keep them", id="remove-person-keep", variant="primary")
+                yield Button("Remove", id="remove-person-yes", variant="warning")
+        yield Footer(compact=True)
+
+    def action_answer(self, remove: bool) -> None:
+        self.dismiss(remove)
+
+    @on(Button.Pressed, "#remove-person-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#remove-person-keep")
+    def _keep(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,115 @@
+"""Facilitator accounts: names, and passwords kept only as scrypt hashes.
+
+scrypt is memory-hard (128 MiB at the default cost), so a stolen database file does not give
+up passwords to a GPU in an afternoon. The cost is stored with each hash, so it can be raised
+later without breaking existing accounts. Hashing runs on one thread of its own: it is slow on
+purpose and must not stall the hub's event loop, nor run many times at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import functools
+import hashlib
+import hmac
+import re
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
+
+from shared.commands import Login
+
+COST = 2**17
+"""scrypt's N: memory and time grow with it (OWASP's recommendation for scrypt)."""
+ACCOUNT = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
+MIN_PASSWORD = 10
+
+
+class AccountError(ValueError):
+    """A name or password that cannot be used, in words the operator can act on."""
+
+
+def clean_account(raw: str) -> str:
+    account = raw.strip().lower()
+    if not ACCOUNT.fullmatch(account):
+        raise AccountError(
+            "An account name is 1-40 letters, numbers, dots, dashes or underscores, "
+            "starting with a letter or number."
+        )
+    return account
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"Please choose a password of at least {MIN_PASSWORD} characters.")
+    if len(password) > 256:
+        raise AccountError("Please choose a password of at most 256 characters.")
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        password.encode(), salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=32
+    )
+
+
+def hash_password(password: str, *, cost: int = COST) -> str:
+    """``scrypt$N$r$p$salt$hash``, everything needed to check the password later."""
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(password, salt, cost, 8, 1)
+    return f"scrypt${cost}$8$1${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+@functools.cache
+def _unknown() -> str:
+    """Checked against when the account does not exist, so a wrong name takes as long as a
+    wrong password and the answer's timing does not tell which accounts exist."""
+    return hash_password(secrets.token_hex(16))
+
+
+class PasswordHashes(Protocol):
+    async def password_hash(self, account: str) -> str | None: ...
+
+
+class Accounts:
+    """Checks sign-ins against the store; ``extra`` adds accounts that live in memory only
+    (the demo's facilitator, which must not linger in a real hub's file)."""
+
+    def __init__(self, store: PasswordHashes, extra: dict[str, str] | None = None) -> None:
+        self.store = store
+        self.extra = dict(extra or {})
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scrypt")
+
+    async def verify(self, login: Login) -> str | None:
+        """The account the login proves, or None; the same answer for any kind of failure."""
+        try:
+            account = clean_account(login.account)
+        except AccountError:
+            account = ""
+        stored = self.extra.get(account) or (
+            await self.store.password_hash(account) if account else None
+        )
+        loop = asyncio.get_running_loop()
+        ok = await loop.run_in_executor(
+            self._pool, verify_password, stored or _unknown(), login.password
+        )
+        return account if ok and stored is not None else None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False)
