@@ -9,14 +9,21 @@ or from ``CIRCLE_PASSWORD``; never from a flag, where they would sit in the shel
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shared.commands import Login
+
+if TYPE_CHECKING:
+    from server.store.sqlite import SQLiteLog
 
 PASSWORD_ENV = "CIRCLE_PASSWORD"
 
@@ -86,16 +93,39 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         add_db(action)
 
 
-def _fail(message: str) -> int:
-    print(f"circle: {message}", file=sys.stderr)
-    return 1
-
-
 def _db(args: argparse.Namespace) -> Path:
     from client.cli import _db_path
 
     path: Path = _db_path(args.db)
     return path
+
+
+@contextmanager
+def _accounts_file(args: argparse.Namespace, *, create: bool = False) -> Iterator[SQLiteLog]:
+    from server.store.sqlite import SQLiteLog
+
+    log = SQLiteLog(_db(args), create=create)
+    try:
+        yield log
+    finally:
+        log.close()
+
+
+def _plain_errors(command: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+    """A bad name, a missing password or file: one line on stderr and exit 1."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        from server.accounts import AccountError
+        from server.store import StoreError
+
+        try:
+            return command(args)
+        except (AccountError, NoPassword, StoreError) as exc:
+            print(f"circle: {exc}", file=sys.stderr)
+            return 1
+
+    return run
 
 
 def _new_password(args: argparse.Namespace) -> str:
@@ -106,38 +136,29 @@ def _new_password(args: argparse.Namespace) -> str:
     return password
 
 
-def cmd_add(args: argparse.Namespace) -> int:
-    from server.accounts import AccountError, clean_account, hash_password
-    from server.store import StoreError
-    from server.store.sqlite import SQLiteLog
+def _no_such(account: str) -> int:
+    print(f"circle: there is no account {account!r}", file=sys.stderr)
+    return 1
 
-    try:
-        account = clean_account(args.name)
-        password = _new_password(args)
-        log = SQLiteLog(_db(args))
-    except (AccountError, NoPassword, StoreError) as exc:
-        return _fail(str(exc))
-    try:
+
+@_plain_errors
+def cmd_add(args: argparse.Namespace) -> int:
+    from server.accounts import clean_account, hash_password
+
+    account = clean_account(args.name)
+    password = _new_password(args)
+    with _accounts_file(args, create=True) as log:
         if not log.add_facilitator(account, hash_password(password), time.time()):
-            return _fail(f"there is already an account {account!r}")
-    finally:
-        log.close()
+            print(f"circle: there is already an account {account!r}", file=sys.stderr)
+            return 1
     print(f"Added facilitator {account}. They sign in with: circle facilitate --as {account}")
     return 0
 
 
+@_plain_errors
 def cmd_list(args: argparse.Namespace) -> int:
-    from server.store import StoreError
-    from server.store.sqlite import SQLiteLog
-
-    try:
-        log = SQLiteLog(_db(args), create=False)
-    except StoreError as exc:
-        return _fail(str(exc))
-    try:
+    with _accounts_file(args) as log:
         accounts = log.facilitators()
-    finally:
-        log.close()
     if not accounts:
         print("No facilitator accounts yet. Add one with: circle facilitators add NAME")
     for account, added in accounts:
@@ -145,45 +166,26 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+@_plain_errors
 def cmd_remove(args: argparse.Namespace) -> int:
-    from server.accounts import AccountError, clean_account
-    from server.store import StoreError
-    from server.store.sqlite import SQLiteLog
+    from server.accounts import clean_account
 
-    try:
-        account = clean_account(args.name)
-        log = SQLiteLog(_db(args), create=False)
-    except (AccountError, StoreError) as exc:
-        return _fail(str(exc))
-    try:
-        removed = log.remove_facilitator(account)
-    finally:
-        log.close()
-    if not removed:
-        return _fail(f"there is no account {account!r}")
+    account = clean_account(args.name)
+    with _accounts_file(args) as log:
+        if not log.remove_facilitator(account):
+            return _no_such(account)
     print(f"Removed facilitator {account}. Their past sessions stay on record.")
     return 0
 
 
+@_plain_errors
 def cmd_reset(args: argparse.Namespace) -> int:
-    from server.accounts import AccountError, clean_account, hash_password
-    from server.store import StoreError
-    from server.store.sqlite import SQLiteLog
+    from server.accounts import clean_account, hash_password
 
-    try:
-        account = clean_account(args.name)
-        log = SQLiteLog(_db(args), create=False)
-    except (AccountError, StoreError) as exc:
-        return _fail(str(exc))
-    try:
+    account = clean_account(args.name)
+    with _accounts_file(args) as log:
         if log.password_hash(account) is None:
-            return _fail(f"there is no account {account!r}")
-        try:
-            password = _new_password(args)
-        except (AccountError, NoPassword) as exc:
-            return _fail(str(exc))
-        log.set_password(account, hash_password(password))
-    finally:
-        log.close()
+            return _no_such(account)
+        log.set_password(account, hash_password(_new_password(args)))
     print(f"New password set for {account}.")
     return 0

@@ -604,6 +604,12 @@ async def run_hub(config: HubConfig, *, ready: Callable[[Server], None] | None =
                     "the network unencrypted; pass --certfile/--keyfile",
                     config.host,
                 )
+            if not await store.accounts():
+                log.warning(
+                    "no facilitator accounts yet: nobody can start a session until the operator "
+                    "adds one with 'circle facilitators add NAME --db %s'",
+                    config.db,
+                )
             if ready is not None:
                 ready(server)
             await server.wait_closed()

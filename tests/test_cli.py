@@ -13,6 +13,8 @@ from pathlib import Path
 
 from client.connection import HubLink
 from client.demo import BOTS
+from server.accounts import verify_password
+from server.store.sqlite import SQLiteLog
 from shared.commands import PROTOCOL_VERSION, Hello
 from tests.helpers import LOGIN, Client, RunningHub, fast_delays, participant
 
@@ -151,3 +153,48 @@ async def test_hub_logs_lifecycle_but_never_names_or_share_text(tmp_path: Path) 
         assert name not in log
         for text in texts:
             assert text not in log and text[:20] not in log
+
+
+async def test_the_operator_manages_facilitator_accounts(tmp_path: Path) -> None:
+    db = str(tmp_path / "hub.sqlite3")
+
+    async def facilitators(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+        return await circle("facilitators", *args, "--db", db, stdin=stdin)
+
+    code, out, err = await facilitators("list")
+    assert code == 1 and "No database" in err  # nothing is created just by looking
+    code, _, err = await facilitators("add", "Dana", "--password-stdin", stdin="short\n")
+    assert code == 1 and "at least 10 characters" in err
+    code, out, err = await facilitators("add", "Dana", "--password-stdin", stdin="long enough pw\n")
+    assert code == 0, err
+    assert "circle facilitate --as dana" in out  # names are case-insensitive, kept lower-case
+    code, _, err = await facilitators("add", "dana", "--password-stdin", stdin="another one!\n")
+    assert code == 1 and "already an account 'dana'" in err
+    code, _, err = await facilitators("add", "no spaces please", "--password-stdin", stdin="x" * 12)
+    assert code == 1 and "letters, numbers" in err
+    code, out, _ = await facilitators("list")
+    assert out.startswith("dana ")
+
+    log = SQLiteLog(Path(db), create=False)
+    try:
+        before = log.password_hash("dana")
+    finally:
+        log.close()
+    code, _, err = await facilitators(
+        "reset-password", "dana", "--password-stdin", stdin="a new password\n"
+    )
+    assert code == 0, err
+    log = SQLiteLog(Path(db), create=False)
+    try:
+        after = log.password_hash("dana")
+    finally:
+        log.close()
+    assert before is not None and after is not None and before != after
+    assert verify_password(after, "a new password") and not verify_password(after, "long enough pw")
+
+    code, out, err = await facilitators("remove", "dana")
+    assert code == 0 and "past sessions stay on record" in out
+    code, _, err = await facilitators("remove", "dana")
+    assert code == 1 and "no account 'dana'" in err
+    code, out, _ = await facilitators("list")
+    assert "No facilitator accounts yet" in out

@@ -27,11 +27,11 @@ from websockets.exceptions import InvalidMessage
 from client.connection import HubLink, LinkStatus, Refused, Untrusted, request, untrusted
 from server.config import ConfigError, HubConfig, build_config
 from server.hub import Hub, run_hub
-from server.store.sqlite import SQLiteStore
+from server.store.sqlite import SQLiteLog, SQLiteStore
 from server.transport import client_context, is_loopback, server_context
 from shared.commands import PROTOCOL_VERSION, CreateSession, Hello
 from shared.events import SessionCreated
-from tests.helpers import LOGIN, Client, RunningHub, fast_delays
+from tests.helpers import LOGIN, Client, RunningHub, add_accounts, fast_delays
 
 
 @dataclass(frozen=True)
@@ -324,9 +324,18 @@ async def test_cli_key_that_does_not_match_exits_with_a_message(
     assert "Traceback" not in err
 
 
-async def serve_once(config: HubConfig) -> None:
+async def serve_once(config: HubConfig, *, accounts: bool = True) -> None:
+    """Run the hub as ``circle hub`` does, on a file with the test accounts (or none)."""
+
     def stop(server: Server) -> None:
         server.close()
+
+    if accounts:
+        log = SQLiteLog(config.db)
+        try:
+            add_accounts(log)
+        finally:
+            log.close()
 
     async with asyncio.timeout(10):
         await run_hub(config, ready=stop)
@@ -360,6 +369,15 @@ async def test_run_hub_on_loopback_without_tls_does_not_warn(
     await serve_once(HubConfig(host="127.0.0.1", port=0, db=db_path))
     assert "hub listening on ws://127.0.0.1:" in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_run_hub_without_accounts_says_how_to_add_one(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="circlekeeper.hub")
+    await serve_once(HubConfig(host="127.0.0.1", port=0, db=db_path), accounts=False)
+    [warning] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "circle facilitators add NAME" in warning.getMessage()
 
 
 async def test_a_client_offering_only_tls_1_1_is_turned_away(
