@@ -25,6 +25,7 @@ from server.store.sqlite import SQLiteStore
 from shared.codec import decode_server, encode
 from shared.commands import PROTOCOL_VERSION, CreateSession, Hello, SubmitShare
 from shared.events import Ack, Error, Welcome
+from tests.helpers import LOGIN, add_accounts
 
 
 class Result(msgspec.Struct):
@@ -57,7 +58,9 @@ async def _participant(uri: str, code: str, n: int, shares: int, lat: list[float
 
 async def _room(uri: str) -> str:
     async with connect(uri, compression=None, proxy=None) as ws:
-        create = CreateSession(protocol=PROTOCOL_VERSION, template="relapse-prevention")
+        create = CreateSession(
+            protocol=PROTOCOL_VERSION, login=LOGIN, template="relapse-prevention"
+        )
         await ws.send(encode(create), text=True)
         welcome = decode_server(await ws.recv(decode=False))
         assert isinstance(welcome, Welcome)
@@ -68,6 +71,7 @@ async def run(label: str, group_commit: bool, rooms: int, people: int, shares: i
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite3"
         store = SQLiteStore(db, group_commit=group_commit)
+        add_accounts(store.log)
         config = HubConfig(db=db, commands_per_second=1e9, command_burst=10**9)
         hub = Hub(store, config)
         async with hub.serve("127.0.0.1", 0) as server:

@@ -39,6 +39,7 @@ from shared.commands import (
     SubmitShare,
 )
 from shared.events import Ack, Error, Logged, Welcome
+from tests.helpers import LOGIN
 from tests.reliability.hubproc import HubProcess, free_port
 
 
@@ -89,7 +90,8 @@ async def soak(rooms: int, people: int, seconds: float) -> None:
         started = time.monotonic()
         for _ in range(rooms):
             fac, welcome = await open_peer(
-                hub.uri, CreateSession(protocol=PROTOCOL_VERSION, template="iop-evening-block")
+                hub.uri,
+                CreateSession(protocol=PROTOCOL_VERSION, login=LOGIN, template="iop-evening-block"),
             )
             facilitators.append(fac)
             for n in range(people):

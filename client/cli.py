@@ -67,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     fac = sub.add_parser("facilitate", help="open the facilitator console")
     _hub_arg(fac)
-    fac.add_argument("--code", help="come back to a running session (with --token)")
+    fac.add_argument(
+        "--code", help="a running session: yours (with --token), or one you co-facilitate (--as)"
+    )
     fac.add_argument("--token", help="the facilitator credential from 'circle session create'")
     fac.add_argument("--content", type=Path, action="append", default=[], help="extra content dir")
     fac.add_argument("--as", dest="account", metavar="NAME", help="your facilitator account")
@@ -217,13 +219,23 @@ def cmd_hub(args: argparse.Namespace) -> int:
 
 
 def cmd_facilitate(args: argparse.Namespace) -> int:
+    from client.accounts_cli import NoPassword, read_password
     from client.apps.facilitator import FacilitatorApp
+    from shared.commands import Login
     from shared.content_check import load_catalogue
 
-    if (args.code is None) != (args.token is None):
-        return fail("--code and --token go together (both come from 'circle session create').")
+    if args.token is not None and args.code is None:
+        return fail("--token needs the session's --code (both come from 'circle session create').")
+    if args.code is not None and args.token is None and args.account is None:
+        return fail("to join a running session, add --token, or --as NAME to sign in.")
+    login = None
+    if args.code is not None and args.token is None:
+        try:  # a co-facilitator signs in to the session here, before the console opens
+            login = Login(account=args.account, password=read_password(args))
+        except NoPassword as exc:
+            return fail(str(exc))
     catalogue = load_catalogue(content_dirs(args.content))
-    resume = (args.code, args.token) if args.code else None
+    resume = (args.code, args.token or "") if args.code else None
     app = FacilitatorApp(
         args.hub,
         templates=catalogue.templates,
@@ -233,6 +245,7 @@ def cmd_facilitate(args: argparse.Namespace) -> int:
         large_text=args.large_text,
         join_hint=_join_hint(args.hub),
         account=args.account,
+        login=login,
         tls=args.tls,
     )
     app.run()

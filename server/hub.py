@@ -38,7 +38,6 @@ from shared.commands import (
     PROTOCOL_VERSION,
     AddCofacilitator,
     AnyCommand,
-    ClientMessage,
     CreateSession,
     EndSession,
     Handshake,
@@ -123,22 +122,6 @@ def read_error(exc: msgspec.MsgspecError) -> Error:
                 return Error(code="invalid", detail=f"{words} ({text})")
         return Error(code="invalid", detail=text)
     return Error(code="bad_frame", detail=f"That message is not valid JSON ({text}).")
-
-
-def decode_frame(raw: bytes) -> ClientMessage:
-    """``decode_client`` for untrusted bytes: whatever they hold, only msgspec errors.
-
-    msgspec 0.22 raises ``RecursionError`` for JSON nested about a thousand levels deep (a 5 KB
-    frame) and ``UnicodeDecodeError`` for a string that is not UTF-8 (a binary frame); both are
-    malformed input like any other, not a crash of the handler.
-    """
-    try:
-        message: ClientMessage = decode_client(raw)
-    except RecursionError:
-        raise msgspec.DecodeError("JSON is nested too deeply") from None
-    except UnicodeDecodeError:
-        raise msgspec.DecodeError("a string in it is not UTF-8") from None
-    return message
 
 
 def _claimed_protocol(raw: bytes) -> int | None:
@@ -271,7 +254,7 @@ class Hub:
     async def _handshake(self, ws: ServerConnection) -> tuple[Room, Actor]:
         raw = await asyncio.wait_for(ws.recv(decode=False), self.config.handshake_timeout)
         try:
-            first = decode_frame(raw)
+            first = decode_client(raw)
         except msgspec.MsgspecError as exc:
             # A newer client's handshake may not fit this hub's strict types (a new field):
             # the version says why far better than "unknown field".
@@ -495,7 +478,7 @@ class Hub:
                 log.info("connection %s: over its command budget", str(ws.id)[:8])
                 warned = True
             try:
-                message = decode_frame(raw if isinstance(raw, bytes) else raw.encode())
+                message = decode_client(raw if isinstance(raw, bytes) else raw.encode())
             except msgspec.MsgspecError as exc:
                 self.metrics.rejected_frames.labels("decode").inc()
                 if allowed:

@@ -1,7 +1,8 @@
 """Guided coping-skill exercises: content files, their model, and a pure pacing timeline.
 
 An exercise is a TOML file validated by these Structs. The built-in ones ship inside the package
-(``shared/content/exercises``); facilitators add their own in a directory the caller names.
+(``shared/content/exercises``); facilitators add their own in a folder, which
+``shared.content_check.load_catalogue`` reads.
 
 An exercise is either a list of timed ``steps`` (grounding, HALT, a thought record …) or a
 ``breathing`` pattern of phases repeated for a number of cycles (box breathing, paced breathing).
@@ -16,9 +17,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Literal
 
 import msgspec
@@ -285,31 +284,12 @@ def parse_exercise(data: str, path: str = "<exercise>") -> Exercise:
         raise ContentError(path, f"{where}: {message}" if where else message) from None
 
 
-def load_exercises(
-    extra_dirs: Iterable[Path] = (), errors: list[ContentError] | None = None
-) -> dict[str, LoadedExercise]:
-    """Built-in exercises, then each directory's ``*.toml`` (a later id replaces an earlier).
-
-    A bad file is skipped and reported into ``errors``; the rest still load.
-    """
+def load_exercises() -> dict[str, LoadedExercise]:
+    """The built-in exercises; ``content_check.load_catalogue`` adds a facilitator's own."""
     found: dict[str, LoadedExercise] = {}
     for name, text in builtin_files("exercises"):
         exercise = parse_exercise(text, name)
         found[exercise.id] = LoadedExercise(exercise, "built-in")
-    for folder in extra_dirs:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.toml")):
-            try:
-                exercise = parse_exercise(path.read_text(encoding="utf-8"), str(path))
-            except (ContentError, OSError, UnicodeDecodeError) as exc:
-                if errors is not None:
-                    err = (
-                        exc if isinstance(exc, ContentError) else ContentError(str(path), str(exc))
-                    )
-                    errors.append(err)
-                continue
-            found[exercise.id] = LoadedExercise(exercise, str(path))
     return found
 
 

@@ -198,3 +198,14 @@ async def test_the_operator_manages_facilitator_accounts(tmp_path: Path) -> None
     assert code == 1 and "no account 'dana'" in err
     code, out, _ = await facilitators("list")
     assert "No facilitator accounts yet" in out
+
+
+async def test_a_cafile_that_cannot_be_used_is_one_line(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.pem")
+    code, out, err = await circle("session", "create", "--template", "x", "--cafile", missing)
+    assert code == 1 and out == ""
+    assert "cannot read CA certificate" in err and len(err.strip().splitlines()) == 1
+    not_pem = tmp_path / "notes.txt"
+    not_pem.write_text("hello\n")
+    code, _, err = await circle("join", "ABCDEF", "--cafile", str(not_pem))
+    assert code == 1 and "holds no certificate" in err

@@ -622,8 +622,10 @@ class FacilitatorApp(HubApp):
         account: str | None = None,
         tls: ssl.SSLContext | None = None,
     ) -> None:
-        """``login`` signs in without asking (the demo, tests); otherwise the picker asks, with
-        ``account`` already filled in."""
+        """``resume`` is (room code, facilitator token) for a session already running; with an
+        empty token, ``login`` signs in to it (a co-facilitator). Otherwise ``login`` signs in to
+        create a session without asking (the demo, tests), or the picker asks, with ``account``
+        already filled in."""
         self.hub_uri = uri
         self.reconnect_delays = reconnect_delays
         self.resume = resume
@@ -632,9 +634,15 @@ class FacilitatorApp(HubApp):
         self.refusal = ""
         """The hub's words when it last refused to open a session."""
         super().__init__(high_contrast=high_contrast, large_text=large_text, clock=clock, tls=tls)
-        if resume is not None:
+        if resume is not None:  # a token comes back as the same facilitator; a login signs in
             code, token = resume
-            hello = Hello(protocol=PROTOCOL_VERSION, role="facilitator", code=code, token=token)
+            hello = Hello(
+                protocol=PROTOCOL_VERSION,
+                role="facilitator",
+                code=code,
+                token=token or None,
+                login=None if token else login,
+            )
             self.link = self._link(hello)
         if templates is None:
             templates = load_catalogue().templates

@@ -18,10 +18,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from client.connection import new_id
-from shared.commands import LockRoom, ReadmitParticipant, RemoveParticipant
+from shared.commands import AddCofacilitator, LockRoom, ReadmitParticipant, RemoveParticipant
 from shared.state import Participant, SessionState
 
 if TYPE_CHECKING:
@@ -53,6 +53,14 @@ def door_words(state: SessionState) -> str:
     return "Room open: the room code appears here in a moment."
 
 
+def run_by(state: SessionState) -> str:
+    """Who may run the session: the owner, then any co-facilitators."""
+    if not state.facilitators:
+        return ""
+    owner, *others = state.facilitators
+    return f"Run by {owner}" + (f", with {', '.join(others)}" if others else "") + "."
+
+
 def about(state: SessionState, person: Participant | None) -> str:
     """One calm sentence on the selected person and what can be done."""
     if state.status == "ended":
@@ -79,6 +87,7 @@ class PeopleScreen(ModalScreen[None]):
         Binding("l", "open_room", "Open room"),
         Binding("r,delete", "remove", "Remove…", key_display="r"),
         Binding("a", "readmit", "Readmit"),
+        Binding("c", "add_cofacilitator", "Add co-facilitator…"),
         Binding("escape", "close", "Back"),
     ]
 
@@ -96,6 +105,7 @@ class PeopleScreen(ModalScreen[None]):
         with Vertical(id="people-dialog", classes="panel"):
             yield Static("People in this session", classes="panel-title")
             yield Static("", id="people-door")
+            yield Static("", id="people-run-by", classes="hint")
             yield Static("", id="people-new-code")
             yield DataTable(id="people-table", cursor_type="row", zebra_stripes=False)
             yield Static("", id="people-about")
@@ -119,6 +129,7 @@ class PeopleScreen(ModalScreen[None]):
         if self._first_code is None and state.code:
             self._first_code = state.code
         self.query_one("#people-door", Static).update(door_words(state))
+        self.query_one("#people-run-by", Static).update(run_by(state))
         self.set_class(state.locked, "-locked")
         new_code = self.query_one("#people-new-code", Static)
         changed = bool(state.code) and self._first_code not in (None, state.code)
@@ -169,6 +180,8 @@ class PeopleScreen(ModalScreen[None]):
                 return can_change(state) and person is not None and not person.removed
             case "readmit":
                 return can_change(state) and person is not None and person.removed
+            case "add_cofacilitator":
+                return can_change(state)
         return True
 
     async def action_lock(self) -> None:
@@ -195,7 +208,38 @@ class PeopleScreen(ModalScreen[None]):
         if person is not None and person.removed:
             await self.hub.send_command(ReadmitParticipant(id=new_id(), participant=person.id))
 
+    def action_add_cofacilitator(self) -> None:
+        self.app.push_screen(CofacilitatorForm(), self._cofacilitator_named)
+
+    async def _cofacilitator_named(self, account: str | None) -> None:
+        if account:
+            await self.hub.send_command(AddCofacilitator(id=new_id(), account=account))
+
     def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class CofacilitatorForm(ModalScreen[str | None]):
+    """Name another facilitator account; they then sign in to this session with its code."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cofacilitator-dialog", classes="panel form-dialog"):
+            yield Static("Add a co-facilitator", classes="panel-title")
+            yield Static(
+                "Their facilitator account name. They join with: "
+                "circle facilitate --code ROOMCODE --as NAME",
+                classes="hint",
+            )
+            yield Input(placeholder="account name", max_length=40, id="cofacilitator-name")
+        yield Footer(compact=True)
+
+    @on(Input.Submitted, "#cofacilitator-name")
+    def _named(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip().lower() or None)
+
+    def action_cancel(self) -> None:
         self.dismiss(None)
 
 

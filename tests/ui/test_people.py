@@ -14,10 +14,11 @@ from textual.pilot import Pilot
 
 from client.apps.facilitator import FacilitatorApp
 from client.widgets.people import ConfirmRemoveParticipant, PeopleScreen
-from tests.helpers import Client, RunningHub, facilitator, fast_delays, participant
+from tests.helpers import CO_LOGIN, Client, RunningHub, facilitator, fast_delays, participant
 from tests.ui.test_facilitator import screen_text, seen_in, until
 
 TABLE = "#people-table"
+SIZE = (120, 40)
 
 
 async def session(hub: RunningHub) -> tuple[Client, FacilitatorApp]:
@@ -190,3 +191,28 @@ async def test_removing_someone_changes_the_code_and_readmitting_lets_them_back(
         assert f"New room code: {new_code}" in screen_text(app)
     for client in (fac, kim, lee):
         await client.stop()
+
+
+# -- co-facilitators ------------------------------------------------------------------------------
+
+
+async def test_a_co_facilitator_is_added_here_and_signs_in_with_the_code(hub: RunningHub) -> None:
+    fac, app = await session(hub)
+    assert fac.link.welcome is not None
+    code = fac.link.welcome.code
+    async with app.run_test(size=SIZE) as pilot:
+        await open_people(pilot, app)
+        await until(pilot, lambda: "Run by dana." in screen_text(app))
+        await pilot.press("c")
+        await until(pilot, lambda: "Add a co-facilitator" in screen_text(app))
+        await pilot.press(*"sam", "enter")
+        await until(pilot, lambda: "Run by dana, with sam." in screen_text(app))
+
+    # Sam's own console joins the running session by its code, signing in as sam.
+    co = FacilitatorApp(hub.uri, resume=(code, ""), login=CO_LOGIN, reconnect_delays=fast_delays)
+    async with co.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: co.welcome is not None and co.welcome.role == "facilitator")
+        await until(pilot, lambda: " ".join(code) in screen_text(co))
+        await pilot.press("b")  # and runs it like the owner
+        await fac.until(lambda: fac.state.status == "running")
+    await fac.stop()

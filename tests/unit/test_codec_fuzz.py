@@ -1,7 +1,7 @@
 """Hypothesis against the hub's edge and its rules: nothing a client sends makes them raise.
 
-Bytes, JSON-ish values and mutated commands go into the hub's decoder (``decode_frame``, which
-is ``decode_client`` with two msgspec leaks plugged), which may only refuse them with
+Bytes, JSON-ish values and mutated commands go into the hub's decoder (``decode_client``, with
+two msgspec leaks plugged in ``shared.codec``), which may only refuse them with
 ``msgspec.DecodeError`` / ``ValidationError``. Every decodable command, from any actor, in
 any order, goes into ``decide`` from a realistic session, which answers with events or an
 ``Error``; ``reduce`` then applies those events, and each survives the trip through the codec.
@@ -13,6 +13,7 @@ added later is fuzzed without touching this file.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -22,8 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.decide import Actor, Context, create, decide, join, release
-from server.hub import decode_frame
-from shared.codec import decode_client, decode_event, encode
+from shared.codec import decode_client, decode_event, decode_server, encode
 from shared.commands import (
     AnyCommand,
     AnyHandshake,
@@ -133,7 +133,7 @@ MESSAGE_LIKE = st.fixed_dictionaries(
 def refused_cleanly(raw: bytes) -> object | None:
     """Decode as the hub does; only msgspec's own errors may come out."""
     try:
-        return decode_frame(raw)
+        return decode_client(raw)
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
 
@@ -192,19 +192,25 @@ NOT_UTF8 = [
 def test_deep_nesting_and_bad_utf8_are_refused_at_the_hub_edge(raw: bytes) -> None:
     assert len(raw) < 64 * 1024  # it fits in one frame
     with pytest.raises(msgspec.DecodeError):
-        decode_frame(raw)
-
-
-@pytest.mark.xfail(
-    raises=(RecursionError, UnicodeDecodeError),
-    strict=True,
-    reason="msgspec 0.22 raises these instead of DecodeError; server.hub.decode_frame converts "
-    "them (the wrapper belongs in shared.codec, so that decode_client is safe on its own)",
-)
-@pytest.mark.parametrize("raw", [NESTED[1], NOT_UTF8[0]], ids=["nested", "latin-1"])
-def test_decode_client_alone_leaks_other_errors(raw: bytes) -> None:
-    with pytest.raises(msgspec.DecodeError):
         decode_client(raw)
+
+
+@pytest.mark.parametrize("raw", [NESTED[1], NOT_UTF8[0]], ids=["nested", "latin-1"])
+@pytest.mark.parametrize(
+    "decode", [decode_client, decode_server, decode_event], ids=["client", "server", "event"]
+)
+def test_every_decoder_refuses_with_msgspec_errors_only(
+    decode: Callable[[bytes], object], raw: bytes
+) -> None:
+    """msgspec 0.22 alone raises RecursionError / UnicodeDecodeError here; shared.codec converts
+    them, so each decoder is safe on its own (the client reads the hub's frames with it too)."""
+    with pytest.raises(msgspec.DecodeError):
+        decode(raw)
+
+
+def test_a_lone_surrogate_in_a_str_is_refused() -> None:
+    with pytest.raises(msgspec.DecodeError):
+        decode_client('{"type":"share.submit","id":"c","text":"\ud800"}')
 
 
 # -- the rules --------------------------------------------------------------------------------

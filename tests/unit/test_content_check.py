@@ -15,7 +15,9 @@ from shared.content_check import (
     detect_kind,
     format_problem,
     list_content,
+    load_catalogue,
 )
+from shared.exercises import load_exercises
 
 CONTENT = Path(__file__).parents[2] / "shared" / "content"
 
@@ -171,6 +173,24 @@ def test_a_bad_file_among_good_ones(tmp_path: Path) -> None:
     )
     assert entries["exercise", "box-breathing"].minutes == pytest.approx(0.5)
     assert entries["template", "dbt-skills"].origin == "built-in"
+
+
+def test_catalogue_loads_user_exercises_over_the_built_ins(tmp_path: Path) -> None:
+    """The one reader of user content: a bad file is skipped, a missing folder ignored, a
+    user's exercise added or put in place of a built-in with the same id."""
+    write(tmp_path, "a-good.toml", EXERCISE)
+    bad = write(tmp_path, "b-bad.toml", 'id = "bad"\ntitle =\n')
+    write(tmp_path, "c-box.toml", EXERCISE.replace("my-breath", "box-breathing"))
+    catalogue = load_catalogue([tmp_path, tmp_path / "missing"])
+    assert [p.file for p in catalogue.problems] == [str(bad)]
+    assert set(load_exercises()) | {"my-breath"} == set(catalogue.exercises)
+    assert catalogue.exercises["my-breath"].title == "My breath"
+    box = catalogue.exercises["box-breathing"]
+    assert box.breathing is not None and box.breathing.cycles == 3  # the user's, not built-in
+    origins = {e.id: e.origin for e in catalogue.entries if e.kind == "exercise"}
+    assert origins["my-breath"] == str(tmp_path / "a-good.toml")
+    assert origins["box-breathing"] == f"{tmp_path / 'c-box.toml'} (replaces built-in)"
+    assert origins["grounding-54321"] == "built-in"
 
 
 def test_list_content_reads_kind_subfolders(tmp_path: Path) -> None:

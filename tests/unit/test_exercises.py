@@ -200,24 +200,6 @@ def test_configure_pace_and_variants() -> None:
         configure(exercise("box-breathing"), variant="nope")
 
 
-def test_loader_skips_a_bad_file_and_loads_the_rest(tmp_path: Path) -> None:
-    good = (
-        'id="my-breath"\ntitle="Mine"\ncategory="breathing"\npurpose="p"\nsource="s"\n'
-        "[breathing]\ncycles=2\n"
-        'phases=[{kind="inhale", seconds=3}, {kind="exhale", seconds=5}]\n'
-    )
-    (tmp_path / "a-good.toml").write_text(good, encoding="utf-8")
-    (tmp_path / "b-bad.toml").write_text('id="bad"\ntitle=\n', encoding="utf-8")
-    replaced = good.replace('id="my-breath"', 'id="box-breathing"')
-    (tmp_path / "c-box.toml").write_text(replaced, encoding="utf-8")
-    errors: list[ContentError] = []
-    loaded = load_exercises([tmp_path, tmp_path / "missing"], errors)
-    assert [e.path for e in errors] == [str(tmp_path / "b-bad.toml")]
-    assert loaded["my-breath"].origin == str(tmp_path / "a-good.toml")
-    assert loaded["box-breathing"].origin == str(tmp_path / "c-box.toml")
-    assert set(SHIPPED) <= set(loaded)
-
-
 # --- the timeline -----------------------------------------------------------------------------
 
 
