@@ -263,9 +263,15 @@ def _print_resume(app: FacilitatorApp, hub: str) -> None:
         )
 
 
+def _shown_hub(uri: str) -> str | None:
+    """The hub to name in a join line: none for the default one."""
+    return None if uri == DEFAULT_HUB else uri
+
+
 def _join_hint(uri: str) -> Callable[[str], str]:
-    extra = "" if uri == DEFAULT_HUB else f" --hub {uri}"
-    return lambda code: f"Participants join with:  circle join {code}{extra}"
+    from client.widgets.board_join import join_line
+
+    return lambda code: f"Participants join with:  {join_line(code, _shown_hub(uri))}"
 
 
 def cmd_join(args: argparse.Namespace) -> int:
@@ -289,7 +295,7 @@ def cmd_board(args: argparse.Namespace) -> int:
     app = BoardApp(
         args.hub,
         args.code,
-        join_hub=None if args.hub == DEFAULT_HUB else args.hub,
+        join_hub=_shown_hub(args.hub),
         high_contrast=args.high_contrast,
         large_text=args.large_text,
         tls=args.tls,
@@ -372,13 +378,14 @@ async def _demo_ui(uri: str, login: Login, args: argparse.Namespace) -> int:
     from client.apps.facilitator import FacilitatorApp
     from client.connection import request
     from client.demo import DEMO_TEMPLATE, DEMO_TITLE, run_bots
+    from client.widgets import board_join
     from shared.commands import PROTOCOL_VERSION, CreateSession
 
     create = CreateSession(
         protocol=PROTOCOL_VERSION, login=login, template=DEMO_TEMPLATE, title=DEMO_TITLE
     )
     welcome = await request(uri, create)
-    join_line = f"circle join {welcome.code} --hub {uri}"
+    join_line = board_join.join_line(welcome.code, uri)
     print(f"To join as a participant, run this in a second terminal:\n\n    {join_line}\n")
     bots = asyncio.create_task(
         run_bots(uri, welcome.code, pace=6.0 if args.seconds is None else args.seconds)
@@ -388,7 +395,7 @@ async def _demo_ui(uri: str, login: Login, args: argparse.Namespace) -> int:
         resume=(welcome.code, welcome.token),
         high_contrast=args.high_contrast,
         large_text=args.large_text,
-        join_hint=lambda code: f"Participants join with:  circle join {code} --hub {uri}",
+        join_hint=lambda code: f"Participants join with:  {board_join.join_line(code, uri)}",
     )
     try:
         await app.run_async()

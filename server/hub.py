@@ -105,8 +105,8 @@ PLAIN_WORDS = {
     "$.code": "Please check the room code: it is the 6 letters and numbers the facilitator reads.",
     "$.name": "Please choose a shorter name: up to 40 characters.",
     "$.text": "That share is too long to send.",
-    "$.login.account": "Sign-in failed. Please check the name and password.",
-    "$.login.password": "Sign-in failed. Please check the name and password.",
+    "$.login.account": SIGN_IN_FAILED,
+    "$.login.password": SIGN_IN_FAILED,
 }
 """What a person sees when a client lets through a field the hub cannot take."""
 

@@ -27,6 +27,7 @@ from client.connection import DEFAULT_DELAYS, Delays, HubLink, LinkStatus, new_i
 from client.messages import LinkChanged
 from client.widgets.agenda import AgendaView
 from client.widgets.agenda_editor import AgendaEditor
+from client.widgets.board_join import join_line
 from client.widgets.exercise_panel import (
     ExercisePanel,
     exercise_mode,
@@ -68,7 +69,7 @@ EXTEND_MINUTES = 5
 
 
 def default_join_hint(code: str) -> str:
-    return f"Participants join with:  circle join {code}"
+    return f"Participants join with:  {join_line(code)}"
 
 
 def status_words(state: SessionState) -> str:

@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from client.connection import new_id
+from client.widgets.confirm import Confirm
 from shared.commands import AddItem, MoveItem, RemoveItem, SetMinutes
 from shared.state import ItemState, ItemStatus, SessionState
 from shared.templates import ItemKind
@@ -499,7 +500,7 @@ class MinutesForm(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class ConfirmRemove(ModalScreen[bool]):
+class ConfirmRemove(Confirm):
     """Removing is asked once more, naming the item, so a stray key never drops one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -508,28 +509,11 @@ class ConfirmRemove(ModalScreen[bool]):
     ]
 
     def __init__(self, title: str) -> None:
-        super().__init__(id="confirm-remove")
-        self.item_title = title
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="remove-dialog", classes="panel form-dialog"):
-            yield Static(
-                Content.from_markup("Remove [b]$title[/] from the agenda?", title=self.item_title),
-                classes="panel-title",
-            )
-            yield Static("It has not started, so nothing is lost from the session record.")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Keep it", id="remove-keep", variant="primary")
-                yield Button("Remove", id="remove-yes", variant="warning")
-        yield Footer(compact=True)
-
-    def action_answer(self, remove: bool) -> None:
-        self.dismiss(remove)
-
-    @on(Button.Pressed, "#remove-yes")
-    def _yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#remove-keep")
-    def _keep(self) -> None:
-        self.dismiss(False)
+        super().__init__(
+            Content.from_markup("Remove [b]$title[/] from the agenda?", title=title),
+            "It has not started, so nothing is lost from the session record.",
+            keep="Keep it",
+            go="Remove",
+            id="confirm-remove",
+            dialog_id="remove-dialog",
+        )

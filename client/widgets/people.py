@@ -15,12 +15,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from client.connection import new_id
+from client.widgets.confirm import Confirm
 from shared.commands import AddCofacilitator, LockRoom, ReadmitParticipant, RemoveParticipant
 from shared.state import Participant, SessionState
 
@@ -243,7 +244,7 @@ class CofacilitatorForm(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmRemoveParticipant(ModalScreen[bool]):
+class ConfirmRemoveParticipant(Confirm):
     """Removing someone is asked once more, saying plainly what happens."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -252,35 +253,16 @@ class ConfirmRemoveParticipant(ModalScreen[bool]):
     ]
 
     def __init__(self, name: str) -> None:
-        super().__init__(id="confirm-remove-participant")
-        self.person = name
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="remove-person-dialog", classes="panel form-dialog"):
-            yield Static(
-                Content.from_markup("Remove [b]$name[/] from the session?", name=self.person),
-                classes="panel-title",
-            )
-            yield Static(
-                Content.from_markup(
-                    "$name's terminal is disconnected and the room code changes, so they cannot "
-                    "rejoin with the old one. You can readmit them.",
-                    name=self.person,
-                ),
-                id="remove-person-words",
-            )
-            with Horizontal(classes="form-buttons"):
-                yield Button("Keep them", id="remove-person-keep", variant="primary")
-                yield Button("Remove", id="remove-person-yes", variant="warning")
-        yield Footer(compact=True)
-
-    def action_answer(self, remove: bool) -> None:
-        self.dismiss(remove)
-
-    @on(Button.Pressed, "#remove-person-yes")
-    def _yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#remove-person-keep")
-    def _keep(self) -> None:
-        self.dismiss(False)
+        super().__init__(
+            Content.from_markup("Remove [b]$name[/] from the session?", name=name),
+            Content.from_markup(
+                "$name's terminal is disconnected and the room code changes, so they cannot "
+                "rejoin with the old one. You can readmit them.",
+                name=name,
+            ),
+            keep="Keep them",
+            go="Remove",
+            id="confirm-remove-participant",
+            dialog_id="remove-person-dialog",
+            words_id="remove-person-words",
+        )

@@ -164,22 +164,9 @@ class SQLiteLog:
         command_id: str | None = None,
         ended_at: float | None = None,
         forget_share_text: bool = False,
-        audit: Sequence[AuditEntry] = (),
-        mixed: Sequence[str] = (),
-        released: Sequence[bytes] = (),
-        code: str | None = None,
     ) -> list[Stored]:
-        request = AppendRequest(
-            session_id,
-            events,
-            command_id=command_id,
-            ended_at=ended_at,
-            forget_share_text=forget_share_text,
-            audit=audit,
-            mixed=mixed,
-            released=released,
-            code=code,
-        )
+        """One append in its own commit (the hub goes through ``SQLiteStore`` and batches)."""
+        request = AppendRequest(session_id, events, command_id, ended_at, forget_share_text)
         [outcome] = self.append_many([request])
         if isinstance(outcome, BaseException):
             raise outcome
