@@ -24,7 +24,8 @@ from ssl import SSLCertVerificationError, SSLContext, SSLError
 from typing import Any, Literal
 
 import msgspec
-from websockets.asyncio.client import ClientConnection, backoff, connect, process_exception
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.client import backoff, process_exception  # defined here, not re-exported there
 from websockets.exceptions import ConnectionClosed
 
 from shared.codec import decode_server, encode

@@ -1,9 +1,10 @@
 """Facilitator accounts: names, and passwords kept only as scrypt hashes.
 
 scrypt is memory-hard (128 MiB at the default cost), so a stolen database file does not give
-up passwords to a GPU in an afternoon. The cost is stored with each hash, so it can be raised
-later without breaking existing accounts. Hashing runs on one thread of its own: it is slow on
-purpose and must not stall the hub's event loop, nor run many times at once.
+up passwords to a GPU in an afternoon. The cost of new hashes is a setting
+(``CIRCLE_SCRYPT_N``, read by ``server.config.scrypt_n``); it is stored with each hash, so it can
+be raised later without breaking existing accounts. Hashing runs on one thread of its own: it is
+slow on purpose and must not stall the hub's event loop, nor run many times at once.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
+from server.config import SCRYPT_N_RANGE, ConfigError, scrypt_n
 from shared.commands import Login
 
-COST = 2**17
-"""scrypt's N: memory and time grow with it (OWASP's recommendation for scrypt)."""
 ACCOUNT = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
 MIN_PASSWORD = 10
 
@@ -52,13 +52,23 @@ def _b64(data: bytes) -> str:
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(
-        password.encode(), salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=32
-    )
+    if n > SCRYPT_N_RANGE[1]:
+        raise ValueError(f"scrypt cost {n} is above {SCRYPT_N_RANGE[1]}")
+    # What OpenSSL needs for these parameters (a little over 128 MiB at the default cost).
+    maxmem = max(256 * 1024 * 1024, 128 * r * (n + p + 2))
+    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=32)
 
 
-def hash_password(password: str, *, cost: int = COST) -> str:
-    """``scrypt$N$r$p$salt$hash``, everything needed to check the password later."""
+def hash_password(password: str, *, cost: int | None = None) -> str:
+    """``scrypt$N$r$p$salt$hash``, everything needed to check the password later.
+
+    ``cost`` is scrypt's N, by default the setting (``server.config.scrypt_n``).
+    """
+    if cost is None:
+        try:
+            cost = scrypt_n()
+        except ConfigError as exc:
+            raise AccountError(str(exc)) from None
     salt = secrets.token_bytes(16)
     digest = _scrypt(password, salt, cost, 8, 1)
     return f"scrypt${cost}$8$1${_b64(salt)}${_b64(digest)}"
@@ -77,10 +87,10 @@ def verify_password(stored: str, password: str) -> bool:
 
 
 @functools.cache
-def _unknown() -> str:
+def _unknown(cost: int) -> str:
     """Checked against when the account does not exist, so a wrong name takes as long as a
     wrong password and the answer's timing does not tell which accounts exist."""
-    return hash_password(secrets.token_hex(16))
+    return hash_password(secrets.token_hex(16), cost=cost)
 
 
 class PasswordHashes(Protocol):
@@ -94,6 +104,8 @@ class Accounts:
     def __init__(self, store: PasswordHashes, extra: dict[str, str] | None = None) -> None:
         self.store = store
         self.extra = dict(extra or {})
+        self.cost = scrypt_n()
+        """The cost of the decoy hash for unknown names (a bad setting stops the hub here)."""
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scrypt")
 
     async def verify(self, login: Login) -> str | None:
@@ -107,7 +119,7 @@ class Accounts:
         )
         loop = asyncio.get_running_loop()
         ok = await loop.run_in_executor(
-            self._pool, verify_password, stored or _unknown(), login.password
+            self._pool, verify_password, stored or _unknown(self.cost), login.password
         )
         return account if ok and stored is not None else None
 

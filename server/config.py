@@ -3,12 +3,17 @@
 ``circle hub --config hub.toml`` reads any of these fields (unknown keys are an error, so a typo
 never silently leaves a limit at its default); every number also has a flag, e.g.
 ``--max-participants 40``.
+
+The cost of new password hashes is the one setting read from the environment instead
+(``CIRCLE_SCRYPT_N``, see ``scrypt_n``): hashes are made by ``circle facilitators`` as well as
+the hub, and both must agree without sharing a config file.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -91,6 +96,37 @@ class ConfigError(Exception):
     pass
 
 
+SCRYPT_N_VARIABLE = "CIRCLE_SCRYPT_N"
+SCRYPT_N = 2**17
+"""scrypt's N for new password hashes: 128 MiB and about half a second each (OWASP's
+recommendation for scrypt)."""
+SCRYPT_N_RANGE = (2**10, 2**20)
+
+
+def scrypt_n(environ: Mapping[str, str] | None = None) -> int:
+    """The cost of new password hashes: ``CIRCLE_SCRYPT_N`` if set, else ``SCRYPT_N``.
+
+    Memory and time grow with it (N=2**20 takes 1 GiB). Each hash records its own cost, so
+    changing it never locks anyone out; it applies to passwords set from then on, and to the
+    decoy hash that makes a wrong name as slow as a wrong password (set it the same for the hub
+    and for ``circle facilitators``). The tests lower it to 1024; a real hub should not.
+    """
+    raw = (os.environ if environ is None else environ).get(SCRYPT_N_VARIABLE, "").strip()
+    if not raw:
+        return SCRYPT_N
+    low, high = SCRYPT_N_RANGE
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 0
+    if not low <= n <= high or n & (n - 1):
+        raise ConfigError(
+            f"{SCRYPT_N_VARIABLE}={raw!r}: the scrypt cost must be a power of two from {low} "
+            f"to {high} (default {SCRYPT_N})"
+        )
+    return n
+
+
 def read_config(path: Path | None) -> dict[str, object]:
     """A config file's raw settings (validated later, together with the flags)."""
     if path is None:
@@ -129,6 +165,29 @@ def build_config(
                 "http://localhost:8000"
             )
     return config
+
+
+def load_config(
+    path: Path | None,
+    flags: Mapping[str, object] | None = None,
+    *,
+    origins: Sequence[str] = (),
+    content_dirs: Sequence[Path] = (),
+) -> HubConfig:
+    """What ``circle hub`` runs with: defaults, then the TOML file at ``path``, then flags.
+
+    A flag left as None keeps the file's value. Repeatable flags add to the file's lists rather
+    than replace them: ``origins`` (``--origin``) and ``content_dirs`` (``--content``, after the
+    user's own content folder and the file's).
+    """
+    raw = read_config(path)
+    merged = dict(flags or {})
+    listed = raw.get("origins")
+    if origins and (listed is None or isinstance(listed, list)):
+        merged["origins"] = [*(listed or ()), *origins]
+    config = build_config(raw, merged, source=str(path or ""))
+    extra = (user_content_dir(), *config.content_dirs, *content_dirs)
+    return msgspec.structs.replace(config, content_dirs=extra)
 
 
 def _is_origin(text: str) -> bool:

@@ -24,42 +24,40 @@ from websockets.frames import CloseCode
 from websockets.http11 import Request, Response
 from websockets.typing import Origin
 
-from server import audit, auth, decide
+from server import auth
 from server.accounts import Accounts
 from server.config import HubConfig
-from server.decide import Actor
 from server.limits import TokenBucket
 from server.metrics import Metrics
-from server.rooms import Room, bound_kernel_buffer, sees
-from server.store import AuditEntry, SessionRecord, Store
+from server.rooms import Room, bound_kernel_buffer
+from server.store import SessionRecord, Store
 from server.transport import is_loopback, server_context
+from shared import decide
+from shared.admission import REJOIN, SIGN_IN_FAILED, Knock, admit
 from shared.codec import decode_client, encode, logged_frame
 from shared.commands import (
+    MAX_NAME_CHARS,
     PROTOCOL_VERSION,
-    AddCofacilitator,
     AnyCommand,
     CreateSession,
-    EndSession,
     Handshake,
     Hello,
-    NextItem,
-    RateFeeling,
-    RemoveParticipant,
-    SubmitShare,
 )
 from shared.content_check import format_problem, load_catalogue
+from shared.decision import (
+    Actor,
+    Decision,
+    Disconnect,
+    HoldShare,
+    NewCode,
+    ReleaseShares,
+    Tally,
+    sees,
+)
 from shared.events import Ack, Error, ErrorCode, Welcome
 from shared.templates import AgendaTemplate
 
 log = logging.getLogger("circlekeeper.hub")
-
-SIGN_IN_FAILED = "Sign-in failed. Please check the name and password."
-"""The same words for an unknown account, a wrong password, or an account not on the session,
-so the network learns nothing about which accounts exist."""
-REMOVED = (
-    "The facilitator has asked you to leave this session. "
-    "If you think this is a mistake, please speak with them."
-)
 
 CLOSE_TIMEOUT = 2.0
 """Longest wait for a closing handshake (a polite client answers in milliseconds)."""
@@ -103,7 +101,7 @@ class Attempts:
 
 PLAIN_WORDS = {
     "$.code": "Please check the room code: it is the 6 letters and numbers the facilitator reads.",
-    "$.name": "Please choose a shorter name: up to 40 characters.",
+    "$.name": f"Please choose a shorter name: up to {MAX_NAME_CHARS} characters.",
     "$.text": "That share is too long to send.",
     "$.login.account": SIGN_IN_FAILED,
     "$.login.password": SIGN_IN_FAILED,
@@ -296,7 +294,7 @@ class Hub:
                 secret=secrets.token_hex(32),
                 created_at=now,
             )
-            drafts = decide.create(
+            created = decide.create(
                 template,
                 session_id=record.id,
                 code=code,
@@ -305,15 +303,15 @@ class Hub:
                 record_shares=cmd.record_shares,
                 now=now,
             )
-            created = AuditEntry(now, account, "session created", template.title)
-            await self.store.create(record, [(a, encode(e)) for a, e in drafts], [created])
+            events = [(a, encode(e)) for a, e in created.events]
+            await self.store.create(record, events, created.audit)
             room = self._new_room(record)
             await room.load()
             self.rooms[record.id] = room
         log.info("session %s created from template %s", record.id[:8], template.id)
         actor = Actor(role="facilitator", account=account)
         token = auth.facilitator_token(record.secret, account)
-        await self._attach(ws, room, actor, token, 0, None)
+        await self._attach(ws, room, actor, token, 0)
         return room, actor
 
     async def _unused_code(self) -> str:
@@ -362,44 +360,52 @@ class Hub:
             self.metrics.rooms.set(len(self.rooms))
             return room
 
+    def _context(self, room: Room, accounts: frozenset[str] = frozenset()) -> decide.Context:
+        return decide.Context(
+            exercises=self.exercises,
+            answers=room.answers,
+            voters=room.voters,
+            minimum=self.config.min_answers,
+            accounts=accounts,
+            max_participants=self.config.max_participants,
+        )
+
     async def _hello(self, ws: ServerConnection, hello: Hello) -> tuple[Room, Actor]:
+        """Prove what the handshake claims; ``admit`` decides the rest."""
         room = await self._find_room(hello)
         secret = room.record.secret
+        account = seat = None
         if hello.role == "facilitator":
             if hello.login is not None:
                 account = await self.accounts.verify(hello.login)
             else:
                 account = auth.check_facilitator(secret, hello.token)
-            if account is None or account not in room.state.facilitators:
-                raise Refused("sign_in_failed", SIGN_IN_FAILED)
-            actor = Actor(role="facilitator", account=account)
-            token = auth.facilitator_token(secret, account)
-        elif hello.role == "board":
-            actor = Actor(role="board")
-            token = ""
         elif hello.token is not None:
-            participant = auth.check_participant(secret, hello.token)
-            async with room.lock:  # a removal being committed right now is seen
-                person = None if participant is None else room.state.participant(participant)
-            if participant is None or person is None:
-                raise Refused("not_allowed", "Please join again with the room code.")
-            if person.removed:
-                raise Refused("removed", REMOVED)
-            actor = Actor(role="participant", participant=participant)
-            token = hello.token
+            seat = auth.check_participant(secret, hello.token)
+            if seat is None:
+                raise Refused("not_allowed", REJOIN)
+        knock = Knock(
+            role=hello.role,
+            account=account,
+            seat=seat,
+            name=hello.name,
+            with_code=hello.code is not None and auth.normalize_code(hello.code) == room.state.code,
+            new_seat=secrets.token_hex(8),
+        )
+        async with room.lock:
+            admitted = admit(room.state, knock, self.clock(), self._context(room))
+            if isinstance(admitted, Error):
+                raise Refused(admitted.code, admitted.detail)
+            if not admitted.resumed:
+                await room.commit(admitted.events)  # a new seat; coming back is in _attach
+        actor = admitted.actor
+        assert actor is not None
+        if actor.seat is None:
+            token = auth.facilitator_token(secret, actor.account or "")
         else:
-            participant = secrets.token_hex(8)
-            async with room.lock:
-                if len(room.state.participants) >= self.config.max_participants:
-                    raise Refused("room_full", "This room is full. Please ask the facilitator.")
-                outcome = decide.join(room.state, participant, hello.name, self.clock())
-                if isinstance(outcome, Error):
-                    raise Refused(outcome.code, outcome.detail)
-                await room.commit(outcome)
-            actor = Actor(role="participant", participant=participant)
-            token = auth.participant_token(secret, participant)
+            token = auth.participant_token(secret, actor.seat)
         after = hello.after if hello.epoch == room.record.epoch else 0
-        await self._attach(ws, room, actor, token, after, hello)
+        await self._attach(ws, room, actor, token, after)
         return room, actor
 
     async def _attach(
@@ -409,7 +415,6 @@ class Hub:
         actor: Actor,
         token: str,
         after: int,
-        hello: Hello | None,
     ) -> None:
         """Welcome, send what the client missed, then start live fan-out with no gap."""
         reset = after == 0 or after > room.seq
@@ -421,7 +426,7 @@ class Hub:
             code=room.state.code,
             role=actor.role,
             token=token,
-            participant=actor.participant,
+            participant=actor.seat,
             epoch=room.record.epoch,
             reset=reset,
             server_time=self.clock(),
@@ -433,15 +438,20 @@ class Hub:
             await self._left(ws, room, actor)  # a participant who just joined is not here
             raise
         async with room.lock:
-            person = room.state.participant(actor.participant or "")
-            if person is not None and person.removed:  # removed while catching up
-                raise Refused("removed", REMOVED)
+            back = Decision()
+            if actor.seat is not None:  # asked again: the room may have changed while catching up
+                again = admit(
+                    room.state,
+                    Knock(role=actor.role, seat=actor.seat),
+                    self.clock(),
+                    self._context(room),
+                )
+                if isinstance(again, Error):
+                    raise Refused(again.code, again.detail)
+                back = again
             room.send_to(ws, await self.store.read(room.record.id, last), actor)
             room.connections[ws] = actor
-            if actor.participant is not None and hello is not None and hello.token is not None:
-                await room.commit(
-                    decide.presence(room.state, actor.participant, True, self.clock())
-                )
+            await room.commit(back.events)
 
     async def _catch_up(self, ws: ServerConnection, room: Room, actor: Actor, after: int) -> int:
         """Send a long backlog at the client's pace, before it joins the room's live fan-out.
@@ -507,42 +517,40 @@ class Hub:
     async def _apply(
         self, room: Room, message: AnyCommand, actor: Actor
     ) -> tuple[Ack | Error, str]:
-        """decide, then store and fan out; the caller holds the room's lock."""
+        """decide, then carry the decision out; the caller holds the room's lock."""
         if message.id in room.applied:
             return Ack(command=message.id), "duplicate"
-        if isinstance(message, EndSession | NextItem) and actor.role == "facilitator":
-            await room.release()  # held shares belong to the item they were written in
-        context = decide.Context(
-            exercises=self.exercises,
-            answers=room.answers,
-            voters=room.voters,
-            minimum=self.config.min_answers,
-            accounts=await self.store.accounts()
-            if isinstance(message, AddCofacilitator)
-            else set(),
-            fresh_code=await self._unused_code() if isinstance(message, RemoveParticipant) else "",
-        )
-        now = self.clock()
-        decided = decide.decide(room.state, message, actor, now, context)
+        accounts = await self.store.accounts() if decide.needs_accounts(message) else set()
+        context = self._context(room, frozenset(accounts))
+        decided = decide.decide(room.state, message, actor, self.clock(), context)
         if isinstance(decided, Error):
             return msgspec.structs.replace(decided, command=message.id), decided.code
-        if isinstance(message, RateFeeling):
-            room.tally(message, actor)
-        elif isinstance(message, SubmitShare):
-            await room.hold(message.text.strip(), message.id)
-        else:
-            if isinstance(message, RemoveParticipant):
-                self._send_away(room, message.participant)
-            entries = audit.entries(message, actor, room.state, now)
-            await room.commit(decided, command_id=message.id, audit=entries)
+        await self._execute(room, decided, message.id)
         return Ack(command=message.id), "ok"
 
-    def _send_away(self, room: Room, participant: str) -> None:
-        """Disconnect a removed participant before the new room code is sent to the room.
+    async def _execute(self, room: Room, decision: Decision, command_id: str) -> None:
+        """Carry out the effects in order, then store, apply and fan out the events."""
+        for effect in decision.effects:
+            match effect:
+                case ReleaseShares():
+                    await room.release()
+                case NewCode():
+                    decision = decision.with_code(await self._unused_code())
+                case Disconnect():
+                    self._send_away(room, effect.seat)
+                case HoldShare():
+                    await room.hold(effect.text, command_id)
+                case Tally():
+                    room.tally(effect, command_id)
+        if not decision.anonymous:
+            await room.commit(decision.events, command_id=command_id, audit=decision.audit)
 
-        Their terminal reconnects, is refused with the words for it, and stops."""
+    def _send_away(self, room: Room, seat: str) -> None:
+        """Disconnect a removed seat before the new room code is sent to the room.
+
+        Its terminal reconnects, is refused with the words for it, and stops."""
         for ws, actor in list(room.connections.items()):
-            if actor.participant == participant:
+            if actor.seat == seat:
                 room.connections.pop(ws)
                 task = asyncio.ensure_future(ws.close(CloseCode.POLICY_VIOLATION, "removed"))
                 self._closing.add(task)
@@ -551,12 +559,10 @@ class Hub:
     async def _left(self, ws: ServerConnection, room: Room, actor: Actor) -> None:
         async with room.lock:
             room.connections.pop(ws, None)
-            participant = actor.participant
-            still_here = participant is not None and any(
-                a.participant == participant for a in room.connections.values()
-            )
-            if participant is not None and not still_here:
-                await room.commit(decide.presence(room.state, participant, False, self.clock()))
+            seat = actor.seat
+            still_here = any(a.seat == seat for a in room.connections.values())
+            if seat is not None and not still_here:
+                await room.commit(decide.presence(room.state, seat, False, self.clock()).events)
             if not room.connections and room.state.status == "ended":
                 room.stop()
                 self.rooms.pop(room.record.id, None)

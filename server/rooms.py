@@ -10,24 +10,16 @@ from collections.abc import Callable, Sequence
 
 from websockets.asyncio.server import ServerConnection, broadcast
 
-from server.decide import FACILITATORS, Actor, Draft, only, release
 from server.metrics import Metrics
-from server.store import AuditEntry, SessionRecord, Store, Stored
+from server.store import SessionRecord, Store, Stored
 from shared.codec import decode_event, encode, logged_frame
-from shared.commands import RateFeeling
-from shared.events import CodeChanged, FeelingsSummary, SessionEnded, SessionStarted
+from shared.decide import release
+from shared.decision import Actor, AuditEntry, Tally, sees
+from shared.events import AnyEvent, CodeChanged, FeelingsSummary, SessionEnded, SessionStarted
 from shared.reduce import reduce
 from shared.state import SessionState
 
 log = logging.getLogger("circlekeeper.hub")
-
-
-def sees(actor: Actor, audience: str) -> bool:
-    if audience == "all":
-        return True
-    if audience == FACILITATORS:
-        return actor.role == "facilitator"
-    return actor.participant is not None and audience == only(actor.participant)
 
 
 def bound_kernel_buffer(ws: ServerConnection, max_send_buffer: int) -> None:
@@ -92,7 +84,7 @@ class Room:
 
     async def commit(
         self,
-        drafts: list[Draft],
+        drafts: Sequence[tuple[str, AnyEvent]],
         *,
         command_id: str | None = None,
         audit: Sequence[AuditEntry] = (),
@@ -171,8 +163,8 @@ class Room:
             return
         pending = await self.store.pending(self.record.id)
         secrets.SystemRandom().shuffle(pending)
-        drafts = release(self.state, [p.text for p in pending])
-        await self.commit(drafts, released=[p.key for p in pending])
+        batch = release(self.state, [p.text for p in pending])
+        await self.commit(batch.events, released=[p.key for p in pending])
         self.held = 0
         if pending:
             log.info("session %s: %d shares released", self.record.id[:8], len(pending))
@@ -183,12 +175,11 @@ class Room:
             self._batch.cancel()
             self._batch = None
 
-    def tally(self, answer: RateFeeling, actor: Actor) -> None:
-        assert actor.participant is not None
+    def tally(self, answer: Tally, command_id: str) -> None:
         counts = self.answers.setdefault(answer.run, [0] * 11)
         counts[answer.score] += 1
-        self.voters.setdefault(answer.run, set()).add(actor.participant)
-        self.applied.add(answer.id)
+        self.voters.setdefault(answer.run, set()).add(answer.voter)
+        self.applied.add(command_id)
 
     def fan_out(self, row: Stored) -> None:
         targets = [ws for ws, actor in self.connections.items() if sees(actor, row.audience)]

@@ -13,13 +13,19 @@ from msgspec import Meta, Struct
 
 from shared.templates import ItemKind
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 MAX_SHARE_CHARS = 1000
 """The longest share after trimming spaces at the ends (checked by the hub, shown by clients)."""
 
+MAX_ITEM_MINUTES = 240
+"""The longest an agenda item may be planned for, in minutes (at least 1)."""
+ItemMinutes = Annotated[int, Meta(ge=1, le=MAX_ITEM_MINUTES)]
+
 CommandId = Annotated[str, Meta(min_length=1, max_length=36)]
 RoomCode = Annotated[str, Meta(min_length=1, max_length=16)]
-Account = Annotated[str, Meta(min_length=1, max_length=40)]
+MAX_NAME_CHARS = 40
+"""The longest display name or facilitator account name."""
+Account = Annotated[str, Meta(min_length=1, max_length=MAX_NAME_CHARS)]
 ParticipantId = Annotated[str, Meta(min_length=1, max_length=32)]
 Role = Literal["facilitator", "participant", "board"]
 
@@ -57,7 +63,7 @@ class Hello(Handshake, tag="hello", frozen=True):
     """The room code people are given; a reconnecting client sends ``session`` instead."""
     session: Annotated[str, Meta(max_length=64)] | None = None
     """The session id from an earlier ``Welcome``: the code may have changed since."""
-    name: Annotated[str, Meta(max_length=40)] | None = None
+    name: Annotated[str, Meta(max_length=MAX_NAME_CHARS)] | None = None
     """A participant's chosen display name (first join only)."""
     token: Annotated[str, Meta(max_length=150)] | None = None
     """The credential from an earlier ``Welcome``: a facilitator's, or a participant's to rejoin."""
@@ -96,7 +102,7 @@ class AddItem(Command, tag="agenda.add", frozen=True):
     index: Annotated[int, Meta(ge=0)]
     kind: ItemKind
     title: Annotated[str, Meta(min_length=1, max_length=120)]
-    minutes: Annotated[int, Meta(ge=1, le=240)]
+    minutes: ItemMinutes
     notes: Annotated[str, Meta(max_length=2000)] = ""
     """Facilitator-only, like a template's notes."""
 
@@ -114,7 +120,7 @@ class SetMinutes(Command, tag="agenda.set_minutes", frozen=True):
     """Change an upcoming or the running item's planned minutes."""
 
     index: Annotated[int, Meta(ge=0)]
-    minutes: Annotated[int, Meta(ge=1, le=240)]
+    minutes: ItemMinutes
 
 
 class EndSession(Command, tag="session.end", frozen=True):

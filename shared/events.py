@@ -8,7 +8,7 @@ client tolerates a newer hub; new fields need defaults.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from msgspec import Struct
 
@@ -16,9 +16,15 @@ from shared.commands import Role
 from shared.exercises import Exercise
 from shared.templates import ItemKind
 
+Reach = Literal["room", "facilitators", "seat", "shown"]
+"""Who receives an event of a kind: ``room`` everyone in the session (facilitators,
+participants, boards); ``facilitators`` only them; ``seat`` the one participant or board the
+event names, and the facilitators; ``shown`` everyone once the share it is about has been shown
+to the room, before that only the facilitators. Facilitators receive every event."""
+
 
 class Event(Struct, tag_field="type", frozen=True, kw_only=True, omit_defaults=True):
-    pass
+    reach: ClassVar[Reach] = "room"
 
 
 class PlannedItem(Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -43,23 +49,41 @@ class SessionCreated(Event, tag="session.created", frozen=True):
 class FacilitatorNotes(Event, tag="agenda.notes", frozen=True):
     """The template's private notes, one per agenda item (facilitators only)."""
 
+    reach: ClassVar[Reach] = "facilitators"
+
     notes: tuple[str, ...]
 
 
 class ParticipantJoined(Event, tag="participant.joined", frozen=True):
+    """A new seat in the session: a participant, or a room board (``board``)."""
+
+    reach: ClassVar[Reach] = "seat"
+
     participant: str
     name: str
     at: float
+    board: bool = False
 
 
 class PresenceChanged(Event, tag="participant.presence", frozen=True):
+    reach: ClassVar[Reach] = "seat"
+
     participant: str
     online: bool
     at: float
 
 
+class HeadCount(Event, tag="room.head_count", frozen=True):
+    """How many participants are here now (boards not counted): all that participants and
+    boards learn of who is in the room."""
+
+    present: int
+
+
 class FacilitatorAdded(Event, tag="session.facilitator_added", frozen=True):
     """Who may run the session: its owner first, then co-facilitators (facilitators only)."""
+
+    reach: ClassVar[Reach] = "facilitators"
 
     account: str
     owner: bool = False
@@ -71,11 +95,15 @@ class RoomLocked(Event, tag="room.locked", frozen=True):
 
 
 class ParticipantRemoved(Event, tag="participant.removed", frozen=True):
+    reach: ClassVar[Reach] = "seat"
+
     participant: str
     at: float
 
 
 class ParticipantReadmitted(Event, tag="participant.readmitted", frozen=True):
+    reach: ClassVar[Reach] = "seat"
+
     participant: str
 
 
@@ -132,6 +160,8 @@ class ShareSubmitted(Event, tag="share.submitted", frozen=True):
     """A new anonymous share waiting for the facilitator. It has no author and no time, and
     arrives in a shuffled batch with the others received in the same interval."""
 
+    reach: ClassVar[Reach] = "facilitators"
+
     share: int
     text: str
 
@@ -142,10 +172,14 @@ class ShareShown(Event, tag="share.shown", frozen=True):
 
 
 class ShareSetAside(Event, tag="share.set_aside", frozen=True):
+    reach: ClassVar[Reach] = "shown"
+
     share: int
 
 
 class ShareDiscussed(Event, tag="share.discussed", frozen=True):
+    reach: ClassVar[Reach] = "shown"
+
     share: int
 
 
@@ -183,6 +217,8 @@ class FeelingsSummary(Event, tag="feelings.summary", frozen=True):
     """Published once, when the facilitator closes the question; ``counts`` (answers per score
     0-10) is withheld when fewer than the minimum answered."""
 
+    reach: ClassVar[Reach] = "facilitators"
+
     run: int
     answered: int
     counts: tuple[int, ...] | None = None
@@ -195,6 +231,7 @@ AnyEvent = (
     | FacilitatorNotes
     | ParticipantJoined
     | PresenceChanged
+    | HeadCount
     | FacilitatorAdded
     | RoomLocked
     | ParticipantRemoved

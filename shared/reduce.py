@@ -6,7 +6,7 @@ pending) still applies sensibly, because each audience sees a filtered log.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from msgspec.structs import replace
 
@@ -22,6 +22,7 @@ from shared.events import (
     FacilitatorAdded,
     FacilitatorNotes,
     FeelingsSummary,
+    HeadCount,
     ItemAdded,
     ItemExtended,
     ItemMoved,
@@ -41,6 +42,7 @@ from shared.events import (
     ShareShown,
     ShareSubmitted,
 )
+from shared.exercise_run import paused, resumed, skipped, stopped
 from shared.state import (
     ExerciseRun,
     Feelings,
@@ -78,10 +80,14 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
                 + state.agenda[len(event.notes) :],
             )
         case ParticipantJoined():
-            joined = Participant(id=event.participant, name=event.name, joined_at=event.at)
+            joined = Participant(
+                id=event.participant, name=event.name, joined_at=event.at, board=event.board
+            )
             return replace(state, participants=(*state.participants, joined))
         case PresenceChanged():
             return _edit_participant(state, event.participant, online=event.online)
+        case HeadCount():
+            return replace(state, head_count=event.present)
         case FacilitatorAdded():
             return replace(state, facilitators=(*state.facilitators, event.account))
         case RoomLocked():
@@ -142,24 +148,17 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
             return _set_share(state, event.share, "discussed")
         case ExerciseStarted():
             if state.exercise is not None:
-                state = _edit_run(state, state.exercise.run, stopped_at=event.at)
+                state = _edit_run(state, state.exercise.run, stopped, event.at)
             started = ExerciseRun(run=event.run, exercise=event.exercise, started_at=event.at)
             return replace(state, exercises=(*state.exercises, started))
         case ExercisePaused():
-            return _edit_run(state, event.run, paused_at=event.at)
+            return _edit_run(state, event.run, paused, event.at)
         case ExerciseResumed():
-            run = state.run(event.run)
-            if run is None or run.paused_at is None:
-                return state
-            pause = event.at - run.paused_at
-            return _edit_run(state, event.run, paused_at=None, paused_for=run.paused_for + pause)
+            return _edit_run(state, event.run, resumed, event.at)
         case ExerciseSkipped():
-            run = state.run(event.run)
-            if run is None:
-                return state
-            return _edit_run(state, event.run, skipped=run.skipped + event.seconds)
+            return _edit_run(state, event.run, skipped, event.seconds)
         case ExerciseStopped():
-            return _edit_run(state, event.run, stopped_at=event.at)
+            return _edit_run(state, event.run, stopped, event.at)
         case FeelingsSummary():
             result = Feelings(
                 run=event.run, answered=event.answered, counts=event.counts, minimum=event.minimum
@@ -173,10 +172,18 @@ def replay(events: Iterable[AnyEvent], state: SessionState | None = None) -> Ses
     return state or SessionState()
 
 
-def _edit_run(state: SessionState, number: int, **changes: object) -> SessionState:
+def _edit_run(
+    state: SessionState,
+    number: int,
+    change: Callable[[ExerciseRun, float], ExerciseRun],
+    value: float,
+) -> SessionState:
+    """Apply one of ``shared.exercise_run``'s changes to run ``number`` (no such run: no change)."""
+    if state.run(number) is None:
+        return state
     return replace(
         state,
-        exercises=tuple(replace(r, **changes) if r.run == number else r for r in state.exercises),
+        exercises=tuple(change(r, value) if r.run == number else r for r in state.exercises),
     )
 
 

@@ -54,6 +54,8 @@ class Participant(Struct, frozen=True, kw_only=True):
     joined_at: float = 0.0
     removed: bool = False
     """Asked to leave by the facilitator: their credential no longer lets them in."""
+    board: bool = False
+    """A room board's seat: it displays the session and is never counted as a person."""
 
 
 class Share(Struct, frozen=True, kw_only=True):
@@ -121,6 +123,8 @@ class SessionState(Struct, frozen=True, kw_only=True):
     """Accounts that may run the session, owner first (only facilitators see this)."""
     locked: bool = False
     """No new people may join with the room code."""
+    head_count: int = 0
+    """Participants here now, as the hub announces it to every seat (``HeadCount``)."""
 
     @property
     def exercise(self) -> ExerciseRun | None:
@@ -151,7 +155,17 @@ class SessionState(Struct, frozen=True, kw_only=True):
 
     @property
     def present(self) -> int:
-        return sum(1 for p in self.participants if p.online and not p.removed)
+        """Participants here now: every role knows this number, only facilitators the names."""
+        return self.head_count
+
+    @property
+    def people(self) -> tuple[Participant, ...]:
+        """The participants' seats (boards left out), as only facilitators receive them."""
+        return tuple(p for p in self.participants if not p.board)
+
+    def count_present(self) -> int:
+        """Recount from the seats (the hub's view): what the next ``HeadCount`` says."""
+        return sum(1 for p in self.people if p.online and not p.removed)
 
     def shares_with(self, *statuses: ShareStatus) -> list[Share]:
         return [s for s in self.shares if s.status in statuses]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from client.connection import HubLink, LinkStatus, Refused, new_id
+from client.mirror import SessionMirror
 from server.accounts import hash_password
 from server.hub import Hub
 from server.store.sqlite import SQLiteLog, SQLiteStore
@@ -20,8 +21,7 @@ from shared.commands import (
     Login,
     SubmitShare,
 )
-from shared.events import Ack, Error, Logged, ServerMessage, Welcome
-from shared.reduce import reduce
+from shared.events import Ack, Error, Logged, ServerMessage
 from shared.state import SessionState
 
 LOGIN = Login(account="dana", password="correct horse battery")
@@ -85,11 +85,15 @@ class Changed:
 
 @dataclass
 class Client:
-    """A real HubLink that records every frame and keeps a reduced state, like an app does."""
+    """A real HubLink that records every frame and keeps the state in a mirror, like an app.
+
+    ``until`` waits on anything here (frames, status, a refusal), not just on the state.
+    """
 
     link: HubLink
     frames: list[ServerMessage] = field(default_factory=list)
-    state: SessionState = field(default_factory=SessionState)
+    """Every frame as the link delivered it, so tests can check what arrived and how often."""
+    mirror: SessionMirror = field(default_factory=SessionMirror)
     status: LinkStatus = "connecting"
     refused: Error | None = None
     changed: Changed = field(default_factory=Changed)
@@ -97,10 +101,7 @@ class Client:
 
     def _on_message(self, frame: ServerMessage) -> None:
         self.frames.append(frame)
-        if isinstance(frame, Welcome) and frame.reset:
-            self.state = SessionState()
-        if isinstance(frame, Logged):
-            self.state = reduce(self.state, frame.event)
+        self.mirror.apply(frame)
         self._poke()
 
     def _on_status(self, status: LinkStatus, detail: str) -> None:
@@ -116,6 +117,10 @@ class Client:
         except Refused as refused:
             self.refused = refused.error
             self._poke()
+
+    @property
+    def state(self) -> SessionState:
+        return self.mirror.state
 
     def start(self) -> Client:
         self.task = asyncio.get_running_loop().create_task(self._run())
@@ -138,18 +143,9 @@ class Client:
 
     async def do(self, command: AnyCommand, timeout: float = 5.0) -> Ack | Error:
         """Send a command and wait for its ack or error (a new one, when an id is sent again)."""
-        seen = len(self.frames)
-
-        def answers() -> list[Ack | Error]:
-            return [
-                f
-                for f in self.frames[seen:]
-                if isinstance(f, Ack | Error) and f.command == command.id
-            ]
-
+        self.mirror.forget(command.id)
         await self.link.send(command)
-        await self.until(lambda: bool(answers()), timeout)
-        return answers()[0]
+        return await self.mirror.outcome(command.id, timeout)
 
     async def stop(self) -> None:
         await self.link.close()

@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
-from client.cli import DEFAULT_HUB, build_parser, cmd_board
+from client.cli import app
+from client.cli.common import DEFAULT_HUB
+from client.cli.join import board
 
 CIRCLE = [sys.executable, "-m", "client"]
 
@@ -20,31 +22,27 @@ def test_circle_lists_the_board() -> None:
 
 
 def test_board_help_names_its_options(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exited:
-        build_parser().parse_args(["board", "--help"])
-    assert exited.value.code == 0
-    out = capsys.readouterr().out
-    for words in ("code", "--hub", "--high-contrast", "--large-text", "never names"):
+    app(["board", "--help"], result_action="return_value")
+    out = " ".join(capsys.readouterr().out.split())  # as words, however the help wraps
+    for words in ("CODE", "--hub", "--high-contrast", "--large-text", "never names"):
         assert words in out, words
 
 
 def test_board_arguments() -> None:
-    args = build_parser().parse_args(
+    command, bound, _ = app.parse_args(
         ["board", "K7QX4M", "--hub", "ws://10.0.0.5:8765", "--high-contrast", "--large-text"]
     )
-    assert args.func is cmd_board
-    assert (args.code, args.hub, args.high_contrast, args.large_text) == (
-        "K7QX4M",
-        "ws://10.0.0.5:8765",
-        True,
-        True,
-    )
-    plain = build_parser().parse_args(["board", "K7QX4M"])
-    assert (plain.hub, plain.high_contrast, plain.large_text) == (DEFAULT_HUB, False, False)
+    assert command is board
+    assert bound.args == ("K7QX4M",)
+    assert bound.kwargs == {"hub": "ws://10.0.0.5:8765", "high_contrast": True, "large_text": True}
+    _, plain, _ = app.parse_args(["board", "K7QX4M"])
+    plain.apply_defaults()
+    assert (plain.arguments["hub"], plain.arguments["high_contrast"]) == (DEFAULT_HUB, False)
 
 
 def test_board_needs_a_code(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
-        build_parser().parse_args(["board"])
+        app.parse_args(["board"])
     assert exited.value.code == 2
-    assert "code" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "CODE" in err and len(err.splitlines()) == 1

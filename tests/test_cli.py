@@ -9,11 +9,18 @@ import re
 import signal
 import sqlite3
 import sys
+from dataclasses import fields
 from pathlib import Path
 
+import pytest
+
+from client.cli import main
+from client.cli.app import action_first
 from client.connection import HubLink
 from client.demo import BOTS
 from server.accounts import verify_password
+from server.cli import Limits
+from server.config import LIMITS, HubConfig
 from server.store.sqlite import SQLiteLog
 from shared.commands import PROTOCOL_VERSION, Hello
 from tests.helpers import LOGIN, Client, RunningHub, fast_delays, participant
@@ -209,3 +216,92 @@ async def test_a_cafile_that_cannot_be_used_is_one_line(tmp_path: Path) -> None:
     not_pem.write_text("hello\n")
     code, _, err = await circle("join", "ABCDEF", "--cafile", str(not_pem))
     assert code == 1 and "holds no certificate" in err
+
+
+# -- parsing, in this process ----------------------------------------------------------------
+
+
+def test_every_limit_has_its_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    assert {f.name for f in fields(Limits)} == set(LIMITS)
+    assert main(["hub", "--help"]) == 0
+    out = capsys.readouterr().out
+    for name in LIMITS:
+        assert f"--{name.replace('_', '-')} N" in out, name
+
+
+@pytest.fixture
+def hub_runs(monkeypatch: pytest.MonkeyPatch) -> list[HubConfig]:
+    """``circle hub`` in this process, up to the settings it would listen with."""
+    started: list[HubConfig] = []
+
+    async def run_hub(config: HubConfig) -> None:
+        started.append(config)
+
+    monkeypatch.setattr("server.cli.run_hub", run_hub)
+    monkeypatch.setattr("server.cli.logs.configure", lambda level: None)
+    return started
+
+
+def test_hub_flags_override_the_config_file(tmp_path: Path, hub_runs: list[HubConfig]) -> None:
+    toml = tmp_path / "hub.toml"
+    toml.write_text("max_participants = 20\nmin_answers = 5\nport = 9000\n", encoding="utf-8")
+    db = tmp_path / "hub.sqlite3"
+    args = ["--config", str(toml), "--db", str(db), "--max-participants", "40"]
+    assert main(["hub", *args, "--share-batch-seconds", "2.5"]) == 0
+    [config] = hub_runs
+    assert (config.max_participants, config.min_answers, config.port) == (40, 5, 9000)
+    assert (config.share_batch_seconds, config.db, config.host) == (2.5, db, "127.0.0.1")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--config", "missing.toml"], "cannot read missing.toml"),
+        (["--max-participants", "0"], "Expected `int` >= 1"),
+        (["--certfile", "cert.pem"], "certfile is set but keyfile is not"),
+    ],
+)
+def test_bad_hub_settings_are_one_line(
+    args: list[str], words: str, hub_runs: list[HubConfig], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["hub", *args]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("circle: ") and words in err and len(err.splitlines()) == 1
+    assert hub_runs == []
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["join", "ABCDEF", "--hub", "10.0.0.5:8765"], "write it like ws://"),
+        (["board"], "CODE"),
+        (["frob"], 'Unknown command "frob"'),
+        (["hub", "--max-participants", "many"], "--max-participants"),
+        (["review", "export", "ABCDEF", "--format", "pdf"], "Choose from"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(
+    args: list[str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("circle: ") and words in err and len(err.splitlines()) == 1, err
+    assert "--help" in err
+
+
+def test_a_groups_options_may_come_before_its_action() -> None:
+    assert action_first(["sessions", "--db", "f", "--json", "delete", "x"]) == [
+        "sessions", "delete", "--db", "f", "--json", "x",
+    ]  # fmt: skip
+    assert action_first(["facilitators", "--db", "list"]) == ["facilitators", "--db", "list"]
+    assert action_first(["review", "--db", "f", "export", "x"])[:2] == ["review", "export"]
+    assert action_first(["join", "--name", "delete"]) == ["join", "--name", "delete"]
+
+
+def test_no_command_shows_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    for command in ("hub", "facilitate", "join", "board", "demo", "sessions", "review"):
+        assert f"{command} " in out

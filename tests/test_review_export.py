@@ -9,9 +9,11 @@ Commands run in-process through ``client.cli.main``, exactly as ``circle`` parse
 from __future__ import annotations
 
 import asyncio
+import html
 import io
 import json
 import os
+import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -48,6 +50,7 @@ from shared.commands import (
 )
 from shared.events import (
     AgendaMoved,
+    FacilitatorNotes,
     Logged,
     ParticipantJoined,
     PlannedItem,
@@ -325,7 +328,7 @@ def test_every_format_carries_the_notice_and_no_unrecorded_share_text(scripted: 
     note, _ = note_of(scripted)
     for fmt in FORMATS:
         text = render(note, fmt, tz=UTC)
-        flat = " ".join(text.replace("&#x27;", "'").split())
+        flat = " ".join(html.unescape(text).split())
         assert NOTICE in flat, fmt
         assert SHARE not in text and "sponsor" not in text, fmt
 
@@ -355,6 +358,30 @@ def test_html_is_one_self_contained_printable_file(scripted: Scripted) -> None:
     assert "@media print" in page
     for outside in ("<script", "<link", "src=", "http://", "https://", "@import", "url("):
         assert outside not in page
+
+
+def test_recorded_text_is_never_markup_in_the_html(tmp_path: Path) -> None:
+    """Titles, names and notes are typed by people: the page shows them, it never runs them."""
+    log = SQLiteLog(tmp_path / "db")
+    title = 'Group <script>alert("x")</script> & friends'
+    agenda = (PlannedItem(kind="welcome", title="<b>Welcome</b>", minutes=10),)
+    events = [
+        SessionCreated(session_id="s1", title=title, template="t", code="C", agenda=agenda, at=T0),
+        FacilitatorNotes(notes=("<img src=x onerror=alert(1)>",)),
+        ParticipantJoined(participant="p1", name="O'Neil <i>", at=T0 + 60),
+        SessionStarted(at=T0 + 120),
+    ]
+    log.create(SessionRecord("s1", "C", "e", "s", T0), [("all", encode(e)) for e in events])
+    recording = load(log, "s1")
+    log.close()
+    page = render(build_note(recording.final, recording.events, include_notes=True), "html", tz=UTC)
+    for raw in ("<script", "<b>", "<img", "<i>", "O'Neil"):
+        assert raw not in page
+    [heading] = re.findall(r"<h1>(.*?)</h1>", page)
+    assert html.unescape(heading) == f"Group note draft: {title}"
+    text = html.unescape(page)
+    for shown in (title, "<b>Welcome</b>", "<img src=x onerror=alert(1)>", "O'Neil <i>"):
+        assert shown in text
 
 
 def test_facilitator_notes_only_when_asked_for(scripted: Scripted) -> None:
@@ -389,7 +416,7 @@ def test_a_participants_export_names_nobody_else(
         for other in set(NAMES) - {name}:
             assert other not in out, (fmt, name, other)
         assert SHARE not in out
-        assert NOTICE in " ".join(out.replace("&#x27;", "'").split())
+        assert NOTICE in " ".join(html.unescape(out).split())
 
 
 def test_a_participant_not_in_the_session_is_one_line(

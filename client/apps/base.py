@@ -1,4 +1,4 @@
-"""What every circlekeeper app shares: the hub link worker, the local ``reduce``, the theme."""
+"""What every circlekeeper app shares: the hub link worker, the session mirror, the theme."""
 
 from __future__ import annotations
 
@@ -9,16 +9,17 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import App, CSSPathType
+from textual._path import CSSPathType  # where Textual defines it; textual.app does not export it
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from client.connection import HubLink, LinkStatus, Refused, Untrusted
 from client.messages import FrameReceived, LinkChanged
+from client.mirror import SessionMirror
 from client.theme import CALM, HIGH_CONTRAST
 from shared.commands import AnyCommand
-from shared.events import Error, Logged, ServerMessage, Welcome
-from shared.reduce import reduce
+from shared.events import Error, ServerMessage, Welcome
 from shared.state import SessionState
 
 STYLES = Path(__file__).parent.parent / "styles"
@@ -27,7 +28,7 @@ STYLES = Path(__file__).parent.parent / "styles"
 class HubApp(App[None]):
     """Owns the connection (a worker on the App, so it outlives screen changes) and the state.
 
-    ``state`` is only ever changed by applying logged events with ``reduce``; widgets watch it.
+    ``state`` is only ever the mirror's (``reduce`` over the logged events); widgets watch it.
     """
 
     CSS_PATH: ClassVar[CSSPathType | None] = [STYLES / "app.tcss"]
@@ -53,7 +54,7 @@ class HubApp(App[None]):
         self.link = link
         self.tls = tls
         """Whom to trust for a ``wss://`` hub (``--cafile``); None: the system's authorities."""
-        self.welcome: Welcome | None = None
+        self.mirror = SessionMirror()
         self.local_clock: Callable[[], float] = clock or time.time
         """This terminal's clock (tests inject one); give it to every HubLink the app makes."""
         self._high_contrast = high_contrast
@@ -71,6 +72,11 @@ class HubApp(App[None]):
         self.link = link
         self.run_hub()
 
+    @property
+    def welcome(self) -> Welcome | None:
+        """The hub's latest welcome: who we are in the session, and its code."""
+        return self.mirror.welcome
+
     def hub_now(self) -> float:
         """The hub's clock as best we know it; timers count from the hub's timestamps."""
         return self.link.hub_now() if self.link is not None else self.local_clock()
@@ -78,24 +84,24 @@ class HubApp(App[None]):
     @work(exclusive=True, group="hub", exit_on_error=False)
     async def run_hub(self) -> None:
         assert self.link is not None
+
+        def received(frame: ServerMessage) -> None:
+            self.post_message(FrameReceived(frame))
+
+        def changed(status: LinkStatus, detail: str) -> None:
+            self.post_message(LinkChanged(status, detail))
+
         try:
-            await self.link.run(
-                lambda frame: self.post_message(FrameReceived(frame)),
-                lambda status, detail: self.post_message(LinkChanged(status, detail)),
-            )
+            await self.link.run(received, changed)
         except (Refused, Untrusted):
             pass  # the link has already reported "closed" with the reason
 
     @on(FrameReceived)
     def _apply(self, message: FrameReceived) -> None:
         frame = message.frame
-        if isinstance(frame, Welcome):
-            self.welcome = frame
-            if frame.reset:
-                self.state = SessionState()
-        elif isinstance(frame, Logged):
-            self.state = reduce(self.state, frame.event)
-        elif isinstance(frame, Error):
+        if self.mirror.apply(frame):
+            self.state = self.mirror.state
+        if isinstance(frame, Error):
             self.notify(frame.detail, title="Not done", severity="warning")
         self.on_frame(frame)
 

@@ -25,14 +25,12 @@ from textual.widgets.option_list import Option
 from client.apps.base import STYLES, HubApp
 from client.connection import DEFAULT_DELAYS, Delays, HubLink, LinkStatus, new_id
 from client.messages import LinkChanged
+from client.offers import EXTEND_MINUTES, console_command, offered
 from client.widgets.agenda import AgendaView
 from client.widgets.agenda_editor import AgendaEditor
 from client.widgets.board_join import join_line
 from client.widgets.exercise_panel import (
     ExercisePanel,
-    exercise_mode,
-    feelings_for,
-    last_run,
 )
 from client.widgets.exercise_picker import ExercisePicker, Launch
 from client.widgets.key_row import KeyRow
@@ -42,30 +40,18 @@ from client.widgets.share_queue import ShareQueue
 from client.widgets.status import LinkBanner
 from client.widgets.timer import ItemTimer
 from shared.commands import (
+    MAX_NAME_CHARS,
     PROTOCOL_VERSION,
-    CloseFeelings,
     CreateSession,
-    EndSession,
-    ExtendItem,
     Hello,
     Login,
-    ModerateShare,
-    NextItem,
-    PauseExercise,
-    ResumeExercise,
     ShareAction,
-    SkipExerciseStep,
-    SkipItem,
     StartExercise,
-    StartSession,
-    StopExercise,
 )
 from shared.content_check import load_catalogue
 from shared.exercises import Exercise, load_exercises
 from shared.state import SessionState
 from shared.templates import AgendaTemplate
-
-EXTEND_MINUTES = 5
 
 
 def default_join_hint(code: str) -> str:
@@ -159,7 +145,7 @@ class TemplatePicker(Screen[None]):
                 with Horizontal(id="sign-in", classes="panel"):
                     with Vertical():
                         yield Label("Your facilitator name")
-                        yield Input(value=self.sign_in, max_length=40, id="account")
+                        yield Input(value=self.sign_in, max_length=MAX_NAME_CHARS, id="account")
                     with Vertical():
                         yield Label("Password")
                         yield Input(password=True, max_length=256, id="password")
@@ -457,62 +443,21 @@ class Console(Screen[None]):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer (and show in the footer) only the keys that make sense right now."""
+        """Offer (and show in the footer) a key exactly when the hub would take its command."""
         state = self.hub.state
-        match action:
-            case "start":
-                return state.status == "lobby"
-            case "next_item":
-                return state.status == "running" and (
-                    state.current is not None or state.next_index() is not None
-                )
-            case "extend":
-                return state.status == "running" and state.current is not None
-            case "skip":
-                return state.status == "running" and state.next_index() is not None
-            case "edit_agenda" | "people":
-                return state.status in ("lobby", "running")
-            case "moderate":
-                share = self.query_one(ShareQueue).selected()
-                if share is None or state.status not in ("lobby", "running"):
-                    return False
-                already = {"show": "shown", "discussed": "discussed"}.get(str(parameters[0]))
-                return share.status != already
-            case "end":
-                return state.status in ("lobby", "running")
-            case "close":
-                return state.status != "running"
-        if action.startswith(("exercise_", "close_feelings")):
-            return self._exercise_key_applies(action, state)
-        return True
+        if action == "close":
+            return state.status != "running"
+        share = self.query_one(ShareQueue).selected()
+        parameter = parameters[0] if parameters else None
+        answer = offered(action, parameter, state, share, self.hub.hub_now())
+        return True if answer is None else answer
 
-    def _exercise_key_applies(self, action: str, state: SessionState) -> bool:
-        """Each exercise key only while it can do something, so the row never offers a no-op."""
-        if state.status not in ("lobby", "running"):
-            return False
-        mode = exercise_mode(state, self.hub.hub_now())
-        match action:
-            case "exercise_pick":
-                return True
-            case "exercise_pause":
-                return mode == "running"
-            case "exercise_resume":
-                return mode == "paused"
-            case "exercise_skip":
-                return mode in ("running", "paused")
-            case "exercise_stop":
-                return mode in ("running", "paused", "finished")
-            case "close_feelings":
-                return self._open_question(state) is not None
-        return False
-
-    @staticmethod
-    def _open_question(state: SessionState) -> int | None:
-        """The run whose "How do you feel now?" answers are still being collected."""
-        run = last_run(state)
-        if run is None or run.active or feelings_for(state, run) is not None:
-            return None
-        return run.run
+    async def _send(self, action: str, parameter: object = None) -> None:
+        """Send the command a key stands for, if it has one in the current state."""
+        share = self.query_one(ShareQueue).selected()
+        command = console_command(action, parameter, self.hub.state, share, id=new_id())
+        if command is not None:
+            await self.hub.send_command(command)
 
     @on(OptionList.OptionHighlighted)
     @on(ExercisePanel.Changed)
@@ -523,16 +468,16 @@ class Console(Screen[None]):
         self.refresh_bindings()
 
     async def action_start(self) -> None:
-        await self.hub.send_command(StartSession(id=new_id()))
+        await self._send("start")
 
     async def action_next_item(self) -> None:
-        await self.hub.send_command(NextItem(id=new_id()))
+        await self._send("next_item")
 
     async def action_extend(self) -> None:
-        await self.hub.send_command(ExtendItem(id=new_id(), minutes=EXTEND_MINUTES))
+        await self._send("extend")
 
     async def action_skip(self) -> None:
-        await self.hub.send_command(SkipItem(id=new_id(), index=None))
+        await self._send("skip")
 
     def action_edit_agenda(self) -> None:
         """Add, remove, move or retime items still to come, in a screen of its own."""
@@ -543,9 +488,7 @@ class Console(Screen[None]):
         self.app.push_screen(PeopleScreen(self.hub))
 
     async def action_moderate(self, action: ShareAction) -> None:
-        share = self.query_one(ShareQueue).selected()
-        if share is not None:
-            await self.hub.send_command(ModerateShare(id=new_id(), share=share.id, action=action))
+        await self._send("moderate", action)
 
     def action_close(self) -> None:
         self.app.exit()
@@ -576,28 +519,26 @@ class Console(Screen[None]):
             )
 
     async def action_exercise_pause(self) -> None:
-        await self.hub.send_command(PauseExercise(id=new_id()))
+        await self._send("exercise_pause")
 
     async def action_exercise_resume(self) -> None:
-        await self.hub.send_command(ResumeExercise(id=new_id()))
+        await self._send("exercise_resume")
 
     async def action_exercise_skip(self) -> None:
-        await self.hub.send_command(SkipExerciseStep(id=new_id()))
+        await self._send("exercise_skip")
 
     async def action_exercise_stop(self) -> None:
-        await self.hub.send_command(StopExercise(id=new_id()))
+        await self._send("exercise_stop")
 
     async def action_close_feelings(self) -> None:
-        run = self._open_question(self.hub.state)
-        if run is not None:
-            await self.hub.send_command(CloseFeelings(id=new_id(), run=run))
+        await self._send("close_feelings")
 
     def action_end(self) -> None:
         self.app.push_screen(ConfirmEnd(), self._end_answered)
 
     async def _end_answered(self, end: bool | None) -> None:
         if end:
-            await self.hub.send_command(EndSession(id=new_id()))
+            await self._send("end")
 
 
 class FacilitatorApp(HubApp):

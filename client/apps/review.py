@@ -3,13 +3,14 @@
 Read-only over the SQLite file: no hub link, so this is a plain ``App`` that reuses the
 circlekeeper themes and styles rather than ``HubApp``. Every state shown, at the end or at any
 step of a replay, is ``shared.reduce.reduce`` applied to the stored log (``server.records``);
-every number shown comes from the same model the exports render (``server.export``).
+every number shown comes from the same model the exports render (``server.export``), derived
+by ``shared.projections`` and worded by ``shared.words``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from pathlib import PurePath
 from typing import ClassVar
 
@@ -27,32 +28,37 @@ from client.apps.base import STYLES
 from client.theme import CALM, HIGH_CONTRAST
 from client.widgets.plan_chart import PlanChart
 from client.widgets.timeline import TimelineBar, describe
-from server.export import (
+from server.api import (
     GroupNote,
-    as_of,
-    away_words,
+    RecordError,
+    Recording,
+    SessionSummary,
+    SQLiteLog,
     build_note,
+    load,
+    summaries,
+    timeline,
+)
+from shared.projections import last_time
+from shared.state import SessionState
+from shared.words import (
+    NONE,
+    away_words,
     clock,
     day,
     late_words,
     left_words,
-    score_words,
+    minutes,
+    plural,
+    scores,
 )
-from server.records import RecordError, Recording, SessionSummary, load, summaries, timeline
-from server.store.sqlite import SQLiteLog
-from shared.state import SessionState
 
 STATUS_WORDS = {"new": "not started", "lobby": "not started", "running": "not ended"}
-NONE = "None recorded."
-
-
-def _minutes(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{round(seconds / 60)} min"
 
 
 def session_date(summary: SessionSummary, tz: tzinfo | None) -> str:
-    at = datetime.fromtimestamp(summary.started_at or summary.created_at, UTC).astimezone(tz)
-    return at.strftime("%Y-%m-%d %H:%M")
+    at = summary.started_at or summary.created_at
+    return f"{day(at, tz)} {clock(at, tz)}"
 
 
 def matches(summary: SessionSummary, query: str, tz: tzinfo | None) -> bool:
@@ -129,7 +135,7 @@ class SessionList(Screen[None]):
                 session_date(s, self.review.tz),
                 s.title,
                 s.template,
-                _minutes(s.duration_seconds),
+                minutes(s.duration_seconds),
                 str(s.joined),
                 STATUS_WORDS.get(s.status, s.status),
                 key=s.id,
@@ -140,8 +146,7 @@ class SessionList(Screen[None]):
         elif not rows:
             message.update("No session matches that search.")
         else:
-            count = len(rows)
-            message.update(f"{count} session{'' if count == 1 else 's'}")
+            message.update(plural(len(rows), "session"))
 
     @on(Input.Changed, "#search")
     def _search_changed(self) -> None:
@@ -264,8 +269,8 @@ class SessionReview(Screen[None]):
                 (where, "bold"), " · before the first event. → steps forward, End jumps to the end."
             )
         _, event = self.recording.events[self.position - 1]
-        at = as_of(self.recording.events[: self.position])
-        when = "" if at is None else f" · {clock(datetime.fromtimestamp(at, UTC), self.tz)}"
+        at = last_time(e for _, e in self.recording.events[: self.position])
+        when = "" if at is None else f" · {clock(at, self.tz)}"
         ending = " (the recorded end)" if self.position == self.total else ""
         return Content.assemble((where + ending, "bold"), when, " · ", describe(event, state))
 
@@ -295,20 +300,20 @@ class SessionReview(Screen[None]):
                 clock(row.joined_at, self.tz),
                 late_words(row),
                 away_words(row, self.tz) or "-",
-                left_words(row, note, self.tz),
+                left_words(row, self.tz, ended=note.session.ended),
             )
         return table
 
     def _exercises(self, note: GroupNote) -> str:
         lines = [
-            f"{e.title} · {clock(e.started_at, self.tz)} · {e.minutes} min"
+            f"{e.title} · {clock(e.started_at, self.tz)} · {minutes(e.minutes * 60)}"
             + ("" if e.completed else " (stopped early)")
             for e in note.exercises
         ]
         return "\n".join(lines) or NONE
 
     def _checkins(self, note: GroupNote) -> str:
-        lines = [f"{c.question}: {c.answered} answered · {score_words(c)}" for c in note.checkins]
+        lines = [f"{c.question}: {c.answered} answered · {scores(c.counts)}" for c in note.checkins]
         return "\n".join(lines) or NONE
 
     def _requests(self, note: GroupNote) -> str:
@@ -336,8 +341,7 @@ class SessionReview(Screen[None]):
     def _audit(self) -> str:
         """The whole session's audit log (it is not part of the replay: exports come later)."""
         lines = [
-            f"{day(datetime.fromtimestamp(e.at, UTC), self.tz)} "
-            f"{clock(datetime.fromtimestamp(e.at, UTC), self.tz)}  {e.account} · {e.action}"
+            f"{day(e.at, self.tz)} {clock(e.at, self.tz)}  {e.account} · {e.action}"
             + (f" · {e.detail}" if e.detail else "")
             for e in self.recording.audit
         ]

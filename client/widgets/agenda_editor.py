@@ -3,9 +3,9 @@
 The editor never changes the agenda itself: each key sends a command to the hub and the list is
 redrawn from the reduced state when the hub's event comes back, so every terminal agrees and a
 refused edit (the hub says why, as a notification) leaves the list as it was. The keys on offer
-follow the hub's rule, mirrored in ``first_upcoming``: what has run or is running is the record,
-so only items still to come are added, removed or moved; the running item can still change its
-minutes.
+are the core's answer for the command they would send (dry-run on this terminal's state): what
+has run or is running is the record, so only items still to come are added, removed or moved;
+the running item can still change its minutes.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from client.connection import new_id
+from client.offers import DRY_RUN, FACILITATOR
 from client.widgets.confirm import Confirm
-from shared.commands import AddItem, MoveItem, RemoveItem, SetMinutes
+from shared.commands import MAX_ITEM_MINUTES, AddItem, AnyCommand, MoveItem, RemoveItem, SetMinutes
+from shared.decide import accepts_commands, allowed, upcoming_from
 from shared.state import ItemState, ItemStatus, SessionState
 from shared.templates import ItemKind
 
@@ -33,8 +35,7 @@ if TYPE_CHECKING:
     from client.apps.base import HubApp
 
 MIN_MINUTES = 1
-MAX_MINUTES = 240
-"""The hub's limits for an item's planned minutes (``AddItem`` and ``SetMinutes``)."""
+MAX_MINUTES = MAX_ITEM_MINUTES
 TITLE_WIDTH = 44
 
 KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
@@ -79,50 +80,36 @@ def short(title: str, width: int = TITLE_WIDTH) -> str:
     return title if len(title) <= width else title[: width - 1] + "…"
 
 
-# -- what the hub allows (mirrors server.decide._edit_agenda; the hub still decides) ------------
+# -- what the hub allows: its own answer, asked on this terminal's state ---------------------------
 
 
-def first_upcoming(state: SessionState) -> int:
-    """The first index still to come: everything before it has run or is running."""
-    ran = [n for n, item in enumerate(state.agenda) if item.status in ("done", "current")]
-    return ran[-1] + 1 if ran else 0
+def _allows(state: SessionState, command: AnyCommand) -> bool:
+    return allowed(state, command, FACILITATOR, 0.0)  # agenda edits do not depend on the clock
 
 
 def editable(state: SessionState) -> bool:
-    return state.status in ("lobby", "running")
+    return accepts_commands(state)
 
 
 def can_remove(state: SessionState, index: int | None) -> bool:
-    """Items still to come, including a skipped one nobody will get to."""
-    return (
-        editable(state) and index is not None and first_upcoming(state) <= index < len(state.agenda)
-    )
+    return index is not None and _allows(state, RemoveItem(id=DRY_RUN, index=index))
 
 
 def can_move(state: SessionState, index: int | None, step: int) -> bool:
-    """An upcoming item, staying among the items still to come."""
-    if not editable(state) or index is None or not 0 <= index < len(state.agenda):
-        return False
-    to = index + step
-    return state.agenda[index].status == "pending" and first_upcoming(state) <= to < len(
-        state.agenda
-    )
+    return index is not None and _allows(state, MoveItem(id=DRY_RUN, index=index, to=index + step))
 
 
 def can_set_minutes(state: SessionState, index: int | None, step: int = 0) -> bool:
-    """The running item or an upcoming one, within 1-240 minutes after ``step``."""
-    if not editable(state) or index is None or not 0 <= index < len(state.agenda):
+    if index is None or not 0 <= index < len(state.agenda):
         return False
-    item = state.agenda[index]
-    return item.status in ("current", "pending") and (
-        MIN_MINUTES <= item.minutes + step <= MAX_MINUTES
-    )
+    minutes = state.agenda[index].minutes + step
+    return _allows(state, SetMinutes(id=DRY_RUN, index=index, minutes=minutes))
 
 
 def add_index(state: SessionState, selected: int | None) -> int:
     """Where a new item goes: after the selected one, but never before what has already run."""
     after = -1 if selected is None else selected
-    return min(max(after + 1, first_upcoming(state)), len(state.agenda))
+    return min(max(after + 1, upcoming_from(state)), len(state.agenda))
 
 
 def about(state: SessionState, index: int | None) -> str:

@@ -10,7 +10,7 @@ from shared.state import SessionState
 
 def here_count(state: SessionState) -> str:
     """ "3 here" (and "of 4" once someone stepped away), for status lines."""
-    present, joined = state.present, len(state.participants)
+    present, joined = state.present, sum(1 for p in state.people if not p.removed)
     return f"{present} here" if present == joined else f"{present} of {joined} here"
 
 
@@ -22,7 +22,7 @@ class LobbyView(Static):
     """
 
     def show(self, state: SessionState) -> None:
-        if not state.participants:
+        if not state.people:
             hint = (
                 "No one has joined yet."
                 if state.status == "ended"
@@ -31,7 +31,9 @@ class LobbyView(Static):
             self.update(Content.from_markup("[$text-muted]$hint", hint=hint))
             return
         lines = [Content.from_markup("[b]$count", count=here_count(state))]
-        for person in state.participants:
+        for person in state.people:
+            if person.removed:
+                continue
             if person.online:
                 lines.append(Content.from_markup("[$success]●[/] $name", name=person.name))
             else:

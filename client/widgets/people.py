@@ -21,28 +21,46 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from client.connection import new_id
+from client.offers import DRY_RUN, FACILITATOR
 from client.widgets.confirm import Confirm
-from shared.commands import AddCofacilitator, LockRoom, ReadmitParticipant, RemoveParticipant
+from shared.commands import (
+    MAX_NAME_CHARS,
+    AddCofacilitator,
+    AnyCommand,
+    LockRoom,
+    ReadmitParticipant,
+    RemoveParticipant,
+)
+from shared.decide import accepts_commands, allowed
 from shared.state import Participant, SessionState
 
 if TYPE_CHECKING:
     from client.apps.base import HubApp
 
-NAME_WIDTH = 40
-
-
-def can_change(state: SessionState) -> bool:
-    """The door can be changed while the session is open (the hub refuses once it has ended)."""
-    return state.status in ("lobby", "running")
+NAME_WIDTH = MAX_NAME_CHARS
 
 
 def presence(person: Participant) -> tuple[str, str]:
-    """(words, row style) for one person: here, away or removed."""
+    """(words, row style) for one seat: here, away or removed; a board says it is one."""
     if person.removed:
         return "– Removed", "dim"
+    if person.board:
+        return ("▣ Board", "italic") if person.online else ("□ Board, off", "dim italic")
     if person.online:
         return "● Here", "bold"
     return "○ Away", ""
+
+
+def door_command(action: str, person: Participant | None) -> AnyCommand | None:
+    """The command a key of this screen sends (None: it sends none in this state)."""
+    match action:
+        case "lock" | "open_room":
+            return LockRoom(id=DRY_RUN, locked=action == "lock")
+        case "remove" if person is not None:
+            return RemoveParticipant(id=DRY_RUN, participant=person.id)
+        case "readmit" if person is not None:
+            return ReadmitParticipant(id=DRY_RUN, participant=person.id)
+    return None
 
 
 def door_words(state: SessionState) -> str:
@@ -70,6 +88,8 @@ def about(state: SessionState, person: Participant | None) -> str:
         return "Nobody has joined yet. People appear here as they join with the room code."
     if person.removed:
         return f"{person.name} was asked to leave. Press a to readmit them."
+    if person.board:
+        return "A room board: it shows the agenda, the timer and shown shares, never names."
     if person.online:
         return f"{person.name} is here."
     return f"{person.name} is away for now; their terminal can reconnect."
@@ -170,20 +190,14 @@ class PeopleScreen(ModalScreen[None]):
         self._describe(self.hub.state)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer (and show in the footer) only what applies right now."""
-        state, person = self.hub.state, self.selected()
-        match action:
-            case "lock":
-                return can_change(state) and not state.locked
-            case "open_room":
-                return can_change(state) and state.locked
-            case "remove":
-                return can_change(state) and person is not None and not person.removed
-            case "readmit":
-                return can_change(state) and person is not None and person.removed
-            case "add_cofacilitator":
-                return can_change(state)
-        return True
+        """Offer (and show in the footer) a key exactly when the hub would take its command."""
+        state = self.hub.state
+        if action == "add_cofacilitator":
+            return accepts_commands(state)
+        if action not in ("lock", "open_room", "remove", "readmit"):
+            return True
+        command = door_command(action, self.selected())
+        return command is not None and allowed(state, command, FACILITATOR, self.hub.hub_now())
 
     async def action_lock(self) -> None:
         await self.hub.send_command(LockRoom(id=new_id(), locked=True))
@@ -233,7 +247,9 @@ class CofacilitatorForm(ModalScreen[str | None]):
                 "circle facilitate --code ROOMCODE --as NAME",
                 classes="hint",
             )
-            yield Input(placeholder="account name", max_length=40, id="cofacilitator-name")
+            yield Input(
+                placeholder="account name", max_length=MAX_NAME_CHARS, id="cofacilitator-name"
+            )
         yield Footer(compact=True)
 
     @on(Input.Submitted, "#cofacilitator-name")

@@ -8,7 +8,8 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
 
-from server.export import AgendaRow, difference, minutes
+from shared.projections import AgendaRow
+from shared.words import actual, difference
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 LABEL = 34
@@ -108,10 +109,8 @@ class PlanChart(Widget):
             return [first, second]
         over = row.actual_seconds > plan + extra
         actual_bar = bar(row.actual_seconds, scale, width)
-        words = minutes(row.actual_seconds)
-        if row.outcome == "in progress":
-            words += " so far"
-        elif difference(row) != "-":
+        words = actual(row)  # the note's words: "11 min", "4 min so far"
+        if difference(row) != "-":
             words += f"  {difference(row)}"
         second = Content.assemble(
             (outcome.ljust(label), "$text-muted"),

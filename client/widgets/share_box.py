@@ -1,6 +1,7 @@
 """The anonymous share box: a place to write, with the promise and its limits said plainly.
 
-It only holds and checks the text; the app sends it and tells the box what became of it, so the
+It only holds the text and says what the hub would make of it (``client.following.draft``, which
+asks ``shared.decide.share_text``); the app sends it and tells the box what became of it, so the
 typed words stay in the box until the hub has acknowledged them (through reconnects too).
 """
 
@@ -11,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static, TextArea
 
+from client.following import draft
 from shared.commands import MAX_SHARE_CHARS
 
 ANONYMITY_WORDS = (
@@ -25,11 +27,6 @@ RECEIVED_WORDS = (
     "Received. Thank you for sharing. It reaches the facilitator together with others "
     "in a few moments, without your name."
 )
-
-
-def share_length(text: str) -> int:
-    """Characters as the hub counts them: surrounding blank lines and spaces do not count."""
-    return len(text.strip())
 
 
 class ShareBox(Vertical):
@@ -76,15 +73,18 @@ class ShareBox(Vertical):
 
     def problem(self) -> str | None:
         """Why the current text cannot be sent yet, in words that do not blame anyone."""
-        length = share_length(self.text)
-        if length == 0:
-            return "There is nothing to send yet. Write a few words first."
-        if length > MAX_SHARE_CHARS:
-            return (
-                f"This share has {length} characters; a share can be up to {MAX_SHARE_CHARS}. "
-                "Please shorten it a little before sending."
-            )
-        return None
+        current = draft(self.text)
+        match current.problem:
+            case "empty":
+                return "There is nothing to send yet. Write a few words first."
+            case "too_long":
+                return (
+                    f"This share has {current.length} characters; "
+                    f"a share can be up to {MAX_SHARE_CHARS}. "
+                    "Please shorten it a little before sending."
+                )
+            case None:
+                return None
 
     def say(self, words: str, *, concern: bool = False) -> None:
         status = self.query_one("#share-status", Static)
@@ -119,12 +119,12 @@ class ShareBox(Vertical):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        length = share_length(event.text_area.text)
+        current = draft(event.text_area.text)
         counter = self.query_one("#share-counter", Static)
-        counter.update(f"{length} / {MAX_SHARE_CHARS}")
-        over = length > MAX_SHARE_CHARS
+        counter.update(f"{current.length} / {MAX_SHARE_CHARS}")
+        over = current.problem == "too_long"
         counter.set_class(over, "-concern")
         if over:
             self.say(self.problem() or "", concern=True)
-        elif not self._waiting and length:
+        elif not self._waiting and current.sendable:
             self.say("")

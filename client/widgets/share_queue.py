@@ -117,7 +117,8 @@ class ShareQueue(Vertical):
 
     def selected(self) -> Share | None:
         """The highlighted share, the one the keys act on; None when there is none."""
-        option = self.query_one("#share-list", OptionList).highlighted_option
+        shares = next(self.query("#share-list").results(OptionList), None)  # None before compose
+        option = None if shares is None else shares.highlighted_option
         if option is None or option.id is None:
             return None
         return self._shares.get(int(option.id))

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
+from shared.decision import AuditEntry as AuditEntry
+
 
 class SessionRecord(NamedTuple):
     id: str
@@ -25,15 +27,6 @@ class Stored(NamedTuple):
     audience: str
     body: bytes
     """The event as JSON, exactly as it goes on the wire inside a ``Logged`` frame."""
-
-
-class AuditEntry(NamedTuple):
-    """A facilitator action, for the record: who did what, when."""
-
-    at: float
-    account: str
-    action: str
-    detail: str = ""
 
 
 class Pending(NamedTuple):

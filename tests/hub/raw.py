@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from server.decide import Actor
-from server.rooms import sees
+from shared.decision import Actor
+from shared.decision import sees
 from server.store import Stored
 from server.store.sqlite import SQLiteStore
 from shared.codec import decode_server, encode

@@ -109,7 +109,7 @@ async def test_a_locked_room_lets_nobody_new_in_but_keeps_everyone_inside(
 
     # Kim's terminal drops and comes back: she is in already, the lock is not for her.
     [room] = hub.hub.rooms.values()
-    [ws] = [w for w, a in room.connections.items() if a.participant is not None]
+    [ws] = [w for w, a in room.connections.items() if a.seat is not None]
     ws.transport.abort()
     await kim.until(lambda: kim.status == "reconnecting")
     await kim.until(lambda: kim.status == "online")
@@ -162,7 +162,7 @@ async def test_a_removed_participant_is_out_and_the_code_changes(hub: RunningHub
     # Lee's terminal reconnects by session, not by the code it first used.
     [room] = hub.hub.rooms.values()
     for ws, actor in list(room.connections.items()):
-        if actor.participant == lee.link.welcome.participant:  # type: ignore[union-attr]
+        if actor.seat == lee.link.welcome.participant:  # type: ignore[union-attr]
             ws.transport.abort()
     await lee.until(lambda: lee.status == "reconnecting")
     await lee.until(lambda: lee.status == "online")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from msgspec.structs import replace
 
 from client.connection import HubLink
-from server.decide import Actor
+from shared.decision import Actor
 from shared.commands import (
     PROTOCOL_VERSION,
     AnyCommand,
@@ -67,7 +67,8 @@ async def test_a_whole_session_with_several_participants_and_a_board(hub: Runnin
     room = [*people, screen]
     everyone = [fac, *room]
 
-    await fac.until(lambda: [p.name for p in fac.state.participants] == names)
+    await fac.until(lambda: [p.name for p in fac.state.people] == names)
+    assert [p.name for p in fac.state.participants if p.board] == ["Room board"]
     assert fac.state.title == "Tuesday evening" and fac.state.status == "lobby"
     assert any(i.notes for i in fac.state.agenda)  # the facilitator's private notes
 
@@ -92,12 +93,14 @@ async def test_a_whole_session_with_several_participants_and_a_board(hub: Runnin
     assert fac_view.agenda[1].extra_minutes == 10
     assert [s.status for s in fac_view.shares] == ["pending", "discussed", "set_aside"]
 
-    for client in room:
+    for client, own in zip(room, [*names, "Room board"], strict=True):
         view = client.state
         # The same agenda and clock as the facilitator, to the hub's timestamp...
         assert view.agenda == tuple(replace(item, notes="") for item in fac_view.agenda)
         assert (view.started_at, view.ended_at) == (fac_view.started_at, fac_view.ended_at)
-        assert [p.name for p in view.participants] == names
+        # Least information: a head count, and only their own seat by name.
+        assert [p.name for p in view.participants] == [own]
+        assert view.present == fac_view.count_present() == len(names)
         # ...but only the share that was shown, never the pending or set-aside ones.
         assert [(s.id, s.text, s.status) for s in view.shares] == [(2, texts[1], "discussed")]
         kinds = {type(e) for e in client.events}
@@ -107,10 +110,9 @@ async def test_a_whole_session_with_several_participants_and_a_board(hub: Runnin
     # Every client saw exactly the stored events meant for it, once and in order.
     session_id = fac_view.session_id
     assert fac.seqs == await visible(hub.store, session_id, Actor("facilitator"))
-    assert screen.seqs == await visible(hub.store, session_id, Actor("board"))
-    for person in people:
+    for person in [*people, screen]:
         assert person.link.welcome is not None
-        actor = Actor("participant", person.link.welcome.participant)
+        actor = Actor(person.link.welcome.role, person.link.welcome.participant)
         assert person.seqs == await visible(hub.store, session_id, actor)
 
     for client in everyone:

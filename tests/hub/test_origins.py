@@ -7,7 +7,6 @@ websocket exists (so ``InvalidStatus``, which a reconnecting client treats as fi
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,8 +16,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Origin
 
-from server.cli import add_arguments, config_from
-from server.config import ConfigError, build_config
+from server.config import ConfigError, build_config, load_config
 from shared.codec import decode_server, encode
 from shared.commands import PROTOCOL_VERSION, Hello
 from shared.events import Error
@@ -70,17 +68,12 @@ async def test_without_origins_any_page_gets_in(hub: RunningHub) -> None:
 # -- configuring them ------------------------------------------------------------------------
 
 
-def parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    return parser.parse_args(argv)
-
-
 def test_origin_flags_add_to_the_config_file(tmp_path: Path) -> None:
     toml = tmp_path / "hub.toml"
     toml.write_text('origins = ["https://board.example"]\n', encoding="utf-8")
-    args = parse("--config", str(toml), "--origin", ALLOWED, "--origin", "http://localhost:8000")
-    assert config_from(args).origins == (
+    # circle hub --config hub.toml --origin https://circle.example --origin http://localhost:8000
+    config = load_config(toml, origins=[ALLOWED, "http://localhost:8000"])
+    assert config.origins == (
         "https://board.example",
         ALLOWED,
         "http://localhost:8000",
@@ -88,7 +81,7 @@ def test_origin_flags_add_to_the_config_file(tmp_path: Path) -> None:
 
 
 def test_no_origin_flags_keep_any_origin() -> None:
-    assert config_from(parse()).origins is None
+    assert load_config(None).origins is None
 
 
 @pytest.mark.parametrize(

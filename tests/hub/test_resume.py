@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from websockets.asyncio.server import ServerConnection
 
-from server.decide import Actor
+from shared.decision import Actor
 from shared.commands import (
     ExtendItem,
     ModerateShare,
@@ -41,7 +41,7 @@ async def server_side(hub: RunningHub, client: Client) -> ServerConnection:
     assert isinstance(await client.do(ExtendItem(id=new_id())), Error)
     w = welcome_of(client)
     room = hub.hub.rooms[w.session_id]
-    [ws] = [ws for ws, actor in room.connections.items() if actor.participant == w.participant]
+    [ws] = [ws for ws, actor in room.connections.items() if actor.seat == w.participant]
     return ws
 
 

@@ -96,7 +96,7 @@ async def test_a_frozen_terminal_is_marked_away_within_the_keepalive_bound(db_pa
             # One ping interval until the ping, the timeout for its pong, a little for the loop.
             assert noticed < interval + timeout + 1.0
             [room] = running.hub.rooms.values()
-            assert [a.participant for a in room.connections.values()] == [None]
+            assert [a.seat for a in room.connections.values()] == [None]
             state = fac.state.participant(participant)
             assert state is not None and not state.online
             assert fac.status == "online"  # the facilitator, who reads, was never touched
@@ -111,6 +111,9 @@ async def test_a_terminal_that_froze_mid_burst_is_noticed_once_the_room_goes_qui
     """The burst leaves more unsent bytes for it than websockets' write limit (32 KiB) but fewer
     than the slow-client bound, so the watchdog does not fire; then nothing more is sent. The
     keepalive ping must not wait behind those bytes, or the frozen terminal stays "here" for ever.
+
+    Only the promise is timed: however long the burst takes on a busy machine, the terminal is
+    marked away within ping_interval + ping_timeout of freezing, by the keepalive.
     """
     interval, timeout = 2.0, 0.5
     settings = {
@@ -131,23 +134,29 @@ async def test_a_terminal_that_froze_mid_burst_is_noticed_once_the_room_goes_qui
         ws, frozen = await frozen_participant(running.uri, code, "Sam")
         frozen_at = loop.time()
         [room] = running.hub.rooms.values()
-        [hub_end] = [c for c, a in room.connections.items() if a.participant == frozen]
+        [hub_end] = [c for c, a in room.connections.items() if a.seat == frozen]
         try:
-            shows = 0
-            while hub_end.transport.get_write_buffer_size() <= 64 * 1024:
+            shows = unsent = 0
+            # A keepalive that notices it before the burst is done ends the burst early too.
+            while hub_end in room.connections and unsent <= 64 * 1024:
                 assert shows < 3000
                 show = [ModerateShare(id=new_id(), share=1, action="show") for _ in range(16)]
                 replies = await asyncio.gather(*(fac.do(command) for command in show))
                 assert all(isinstance(reply, Ack) for reply in replies), replies
                 shows += len(show)
-            burst = loop.time() - frozen_at
-            # Still in the room: under the slow-client bound, and no ping has failed yet.
-            assert hub_end in room.connections and burst < interval, burst
+                unsent = hub_end.transport.get_write_buffer_size()
+            log.info("burst of %d shows left %d bytes unsent for it", shows, unsent)
             await fac.until(lambda: presence_of(fac, frozen) == [False], interval + timeout + 5)
             noticed = loop.time() - frozen_at
-            log.info("burst of %d shows in %.3fs, marked away after %.3fs", shows, burst, noticed)
+            log.info("frozen terminal marked away after %.3fs", noticed)
+            # One ping interval until the ping, the timeout for its pong, a little for the loop.
             assert noticed < interval + timeout + 1.0
             assert hub_end not in room.connections
+            # Noticed by the keepalive: the slow-client watchdog never fired.
+            dropped = running.hub.metrics.registry.get_sample_value(
+                "circle_slow_clients_dropped_total"
+            )
+            assert dropped == 0
         finally:
             ws.transport.abort()
         await fac.stop()

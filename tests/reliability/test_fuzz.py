@@ -29,7 +29,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
 
 from server.config import HubConfig
-from server.decide import Actor
+from shared.decision import Actor
 from server.hub import Hub
 from server.store.sqlite import SQLiteStore
 from shared.codec import decode_event, decode_server, encode
@@ -306,7 +306,7 @@ class Session:
         for client in (self.fac, *self.people):
             welcome = client.link.welcome
             assert welcome is not None
-            actor = Actor(role=welcome.role, participant=welcome.participant)
+            actor = Actor(role=welcome.role, seat=welcome.participant)
             assert client.seqs == await visible(running.store, self.session_id, actor)
         assert self.fac.state == replay(events)  # the console shows exactly what is recorded
         shown = [s.text for s in self.fac.state.shares if s.public]

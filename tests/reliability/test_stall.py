@@ -27,9 +27,9 @@ from websockets.asyncio.server import Server, ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from server.config import HubConfig
-from server.decide import Actor
+from shared.decision import Actor
 from server.hub import Hub
-from server.rooms import sees
+from shared.decision import sees
 from server.store.sqlite import SQLiteStore
 from shared.codec import decode_event, decode_server, encode, logged_frame
 from shared.commands import (
@@ -229,7 +229,7 @@ class Frozen:
 
     @property
     def actor(self) -> Actor:
-        return Actor(role="participant", participant=self.welcome.participant)
+        return Actor(role="participant", seat=self.welcome.participant)
 
     def hub_end(self, running: Running) -> ServerConnection:
         """The hub's end of this connection, found by the client's own address."""
@@ -262,7 +262,7 @@ async def written_before_the_drop(running: Running, session_id: str, frozen: Fro
     total = 0
     for row in rows:
         event = decode_event(row.body)
-        if isinstance(event, PresenceChanged) and event.participant == frozen.actor.participant:
+        if isinstance(event, PresenceChanged) and event.participant == frozen.actor.seat:
             assert not event.online
             return total
         if sees(frozen.actor, row.audience):
@@ -325,7 +325,7 @@ async def test_a_stalled_client_is_dropped_and_delays_no_one(
             # Everyone else got every event meant for them, once and in order.
             expected: list[list[int]] = []
             for reader in readers:
-                actor = Actor(role="participant", participant=reader.welcome.participant)
+                actor = Actor(role="participant", seat=reader.welcome.participant)
                 expected.append(await visible(running.store, session_id, actor))
                 reader.expect(expected[-1][-1])
             await asyncio.wait_for(asyncio.gather(*(r.done.wait() for r in readers)), 10)
@@ -353,7 +353,7 @@ async def test_a_stalled_client_is_dropped_and_delays_no_one(
                 return (
                     isinstance(m, Logged)
                     and isinstance(m.event, PresenceChanged)
-                    and m.event.participant == frozen.actor.participant
+                    and m.event.participant == frozen.actor.seat
                     and m.event.online
                 )
 

@@ -23,12 +23,13 @@ from websockets.asyncio.server import ServerConnection
 
 from client.apps.participant import ParticipantApp
 from client.messages import FrameReceived, LinkChanged
-from server.decide import Actor
 from server.rooms import Room
 from shared.commands import EndSession, ModerateShare, NextItem, StartSession
+from shared.decision import Actor
 from shared.events import (
     AgendaMoved,
     AnyEvent,
+    HeadCount,
     ParticipantJoined,
     PlannedItem,
     SessionCreated,
@@ -310,7 +311,7 @@ async def drop_and_send_offline(
     room = hub.hub.rooms[fac.state.session_id]
     assert app.welcome is not None
     me = app.welcome.participant
-    for ws in [ws for ws, actor in room.connections.items() if actor.participant == me]:
+    for ws in [ws for ws, actor in room.connections.items() if actor.seat == me]:
         assert ws.transport is not None
         ws.transport.abort()  # the network goes away
     await until_shown(pilot, "Reconnecting… anything you type is kept", "Kept through a drop")
@@ -450,9 +451,8 @@ SNAPSHOT_EVENTS: list[AnyEvent] = [
         at=T0,
         record_shares=True,
     ),
-    ParticipantJoined(participant="p1", name="Sam", at=T0 + 10),
-    ParticipantJoined(participant="p2", name="Kim", at=T0 + 20),
-    ParticipantJoined(participant="p3", name="Lou", at=T0 + 30),
+    ParticipantJoined(participant="p1", name="Sam", at=T0 + 10),  # our own seat, and only ours
+    HeadCount(present=3),  # the others, as the hub tells a participant of them: a number
     SessionStarted(at=T0 + 60),
     AgendaMoved(index=0, at=T0 + 60),
     AgendaMoved(index=1, at=T0 + 960),

@@ -19,7 +19,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from client.apps.participant import ParticipantApp, PracticeScreen
-from client.widgets.exercise_view import ANONYMOUS_WORDS, GuidedView
+from client.widgets.exercise_view.feeling import ANONYMOUS_WORDS
+from client.widgets.exercise_view.guided import GuidedView
 from client.widgets.pacer import SHAPE_CHARS
 from server.config import HubConfig
 from server.hub import Hub

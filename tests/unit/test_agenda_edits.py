@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from server.decide import EVERYONE, FACILITATORS, decide
 from shared.commands import AddItem, MoveItem, NextItem, RemoveItem, SetMinutes
+from shared.decide import decide
+from shared.decision import EVERYONE, FACILITATORS
 from shared.events import FacilitatorNotes, ItemAdded
 from shared.state import SessionState
 from tests.unit.test_decide import FAC, SAM, T0, apply, cid, ok, refused, running
@@ -18,12 +19,12 @@ def test_add_inserts_after_the_running_item_with_private_notes() -> None:
     add = AddItem(
         id=cid(), index=1, kind="break", title="Stretch", minutes=5, notes="Open a window"
     )
-    drafts = ok(decide(state, add, FAC, T0 + 60))
-    assert [(a, type(e)) for a, e in drafts] == [
+    added = ok(decide(state, add, FAC, T0 + 60))
+    assert [(a, type(e)) for a, e in added.events] == [
         (EVERYONE, ItemAdded),
         (FACILITATORS, FacilitatorNotes),
     ]
-    state = apply(state, drafts)
+    state = apply(state, added)
     assert titles(state) == ["Welcome", "Stretch", "Topic", "Check-out"]
     assert state.agenda[1].notes == "Open a window"
     assert state.agenda[0].notes == "Read the agreement."

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.decide import Actor, Context, create, decide, join, release
+from shared.admission import Knock, admit
 from shared.codec import decode_client, decode_event, decode_server, encode
 from shared.commands import (
     AnyCommand,
@@ -35,7 +35,18 @@ from shared.commands import (
     SubmitShare,
 )
 from shared.content_check import load_catalogue
-from shared.events import Error, FeelingsSummary
+from shared.decide import Context, create, decide, release
+from shared.decision import (
+    Actor,
+    Decision,
+    Disconnect,
+    HoldShare,
+    NewCode,
+    ReleaseShares,
+    Tally,
+    audience,
+)
+from shared.events import AnyEvent, Error, FeelingsSummary
 from shared.reduce import reduce
 from shared.state import SessionState
 
@@ -216,8 +227,8 @@ def test_a_lone_surrogate_in_a_str_is_refused() -> None:
 # -- the rules --------------------------------------------------------------------------------
 
 FAC = Actor(role="facilitator", account="dana")
-BOARD = Actor(role="board")
-PEOPLE = [Actor(role="participant", participant=f"p{n}") for n in range(3)]
+BOARD = Actor(role="board", seat="b0")
+PEOPLE = [Actor(role="participant", seat=f"p{n}") for n in range(3)]
 ACTORS = st.one_of(st.just(FAC), st.sampled_from([*PEOPLE, BOARD]))
 """Half the commands come from the facilitator, so sessions get somewhere."""
 T0 = 1_700_000_000.0
@@ -225,7 +236,7 @@ T0 = 1_700_000_000.0
 
 def lobby() -> SessionState:
     template = CATALOGUE.templates["relapse-prevention"]
-    drafts = create(
+    created = create(
         template,
         session_id="s",
         code="ABCDEF",
@@ -235,14 +246,17 @@ def lobby() -> SessionState:
         now=T0,
     )
     state = SessionState()
-    for _, event in drafts:
+    for _, event in created.events:
         state = reduce(state, event)
-    for actor in PEOPLE:
-        assert actor.participant is not None
-        outcome = join(state, actor.participant, actor.participant.upper(), T0)
-        assert not isinstance(outcome, Error)
-        for _, event in outcome:
+    for actor in [*PEOPLE, BOARD]:
+        assert actor.seat is not None
+        knock = Knock(role=actor.role, name=actor.seat.upper(), new_seat=actor.seat)
+        outcome = admit(state, knock, T0, Context())
+        assert isinstance(outcome, Decision), outcome
+        assert outcome.actor == actor
+        for _, event in outcome.events:
             state = reduce(state, event)
+    assert state.present == len(PEOPLE)
     return state
 
 
@@ -259,10 +273,11 @@ def running(*more: AnyCommand) -> SessionState:
     for actor, command in steps:
         context = Context(exercises=EXERCISES)
         outcome = decide(state, command, actor, T0 + 60, context)
-        assert not isinstance(outcome, Error), outcome
+        assert isinstance(outcome, Decision), outcome
         if isinstance(command, SubmitShare):  # held, then released (as Room.release does)
+            assert outcome.effects == (HoldShare(command.text),)
             outcome = release(state, [command.text])
-        for _, event in outcome:
+        for _, event in outcome.events:
             state = reduce(state, event)
     return state
 
@@ -283,6 +298,12 @@ STEPS = st.builds(
 """A session goes on for a while, then anything may come, the end among it, and after it."""
 
 
+def shown(state: SessionState, event: AnyEvent) -> bool:
+    """Whether the share ``event`` is about (if any) has been shown to the room."""
+    share = state.share(getattr(event, "share", 0))
+    return share is not None and share.public
+
+
 @settings(FUZZ, max_examples=500)
 @given(st.sampled_from(sorted(STARTS)), STEPS)
 def test_decide_answers_every_command_and_reduce_applies_every_event(
@@ -292,6 +313,7 @@ def test_decide_answers_every_command_and_reduce_applies_every_event(
     state, now = STARTS[start], T0 + 60
     answers: dict[int, list[int]] = {}
     voters: dict[int, set[str]] = {}
+    codes = iter(f"CODE{n:02}" for n in range(100))
     for actor, command, wait in steps:
         now += wait
         context = Context(exercises=EXERCISES, answers=answers, voters=voters, minimum=3)
@@ -299,17 +321,27 @@ def test_decide_answers_every_command_and_reduce_applies_every_event(
         if isinstance(outcome, Error):
             assert outcome.detail
             continue
-        assert isinstance(outcome, list)
-        if isinstance(command, SubmitShare):  # held, then released (as Room.release does)
-            outcome = release(state, [command.text.strip()])
-        if isinstance(command, RateFeeling):  # tallied, never logged (as Room.tally does)
-            assert outcome == [] and actor.participant is not None
-            answers.setdefault(command.run, [0] * 11)[command.score] += 1
-            voters.setdefault(command.run, set()).add(actor.participant)
-        for audience, event in outcome:
-            assert audience in ("all", "facilitators") or audience.startswith("participant:")
+        assert isinstance(outcome, Decision)
+        for effect in outcome.effects:  # carried out as the hub does, in order
+            match effect:
+                case HoldShare():  # held, then released (as Room.release does)
+                    assert isinstance(command, SubmitShare) and outcome.events == ()
+                    assert effect.text == command.text.strip()
+                    outcome = release(state, [effect.text])
+                case Tally():  # tallied, never logged (as Room.tally does)
+                    assert isinstance(command, RateFeeling) and outcome.events == ()
+                    assert effect == Tally(run=command.run, score=command.score, voter=actor.seat)
+                    answers.setdefault(effect.run, [0] * 11)[effect.score] += 1
+                    voters.setdefault(effect.run, set()).add(effect.voter)
+                case NewCode():
+                    outcome = outcome.with_code(next(codes))
+                case ReleaseShares() | Disconnect():
+                    pass  # shares are released at once here; no connection to close
+        for heard, event in outcome.events:
+            assert heard == audience(event, shown(state, event))
             assert decode_event(encode(event)) == event  # it is stored and sent as JSON
             if isinstance(event, FeelingsSummary):
                 answers.pop(event.run, None)
                 voters.pop(event.run, None)
             state = reduce(state, event)
+        assert state.present == state.count_present()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from server.decide import EVERYONE, FACILITATORS, Context, decide
 from shared.commands import (
     CloseFeelings,
     EndSession,
@@ -13,6 +12,8 @@ from shared.commands import (
     StartExercise,
     StopExercise,
 )
+from shared.decide import Context, decide
+from shared.decision import EVERYONE, FACILITATORS, ReleaseShares, Tally
 from shared.events import ExerciseStarted, ExerciseStopped, FeelingsSummary, SessionEnded
 from shared.exercises import load_exercises, total_seconds
 from shared.reduce import reduce
@@ -41,7 +42,7 @@ def test_launch_sends_the_configured_exercise_to_everyone() -> None:
             T0 + 100,
             CONTEXT,
         )
-    )
+    ).events
     assert audience == EVERYONE
     assert isinstance(event, ExerciseStarted) and event.run == 1
     assert event.exercise.breathing is not None
@@ -68,11 +69,11 @@ def test_unknown_private_or_badly_configured_exercises_are_refused() -> None:
 
 def test_a_new_launch_stops_the_running_exercise_first() -> None:
     state = started()
-    drafts = ok(
+    restarted = ok(
         decide(state, StartExercise(id=cid(), exercise="stop-skill"), FAC, T0 + 110, CONTEXT)
     )
-    assert [type(e) for _, e in drafts] == [ExerciseStopped, ExerciseStarted]
-    state = apply(state, drafts)
+    assert [type(e) for _, e in restarted.events] == [ExerciseStopped, ExerciseStarted]
+    state = apply(state, restarted)
     assert [r.active for r in state.exercises] == [False, True]
     assert state.exercise is not None and state.exercise.exercise.id == "stop-skill"
 
@@ -110,7 +111,10 @@ def test_answers_wait_for_the_end_and_count_once_per_person() -> None:
     rate = RateFeeling(id=cid(), run=1, score=7)
     refused(decide(state, rate, SAM, T0 + 5, CONTEXT), "invalid")
     after = T0 + total_seconds(BOX)
-    assert ok(decide(state, rate, SAM, after, CONTEXT)) == []
+    # Counted by the hub, never logged: the tally is told the voter only to count them once.
+    rated = ok(decide(state, rate, SAM, after, CONTEXT))
+    assert rated.events == () and rated.effects == (Tally(run=1, score=7, voter="p-sam"),)
+    assert rated.anonymous
     voted = Context(exercises=CATALOGUE, voters={1: {"p-sam"}})
     refused(decide(state, rate, SAM, after, voted), "invalid")
     refused(decide(state, rate, FAC, after, CONTEXT), "not_allowed")
@@ -130,7 +134,7 @@ def test_distribution_is_published_to_facilitators_only_and_withheld_below_minim
             T0 + 20,
             Context(answers={1: two}, minimum=3),
         )
-    )
+    ).events
     assert audience == FACILITATORS
     assert isinstance(summary, FeelingsSummary)
     assert (summary.answered, summary.counts) == (2, None)
@@ -144,7 +148,7 @@ def test_distribution_is_published_to_facilitators_only_and_withheld_below_minim
             T0 + 20,
             Context(answers={1: three}, minimum=3),
         )
-    )
+    ).events
     assert summary.counts == tuple(three)  # type: ignore[attr-defined]
     state = reduce(state, summary)  # type: ignore[arg-type]
     refused(decide(state, CloseFeelings(id=cid(), run=1), FAC, T0 + 21, CONTEXT), "invalid")
@@ -165,7 +169,7 @@ def test_minimum_below_two_still_hides_a_single_answer() -> None:
             T0 + 20,
             Context(answers={1: one}, minimum=1),
         )
-    )
+    ).events
     assert summary.counts is None  # type: ignore[attr-defined]
 
 
@@ -173,8 +177,10 @@ def test_ending_the_session_stops_the_exercise_and_closes_open_answers() -> None
     state = started(at=T0)
     answers = [0] * 11
     answers[6] = 3
-    drafts = ok(decide(state, EndSession(id=cid()), FAC, T0 + 300, Context(answers={1: answers})))
-    assert [type(e) for _, e in drafts] == [ExerciseStopped, FeelingsSummary, SessionEnded]
-    ended = apply(state, drafts)
+    end = ok(decide(state, EndSession(id=cid()), FAC, T0 + 300, Context(answers={1: answers})))
+    assert [type(e) for _, e in end.events] == [ExerciseStopped, FeelingsSummary, SessionEnded]
+    assert [a for a, _ in end.events] == [EVERYONE, FACILITATORS, EVERYONE]
+    assert end.effects == (ReleaseShares(),)
+    ended = apply(state, end)
     assert ended.exercise is None
     assert ended.feelings[0].counts == tuple(answers)

@@ -1,0 +1,444 @@
+"""The participant terminal's app: the join, session, exercise and ended views on one main screen.
+
+The views live side by side in one ``ContentSwitcher``, so a reconnect or a return to the join
+view never loses what someone has typed. Which view shows, which room exercise is followed and
+what the share box offers are ``client.following``'s answers; this module turns them into
+widgets, keys and commands.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Callable
+from pathlib import Path, PurePath
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Button, ContentSwitcher, Footer, Input, Static
+
+from client.apps.base import HubApp
+from client.apps.participant.ended import EndedView
+from client.apps.participant.hidden import HiddenScreen
+from client.apps.participant.join import JoinView
+from client.apps.participant.practice import PracticeScreen
+from client.apps.participant.session import SessionView
+from client.connection import DEFAULT_DELAYS, Delays, HubLink, LinkStatus, new_id
+from client.following import FeelingAsk, Following, hello_fits
+from client.messages import FrameReceived, LinkChanged
+from client.widgets.exercise_view import ExerciseView, FeelingQuestion, GuidedView
+from client.widgets.share_box import ShareBox
+from client.widgets.status import LinkBanner
+from shared.commands import PROTOCOL_VERSION, Hello, RateFeeling, SubmitShare
+from shared.decide import clean_name
+from shared.events import Ack, Error, ServerMessage, Welcome
+from shared.state import SessionState
+
+__all__ = ["STYLES", "ParticipantApp"]
+
+STYLES = Path(__file__).resolve().parents[2] / "styles"
+"""Absolute, so the styles are found whichever file a subclass lives in."""
+CODE_TOO_LONG = "That looks longer than a room code. Please check it with your facilitator."
+
+
+class ParticipantApp(HubApp):
+    """One participant's terminal. All it shows comes from ``state``, built by ``reduce``."""
+
+    TITLE = "circlekeeper"
+    CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "app.tcss", STYLES / "participant.tcss"]
+    ENABLE_COMMAND_PALETTE = False
+    AUTO_FOCUS: ClassVar[str | None] = None
+    """Each view sets its own focus. Textual's auto-focus would pick the first focusable widget,
+    even one in a view the switcher hides (typing would vanish into the hidden join form)."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f9", "hide", "Hide screen", priority=True),
+        Binding("f9", "unhide", "Come back", priority=True),
+        Binding("ctrl+s", "send_share", "Send share", priority=True),
+        Binding("ctrl+r", "rejoin_exercise", "Back to the exercise", priority=True),
+        Binding("x", "leave_exercise", "Leave exercise"),
+        Binding("x", "skip_feeling", "Skip the question"),
+        Binding("x", "close_feeling", "Back to the session"),
+        Binding("ctrl+o", "practise", "Practise on your own", priority=True),
+        Binding("q", "close", "Close"),
+    ]
+    _MAIN_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "send_share",
+            "close",
+            "practise",
+            "rejoin_exercise",
+            "leave_exercise",
+            "skip_feeling",
+            "close_feeling",
+        }
+    )
+    """Actions about what the main screen shows; none of them exists before it is built."""
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        code: str | None = None,
+        name: str | None = None,
+        reconnect_delays: Delays = DEFAULT_DELAYS,
+        clock: Callable[[], float] | None = None,
+        high_contrast: bool = False,
+        large_text: bool = False,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        super().__init__(high_contrast=high_contrast, large_text=large_text, clock=clock, tls=tls)
+        self.uri = uri
+        self.reconnect_delays = reconnect_delays
+        self._code = (code or "").strip() or None
+        self._name = name.strip() if name is not None else None
+        self._joining = False
+        self._share_id: str | None = None
+        self._views_ready = False
+        self.following = Following()
+        """What this terminal did on its own (joined, stepped out, put a question away); kept
+        here only, never sent."""
+        self._exercise_part: str | None = None
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with ContentSwitcher(initial="join", id="views"):
+            yield JoinView(self._code, self._name, id="join")
+            yield SessionView(self.hub_now, id="session")
+            yield ExerciseView(self.hub_now, id="exercise")
+            yield EndedView(id="ended")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._views_ready = True
+        self._show_state(self.state)
+        self._show_link(self.link_status)
+        join = self._main.query_one(JoinView)
+        join.focus_first_empty()
+        if self._code and self._name:
+            self.join()
+
+    @property
+    def _main(self) -> Screen[object]:
+        """The screen with the views. ``self.query_one`` would search the hidden screen instead."""
+        return self.screen_stack[0]
+
+    @property
+    def hidden(self) -> bool:
+        return isinstance(self.screen, HiddenScreen)
+
+    @property
+    def view(self) -> str:
+        return self._main.query_one("#views", ContentSwitcher).current or "join"
+
+    def _choose_view(self) -> None:
+        wanted = self.following.view(self.state)
+        switcher = self._main.query_one("#views", ContentSwitcher)
+        if switcher.current == wanted:
+            self._sync_exercise_part()
+            return
+        switcher.current = wanted
+        if wanted == "session":
+            self._main.query_one(ShareBox).area.focus()
+        elif wanted == "join":
+            self._main.query_one(JoinView).focus_first_empty()
+        else:
+            self._main.set_focus(None)
+        self._exercise_part = None
+        self._sync_exercise_part()
+        self.refresh_bindings()
+
+    # -- joining -----------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#code")
+    def _code_entered(self) -> None:
+        if not self._main.query_one("#name", Input).value.strip():
+            self._main.query_one("#name", Input).focus()
+        else:
+            self.join()
+
+    @on(Input.Submitted, "#name")
+    @on(Button.Pressed, "#join-button")
+    def _join_pressed(self) -> None:
+        self.join()
+
+    def join(self) -> None:
+        """Open a fresh link with what is in the join form (a refused link is never reused)."""
+        if self._joining or self.following.joined:
+            return  # a second link would join a second time
+        view = self._main.query_one(JoinView)
+        code = "".join(self._main.query_one("#code", Input).value.split())
+        if not code:
+            view.reveal_code()
+            view.tell("Please type the room code your facilitator gave you.", concern=True)
+            self._main.query_one("#code", Input).focus()
+            return
+        if not hello_fits(Hello(protocol=PROTOCOL_VERSION, role="participant", code=code)):
+            view.reveal_code()
+            view.tell(CODE_TOO_LONG, concern=True)
+            return
+        name = clean_name(self._main.query_one("#name", Input).value)
+        if isinstance(name, Error):  # the hub would say the same, after a round trip
+            view.tell(name.detail, concern=True)
+            self._main.query_one("#name", Input).focus()
+            return
+        hello = Hello(protocol=PROTOCOL_VERSION, role="participant", code=code, name=name)
+        self._joining = True
+        view.set_busy(True)
+        view.tell("Joining…")
+        self.connect_to(
+            HubLink(
+                self.uri,
+                hello,
+                reconnect_delays=self.reconnect_delays,
+                clock=self.local_clock,
+                ssl=self.tls,
+            )
+        )
+
+    # -- the hub -----------------------------------------------------------------------------
+
+    @property
+    def _live(self) -> bool:
+        """The views exist and are not being torn down (frames can still arrive at exit)."""
+        return self._views_ready and self.is_running
+
+    def watch_state(self, state: SessionState) -> None:
+        if self._live:
+            self._show_state(state)
+
+    def _show_state(self, state: SessionState) -> None:
+        self._main.query_one(SessionView).show(state)
+        self._note_exercise(state)
+        self._show_exercise()
+        self._choose_view()
+        self.refresh_bindings()  # what the rules allow (sharing, say) follows the state
+
+    def watch_link_status(self, status: LinkStatus) -> None:
+        if self._live:
+            self._show_link(status)
+
+    def _show_link(self, status: LinkStatus) -> None:
+        for banner in self._main.query(LinkBanner):
+            banner.show(status)
+        self._main.query_one(ShareBox).link_changed(status == "online")
+
+    def on_frame(self, frame: ServerMessage) -> None:
+        if not self._live:
+            return
+        if isinstance(frame, Welcome):
+            self.following.join(frame.participant)
+            self._joining = False
+            self._main.query_one(JoinView).set_busy(False)
+            self._main.query_one(JoinView).tell("")
+            self._choose_view()
+        elif isinstance(frame, Ack) and frame.command == self._share_id:
+            self._share_id = None
+            self._main.query_one(ShareBox).received()
+        elif isinstance(frame, Error) and frame.command == self._share_id:
+            self._share_id = None
+            self._main.query_one(ShareBox).not_sent(frame.detail)
+        elif isinstance(frame, Ack) and (ask := self.following.ask_for(frame.command)) is not None:
+            ask.status, ask.command = "thanked", None
+            self._show_exercise()
+            self.refresh_bindings()
+
+    @on(FrameReceived)
+    def _feeling_refused(self, message: FrameReceived) -> None:
+        """The hub could not take a feeling answer: its words go calmly under the question.
+
+        This runs before HubApp's handler and stops it, which would raise the same words as a
+        "Not done" warning toast. An error changes no state, so nothing else is skipped.
+        """
+        frame = message.frame
+        if not (isinstance(frame, Error) and self._live):
+            return
+        ask = self.following.ask_for(frame.command)
+        if ask is None:
+            return
+        message.prevent_default()
+        ask.status, ask.words, ask.command = "problem", frame.detail, None
+        self._show_exercise()
+        question = self._main.query_one(ExerciseView).question
+        if self.view == "exercise" and question.display:
+            question.scale.focus()  # the keys work again for another try
+        self.refresh_bindings()
+
+    # -- the room's exercise -----------------------------------------------------------------
+
+    def _note_exercise(self, state: SessionState) -> None:
+        """Follow a run this terminal sees running; someone practising alone hears of it."""
+        started = self.following.note(state, self.hub_now())
+        if started is not None and self.screen is not self._main and not self.hidden:
+            self.notify(
+                f"The group has started {started.exercise.title}. "
+                "Leave your practice whenever you are ready to join in.",
+                title="In the room",
+            )
+
+    def _show_exercise(self) -> None:
+        following = self.following
+        view = self._main.query_one(ExerciseView)
+        view.show(following.room_run(self.state), following.ask(self.state))
+        out = following.stepped_out(self.state)
+        hint = self._main.query_one("#exercise-hint", Static)
+        if out is not None:
+            hint.update(
+                Text(
+                    f"The room is doing {out.exercise.title}. "
+                    "Press Ctrl+R to join in again whenever you like."
+                )
+            )
+        hint.display = out is not None
+
+    def _sync_exercise_part(self) -> None:
+        """When the guided part gives way to the question: put the keys there and update them."""
+        view = self._main.query_one(ExerciseView)
+        part = view.showing if self.view == "exercise" else None
+        if part == self._exercise_part:
+            return
+        self._exercise_part = part
+        if part == "question" and not view.question.scale.disabled:
+            view.question.scale.focus()
+        elif part == "guided":
+            self._main.set_focus(None)
+        self.refresh_bindings()
+
+    @on(GuidedView.Finished, "#room-guided")
+    def _room_run_over(self) -> None:
+        if self._live:
+            self._main.query_one(ExerciseView).arrange_parts()
+            self._choose_view()
+
+    @on(FeelingQuestion.Answered)
+    async def _feeling_answered(self, event: FeelingQuestion.Answered) -> None:
+        ask = self.following.ask(self.state)
+        if ask is None or not ask.answering:
+            return
+        ask.status, ask.words, ask.command = "sending", "", new_id()
+        self._show_exercise()
+        self.refresh_bindings()
+        await self.send_command(RateFeeling(id=ask.command, run=ask.run, score=event.score))
+
+    @on(LinkChanged)
+    def _link_closed(self, message: LinkChanged) -> None:
+        """A refusal goes back to the join view with the hub's words, instead of an alarm toast.
+
+        This runs before HubApp's handler; for a refusal it stops that handler (which would
+        raise the same words as a red "Could not connect" toast) and records the status itself.
+        """
+        if message.status != "closed" or not self._live:
+            return
+        if self.state.status == "ended" or not message.detail:
+            return
+        message.prevent_default()
+        self.link_status = message.status
+        self.following.part()
+        self._joining = False
+        box = self._main.query_one(ShareBox)
+        if self._share_id is not None:
+            self._share_id = None
+            box.not_sent("Not sent yet. Your words are still here.")
+        view = self._main.query_one(JoinView)
+        view.reveal_code()
+        view.set_busy(False)
+        view.tell(
+            f"{message.detail}\nYou can change the details above and press Enter to try again.",
+            concern=True,
+        )
+        self._choose_view()
+        view.focus_first_empty(otherwise_code=True)
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def _current_ask(self) -> FeelingAsk | None:
+        if self._main.query_one(ExerciseView).showing != "question":
+            return None
+        return self.following.ask(self.state)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide":
+            return not self.hidden
+        if action == "unhide":
+            return self.hidden
+        if not self._views_ready:
+            return action not in self._MAIN_ACTIONS
+        on_main = self.screen is self._main  # not hidden, not practising alone
+        view = self.view
+        if action == "send_share":
+            return on_main and view == "session" and self._share_open()
+        if action == "close":
+            return on_main and view == "ended"
+        if action == "practise":
+            return on_main and view != "exercise"
+        if action == "rejoin_exercise":
+            stepped_out = self.following.stepped_out(self.state) is not None
+            return on_main and view == "session" and stepped_out
+        if action == "leave_exercise":
+            showing = self._main.query_one(ExerciseView).showing
+            return on_main and view == "exercise" and showing == "guided"
+        if action in ("skip_feeling", "close_feeling"):
+            ask = self._current_ask() if on_main and view == "exercise" else None
+            if ask is None:
+                return False
+            return ask.answering if action == "skip_feeling" else not ask.answering
+        return True
+
+    def _share_open(self) -> bool:
+        return self.following.share_open(self.state, self.hub_now())
+
+    def action_hide(self) -> None:
+        self.push_screen(HiddenScreen())
+
+    def action_unhide(self) -> None:
+        if self.hidden:
+            self.pop_screen()
+
+    def action_close(self) -> None:
+        self.exit()
+
+    def action_practise(self) -> None:
+        self.push_screen(PracticeScreen(self.local_clock), self._practice_closed)
+
+    def _practice_closed(self, result: None) -> None:
+        """Back on the main screen: its keys may have changed meanwhile (a room exercise)."""
+        self.call_after_refresh(self.refresh_bindings)
+
+    def action_leave_exercise(self) -> None:
+        """Step out of the room's exercise. Quietly: nothing is sent, nobody is told."""
+        self.following.leave(self.state)
+        self._show_exercise()
+        self._choose_view()
+
+    def action_rejoin_exercise(self) -> None:
+        self.following.rejoin(self.state)
+        self._show_exercise()
+        self._choose_view()
+
+    def action_skip_feeling(self) -> None:
+        self._put_question_away()
+
+    def action_close_feeling(self) -> None:
+        self._put_question_away()
+
+    def _put_question_away(self) -> None:
+        self.following.put_away(self.state)
+        self._show_exercise()
+        self._choose_view()
+
+    async def action_send_share(self) -> None:
+        box = self._main.query_one(ShareBox)
+        if box.waiting:
+            box.say("Your share is on its way. Thank you for waiting.")
+            return
+        problem = box.problem()
+        if problem is not None:
+            box.say(problem, concern=True)
+            return
+        self._share_id = new_id()
+        box.sending(self.link_status == "online")
+        await self.send_command(SubmitShare(id=self._share_id, text=box.text))

@@ -1,0 +1,71 @@
+"""The group note as Markdown: plain enough to paste into an EHR's note field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import tzinfo
+
+from server.export.model import NOTICE, GroupNote
+from server.export.words import NOBODY, checkin_line, exercise_line, facts, title
+from shared.words import NONE, actual, away_words, clock, difference, late_words, left_words
+from shared.words import planned as planned_words
+
+__all__ = ["to_markdown"]
+
+_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+
+
+def _md(text: str) -> str:
+    """Recorded text shown literally: no markup, no line breaks, no table cell breaking out."""
+    return " ".join(text.translate(_SPECIAL).split())
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def to_markdown(note: GroupNote, tz: tzinfo | None = None) -> str:
+    """Headings, short lists and pipe tables."""
+    ended = note.session.ended
+    out = [f"# {_md(title(note))}", "", f"> {NOTICE}", ""]
+    out += [f"- {label}: {_md(value)}" for label, value in facts(note, tz)]
+    out += ["", "## Agenda: planned vs actual", ""]
+    if note.agenda:
+        out += _table(
+            ("#", "Item", "Planned", "Actual", "Difference"),
+            (
+                (str(r.number), r.title, planned_words(r), actual(r), difference(r))
+                for r in note.agenda
+            ),
+        )
+    else:
+        out.append(NONE)
+    if note.facilitator_notes:
+        out += ["", "### Facilitator notes", ""]
+        noted = [r for r in note.agenda if r.notes]
+        out += [f"{r.number}. {_md(r.title)}: {_md(r.notes or '')}" for r in noted] or [NONE]
+    out += ["", "## Attendance", ""]
+    if note.attendance:
+        out += _table(
+            ("Name", "Joined", "Late", "Away", "Left"),
+            (
+                (
+                    r.name,
+                    clock(r.joined_at, tz),
+                    late_words(r),
+                    away_words(r, tz) or "-",
+                    left_words(r, tz, ended=ended),
+                )
+                for r in note.attendance
+            ),
+        )
+    else:
+        out.append(NOBODY)
+    out += ["", "## Exercises", ""]
+    out += [f"- {_md(exercise_line(e, tz))}" for e in note.exercises] or [NONE]
+    out += ["", "## Check-ins (aggregates)", ""]
+    out += [f"- {_md(checkin_line(c))}" for c in note.checkins] or [NONE]
+    out.append("")
+    return "\n".join(out)

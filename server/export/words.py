@@ -1,0 +1,58 @@
+"""The group note's own sentences, the same in every format (the renderers only add markup).
+
+Times, durations and counts come from ``shared.words``, so the note reads like the review
+screen and the CLI.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from server.export.model import CheckInAggregate, ExerciseEntry, GroupNote
+from shared.words import clock, day, minutes, scores, zone
+
+__all__ = ["NOBODY", "checkin_line", "exercise_line", "facts", "status_words", "title"]
+
+NOBODY = "Nobody joined."
+
+
+def title(note: GroupNote) -> str:
+    if note.participant is not None:
+        return f"Attendance note: {note.participant}, {note.session.title}"
+    return f"Group note draft: {note.session.title}"
+
+
+def status_words(note: GroupNote, tz: tzinfo | None) -> str:
+    facts = note.session
+    if facts.ended:
+        return f"ended at {clock(facts.ended_at, tz)}, {facts.duration_minutes} min"
+    if facts.started_at is None:
+        return "not started, not ended"
+    return f"not ended (last record {clock(note.as_of, tz)})"
+
+
+def facts(note: GroupNote, tz: tzinfo | None) -> list[tuple[str, str]]:
+    """The note's header as (label, value) pairs."""
+    session = note.session
+    rows = [
+        ("Session", session.title),
+        ("Agenda template", session.template),
+        ("Date", f"{day(session.created_at, tz)} (times in {zone(session.created_at, tz)})"),
+        ("Started", clock(session.started_at, tz) if session.started_at else "not started"),
+        ("Status", status_words(note, tz)),
+    ]
+    if note.participant is None:
+        late = f", {session.late} late" if session.late else ""
+        rows.append(("Attendance", f"{session.joined} joined{late}"))
+    rows.append(("Share text", "recorded" if session.share_text_recorded else "not recorded"))
+    rows.append(("Session id", session.id))
+    return rows
+
+
+def exercise_line(entry: ExerciseEntry, tz: tzinfo | None) -> str:
+    stopped = "" if entry.completed else " (stopped early)"
+    return f"{entry.title}, {clock(entry.started_at, tz)}, {minutes(entry.minutes * 60)}{stopped}"
+
+
+def checkin_line(checkin: CheckInAggregate) -> str:
+    return f"{checkin.question}: {checkin.answered} answered; {scores(checkin.counts)}"

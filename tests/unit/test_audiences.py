@@ -1,0 +1,484 @@
+"""Least information by role, as a property: whatever happens in a room, a seat (a participant's
+terminal or a room board) sees the room's events and its own, never another seat's, never a
+name, never what is for facilitators only.
+
+Each example runs a session as the hub does: admissions (participants and boards, random names),
+facilitator commands, shares held then released in batches, answers tallied, removals,
+readmissions, terminals going away and coming back, all through ``admit``/``decide`` and
+``reduce``, with the effects carried out in order. Every event is checked against the audience
+its class's ``reach`` gives it, and every seat's own view (the events it sees, reduced) against
+the hub's state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+import msgspec
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shared.admission import Knock, admit
+from shared.commands import (
+    AddCofacilitator,
+    AddItem,
+    AnyCommand,
+    CloseFeelings,
+    EndSession,
+    ExtendItem,
+    LockRoom,
+    ModerateShare,
+    MoveItem,
+    NextItem,
+    PauseExercise,
+    RateFeeling,
+    ReadmitParticipant,
+    RemoveItem,
+    RemoveParticipant,
+    ResumeExercise,
+    SetMinutes,
+    SkipExerciseStep,
+    SkipItem,
+    StartExercise,
+    StartSession,
+    StopExercise,
+    SubmitShare,
+)
+from shared.decide import Context, create, decide, presence, release
+from shared.decision import (
+    EVERYONE,
+    FACILITATORS,
+    Actor,
+    Decision,
+    Disconnect,
+    HoldShare,
+    NewCode,
+    ReleaseShares,
+    Tally,
+    audience,
+    only,
+    sees,
+)
+from shared.events import (
+    AgendaMoved,
+    AnyEvent,
+    CodeChanged,
+    Error,
+    ExercisePaused,
+    ExerciseResumed,
+    ExerciseSkipped,
+    ExerciseStarted,
+    ExerciseStopped,
+    FacilitatorAdded,
+    FacilitatorNotes,
+    FeelingsSummary,
+    HeadCount,
+    ItemAdded,
+    ItemExtended,
+    ItemMoved,
+    ItemRemoved,
+    ItemSkipped,
+    MinutesSet,
+    ParticipantJoined,
+    ParticipantReadmitted,
+    ParticipantRemoved,
+    PresenceChanged,
+    Reach,
+    RoomLocked,
+    SessionCreated,
+    SessionEnded,
+    SessionStarted,
+    ShareDiscussed,
+    ShareSetAside,
+    ShareShown,
+    ShareSubmitted,
+)
+from shared.reduce import reduce
+from shared.state import SessionState
+from tests.unit.test_codec_fuzz import CATALOGUE, EXERCISES
+
+REACH: dict[type[Any], Reach] = {
+    SessionCreated: "room",
+    FacilitatorNotes: "facilitators",
+    ParticipantJoined: "seat",
+    PresenceChanged: "seat",
+    HeadCount: "room",
+    FacilitatorAdded: "facilitators",
+    RoomLocked: "room",
+    ParticipantRemoved: "seat",
+    ParticipantReadmitted: "seat",
+    CodeChanged: "room",
+    SessionStarted: "room",
+    AgendaMoved: "room",
+    ItemExtended: "room",
+    ItemSkipped: "room",
+    ItemAdded: "room",
+    ItemRemoved: "room",
+    ItemMoved: "room",
+    MinutesSet: "room",
+    SessionEnded: "room",
+    ShareSubmitted: "facilitators",
+    ShareShown: "room",
+    ShareSetAside: "shown",
+    ShareDiscussed: "shown",
+    ExerciseStarted: "room",
+    ExercisePaused: "room",
+    ExerciseResumed: "room",
+    ExerciseSkipped: "room",
+    ExerciseStopped: "room",
+    FeelingsSummary: "facilitators",
+}
+"""Who each kind of event is for, written out: a change of reach is a change of privacy."""
+NEVER_FOR_SEATS = (ShareSubmitted, FacilitatorNotes, FacilitatorAdded, FeelingsSummary)
+"""A pending share's text, the template's notes, staff accounts, check-in results."""
+
+
+def test_every_event_kind_has_the_reach_written_here() -> None:
+    assert set(REACH) == set(get_args(AnyEvent))
+    assert {kind: kind.reach for kind in REACH} == REACH
+    assert all(REACH[kind] == "facilitators" for kind in NEVER_FOR_SEATS)
+
+
+def test_only_the_join_carries_a_name_and_only_seat_events_name_a_seat() -> None:
+    """So checking the ``participant`` field of what a seat sees covers every name too."""
+    kinds = get_args(AnyEvent)
+    assert [k for k in kinds if "name" in k.__struct_fields__] == [ParticipantJoined]
+    named = {k for k in kinds if "participant" in k.__struct_fields__}
+    assert named == {k for k, reach in REACH.items() if reach == "seat"}
+
+
+def expected(event: AnyEvent, shown: bool) -> str:
+    match REACH[type(event)]:
+        case "seat":
+            return only(event.participant)  # type: ignore[union-attr]
+        case "shown":
+            return EVERYONE if shown else FACILITATORS
+        case "facilitators":
+            return FACILITATORS
+        case _:
+            return EVERYONE
+
+
+# -- the session as the hub runs it -----------------------------------------------------------
+
+T0 = 1_700_000_000.0
+FAC = Actor(role="facilitator", account="dana")
+CONTEXT = Context(exercises=EXERCISES, accounts=frozenset({"dana", "lee"}), max_participants=4)
+MARK = "Ω"
+"""Every valid name starts with it and no share or title has it, so a name seen is a name."""
+SEAT = "§"
+"""Seat ids are §n§: no name, share or title has the sign, so a seat id seen is a seat id."""
+
+
+def strings(value: object) -> Iterable[str]:
+    """Every string inside an event, at any depth."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(key)
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+@dataclass
+class Room:
+    state: SessionState
+    now: float = T0
+    log: list[tuple[str, AnyEvent]] = field(default_factory=list)
+    seats: dict[str, Actor] = field(default_factory=dict)
+    views: dict[str, SessionState] = field(default_factory=dict)
+    held: list[str] = field(default_factory=list)
+    answers: dict[int, list[int]] = field(default_factory=dict)
+    voters: dict[int, set[str]] = field(default_factory=dict)
+    codes: int = 0
+    knocks: int = 0
+
+    def context(self) -> Context:
+        return Context(
+            exercises=CONTEXT.exercises,
+            answers=self.answers,
+            voters=self.voters,
+            minimum=2,
+            accounts=CONTEXT.accounts,
+            max_participants=CONTEXT.max_participants,
+        )
+
+    def seat(self, pick: int) -> Actor | None:
+        actors = list(self.seats.values())
+        return actors[pick % len(actors)] if actors else None
+
+    # -- storing and fanning out
+
+    def commit(self, events: Iterable[tuple[str, AnyEvent]]) -> None:
+        for heard, event in events:
+            share = self.state.share(getattr(event, "share", 0))
+            shown = share is not None and share.public
+            assert heard == audience(event, shown) == expected(event, shown), event
+            self.log.append((heard, event))
+            self.state = reduce(self.state, event)
+            for seat, actor in self.seats.items():
+                if sees(actor, heard):
+                    self.check_seen(actor, event)
+                    self.views[seat] = reduce(self.views[seat], event)
+
+    def attach(self, actor: Actor) -> None:
+        """A new seat's terminal: it reads the log from the start, filtered for it."""
+        assert actor.seat is not None and actor.seat not in self.seats
+        self.seats[actor.seat] = actor
+        view = SessionState()
+        for heard, event in self.log:
+            if sees(actor, heard):
+                self.check_seen(actor, event)
+                view = reduce(view, event)
+        self.views[actor.seat] = view
+
+    def check_seen(self, actor: Actor, event: AnyEvent) -> None:
+        assert not isinstance(event, NEVER_FOR_SEATS), (actor, event)
+        assert getattr(event, "participant", actor.seat) == actor.seat, (actor, event)
+        own = self.state.participant(actor.seat or "")
+        names = {p.name for p in self.state.people} - {own.name if own else ""}
+        others = set(self.seats) - {actor.seat}
+        for text in strings(msgspec.to_builtins(event)):
+            assert text not in names, (actor, event)
+            assert not any(seat in text for seat in others), (actor, event)
+
+    # -- carrying out decisions
+
+    def execute(self, decision: Decision | Error) -> None:
+        if isinstance(decision, Error):
+            assert decision.detail
+            return
+        for effect in decision.effects:
+            match effect:
+                case ReleaseShares():
+                    self.release()
+                case NewCode():
+                    self.codes += 1
+                    decision = decision.with_code(f"CODE{self.codes:02}")
+                case Disconnect():
+                    removed = [e for _, e in decision.events if isinstance(e, ParticipantRemoved)]
+                    assert [e.participant for e in removed] == [effect.seat]
+                case HoldShare():
+                    self.held.append(effect.text)
+                case Tally():
+                    self.answers.setdefault(effect.run, [0] * 11)[effect.score] += 1
+                    self.voters.setdefault(effect.run, set()).add(effect.voter)
+        if decision.anonymous:
+            assert decision.events == ()  # nothing about an anonymous command is logged
+        for _, event in decision.events:
+            if isinstance(event, FeelingsSummary):
+                self.answers.pop(event.run, None)
+                self.voters.pop(event.run, None)
+        self.commit(decision.events)
+
+    def release(self) -> None:
+        batch, self.held = self.held, []
+        self.commit(release(self.state, batch).events)
+
+    def decide(self, command: AnyCommand, actor: Actor) -> None:
+        self.execute(decide(self.state, command, actor, self.now, self.context()))
+
+    # -- the steps
+
+    def join(self, role: str, name: str, with_code: bool) -> None:
+        self.knocks += 1
+        seat = f"{SEAT}{self.knocks}{SEAT}"
+        knock = Knock(role=role, name=name, new_seat=seat, with_code=with_code)  # type: ignore[arg-type]
+        admitted = admit(self.state, knock, self.now, self.context())
+        if isinstance(admitted, Error):
+            return
+        assert admitted.actor == Actor(role=role, seat=seat)  # type: ignore[arg-type]
+        assert not admitted.resumed
+        counted = [e for _, e in admitted.events if isinstance(e, HeadCount)]
+        assert counted == ([] if role == "board" else [HeadCount(present=self.state.present + 1)])
+        self.commit(admitted.events)
+        self.attach(admitted.actor)
+
+    def come_back(self, pick: int, as_other: bool) -> None:
+        actor = self.seat(pick)
+        if actor is None:
+            return
+        role = (
+            ("board" if actor.role == "participant" else "participant") if as_other else actor.role
+        )
+        admitted = admit(self.state, Knock(role=role, seat=actor.seat), self.now, self.context())  # type: ignore[arg-type]
+        if isinstance(admitted, Error):
+            return
+        assert not as_other and admitted.resumed and admitted.actor == actor
+        self.commit(admitted.events)
+
+    def go_away(self, pick: int) -> None:
+        actor = self.seat(pick)
+        if actor is not None and actor.seat is not None:
+            self.commit(presence(self.state, actor.seat, False, self.now).events)
+
+    def check(self) -> None:
+        """What each seat has built from what it saw, against the hub's own state."""
+        hub = self.state
+        assert hub.present == hub.count_present()
+        for seat, actor in self.seats.items():
+            view = self.views[seat]
+            assert [p.id for p in view.participants] == [seat]
+            assert view.participant(seat) == hub.participant(seat)
+            assert [p.id for p in view.people] == ([] if actor.role == "board" else [seat])
+            assert view.present == hub.count_present()
+            assert view.facilitators == () and view.feelings == ()
+            assert view.shares == tuple(s for s in hub.shares if s.public)
+            assert [i.notes for i in view.agenda] == [""] * len(hub.agenda)
+            assert [msgspec.structs.replace(i, notes="") for i in hub.agenda] == list(view.agenda)
+            room = ("status", "current", "code", "locked", "exercises", "started_at", "ended_at")
+            assert all(getattr(view, key) == getattr(hub, key) for key in room)
+
+
+def opened() -> Room:
+    created = create(
+        CATALOGUE.templates["relapse-prevention"],
+        session_id="s",
+        code="ABCDEF",
+        owner="dana",
+        title=None,
+        record_shares=False,
+        now=T0,
+    )
+    room = Room(state=SessionState())
+    room.commit(created.events)
+    return room
+
+
+# -- strategies -------------------------------------------------------------------------------
+
+ID = st.just("c")
+PICK = st.integers(0, 63)
+NAMES = st.one_of(
+    st.text(
+        st.characters(categories=["L", "N", "P", "S", "Zs"], exclude_characters=SEAT), max_size=12
+    ).map(lambda t: MARK + t),
+    st.text(st.characters(exclude_characters=SEAT), max_size=12).map(lambda t: MARK + t),
+    st.sampled_from(["", "  ", "\x1b[2J", "x" * 41, "Room board"]),  # refused, or nobody's
+)
+"""Random names, and ones the door refuses ("Room board" has no mark: it is refused too)."""
+TEXTS = st.text(st.characters(exclude_characters=MARK + SEAT), min_size=1, max_size=20)
+TITLES = st.sampled_from(["Stretch", "Open round"])
+FACILITATOR_COMMANDS: st.SearchStrategy[AnyCommand] = st.one_of(
+    st.builds(StartSession, id=ID),
+    st.builds(NextItem, id=ID),
+    st.builds(ExtendItem, id=ID, minutes=st.integers(1, 10)),
+    st.builds(SkipItem, id=ID, index=st.none() | st.integers(0, 8)),
+    st.builds(LockRoom, id=ID, locked=st.booleans()),
+    st.builds(
+        AddItem,
+        id=ID,
+        index=st.integers(0, 8),
+        kind=st.just("topic"),
+        title=TITLES,
+        minutes=st.integers(1, 30),
+        notes=st.sampled_from(["", "Private: check on the newcomer"]),
+    ),
+    st.builds(RemoveItem, id=ID, index=st.integers(0, 8)),
+    st.builds(MoveItem, id=ID, index=st.integers(0, 8), to=st.integers(0, 8)),
+    st.builds(SetMinutes, id=ID, index=st.integers(0, 8), minutes=st.integers(1, 30)),
+    st.builds(StartExercise, id=ID, exercise=st.sampled_from(["stop-skill", "box-breathing"])),
+    st.builds(PauseExercise, id=ID),
+    st.builds(ResumeExercise, id=ID),
+    st.builds(SkipExerciseStep, id=ID),
+    st.builds(StopExercise, id=ID),
+    st.builds(CloseFeelings, id=ID, run=st.integers(1, 3)),
+    st.builds(AddCofacilitator, id=ID, account=st.sampled_from(["lee", "kim"])),
+)
+MODERATION = st.tuples(
+    st.just("moderate"), PICK, st.sampled_from(["show", "show", "set_aside", "discussed"])
+)
+JOIN = st.tuples(
+    st.just("join"), st.sampled_from(["participant", "participant", "board"]), NAMES, st.booleans()
+)
+EXERCISE = st.builds(StartExercise, id=ID, exercise=st.just("stop-skill"))
+STEP = st.one_of(
+    JOIN,
+    JOIN,
+    st.tuples(st.just("facilitate"), EXERCISE),
+    st.tuples(st.just("facilitate"), st.builds(CloseFeelings, id=ID, run=st.integers(1, 3))),
+    st.tuples(st.just("rate"), PICK, st.integers(1, 3), st.integers(0, 10)),
+    st.tuples(st.just("share"), PICK, TEXTS),
+    MODERATION,
+    st.tuples(st.just("back"), PICK, st.booleans()),
+    st.tuples(st.just("away"), PICK),
+    st.tuples(st.just("share"), PICK, TEXTS),
+    st.tuples(st.just("release")),
+    st.tuples(st.just("rate"), PICK, st.integers(1, 3), st.integers(0, 10)),
+    st.tuples(st.just("remove"), PICK),
+    st.tuples(st.just("readmit"), PICK),
+    MODERATION,
+    st.tuples(st.just("facilitate"), FACILITATOR_COMMANDS),
+    st.tuples(st.just("overreach"), PICK, FACILITATOR_COMMANDS),
+)
+WAIT = st.floats(0, 90, allow_nan=False)
+Timed = tuple[float, tuple[Any, ...]]
+SESSION = st.tuples(
+    st.lists(JOIN, min_size=1, max_size=5),
+    st.booleans(),
+    st.lists(st.tuples(WAIT, STEP), min_size=10, max_size=60),
+    st.lists(
+        st.tuples(WAIT, st.one_of(STEP, st.just(("facilitate", EndSession(id="c"))))), max_size=6
+    ),
+)
+"""People arrive, the session goes on for a while, then anything, the end among it, and after."""
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(SESSION)
+def test_no_seat_ever_sees_another_seat_a_name_or_what_is_for_facilitators(
+    session: tuple[
+        list[tuple[Any, ...]],
+        list[tuple[float, tuple[Any, ...]]],
+        list[tuple[float, tuple[Any, ...]]],
+    ],
+) -> None:
+    arrivals, start, going_on, closing = session
+    room = opened()
+    if start:
+        going_on = [(0.0, ("facilitate", StartSession(id="c"))), *going_on]
+    for wait, step in [(0.0, arrival) for arrival in arrivals] + going_on + closing:
+        room.now += wait
+        if wait >= 15:  # the hub's batch timer went off meanwhile
+            room.release()
+        match step:
+            case ("join", role, name, with_code):
+                room.join(role, name, with_code)
+            case ("back", pick, as_other):
+                room.come_back(pick, as_other)
+            case ("away", pick):
+                room.go_away(pick)
+            case ("share", pick, text):
+                if (actor := room.seat(pick)) is not None:
+                    room.decide(SubmitShare(id="c", text=text), actor)
+            case ("release",):
+                room.release()
+            case ("rate", pick, run, score):
+                if (actor := room.seat(pick)) is not None:
+                    room.decide(RateFeeling(id="c", run=run, score=score), actor)
+            case ("remove", pick):
+                if (actor := room.seat(pick)) is not None and actor.seat is not None:
+                    room.decide(RemoveParticipant(id="c", participant=actor.seat), FAC)
+            case ("readmit", pick):
+                if (actor := room.seat(pick)) is not None and actor.seat is not None:
+                    room.decide(ReadmitParticipant(id="c", participant=actor.seat), FAC)
+            case ("moderate", pick, action):  # mostly a share there is, sometimes not
+                number = pick % (len(room.state.shares) + 1) + 1
+                room.decide(ModerateShare(id="c", share=number, action=action), FAC)
+            case ("facilitate", command):
+                room.decide(command, FAC)
+            case ("overreach", pick, command):
+                if (actor := room.seat(pick)) is not None:
+                    refused = decide(room.state, command, actor, room.now, room.context())
+                    assert isinstance(refused, Error) and refused.code == "not_allowed"
+        room.check()
