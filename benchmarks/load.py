@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 import msgspec
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
+from client.mirror import SessionMirror
 from server.config import HubConfig
 from server.hub import Hub
 from server.store.sqlite import SQLiteStore
 from shared.codec import decode_server, encode
 from shared.commands import PROTOCOL_VERSION, CreateSession, Hello, SubmitShare
-from shared.events import Ack, Error, Welcome
+from shared.events import Error, Welcome
 from tests.helpers import LOGIN, add_accounts
 
 
@@ -39,21 +42,33 @@ class Result(msgspec.Struct):
         return self.commands / self.seconds
 
 
+ACK_TIMEOUT = 60.0
+
+
+async def _feed(ws: ClientConnection, mirror: SessionMirror) -> None:
+    with contextlib.suppress(ConnectionClosed):  # the hub gone: the wait for an ack times out
+        async for raw in ws:
+            mirror.apply(decode_server(raw if isinstance(raw, bytes) else raw.encode()))
+
+
 async def _participant(uri: str, code: str, n: int, shares: int, lat: list[float]) -> None:
     async with connect(uri, compression=None, proxy=None, max_queue=None) as ws:
+        mirror = SessionMirror()
+        reader = asyncio.create_task(_feed(ws, mirror))
         hello = Hello(protocol=PROTOCOL_VERSION, role="participant", code=code, name=f"p{n}")
         await ws.send(encode(hello), text=True)
-        for i in range(shares):
-            cid = f"{n}-{i}-{code}"
-            sent = time.perf_counter()
-            await ws.send(encode(SubmitShare(id=cid, text=f"share {i} from load test")), text=True)
-            while True:
-                frame = decode_server(await ws.recv(decode=False))
-                if isinstance(frame, Ack | Error) and frame.command == cid:
-                    break
-            if isinstance(frame, Error):
-                raise RuntimeError(frame.detail)
-            lat.append((time.perf_counter() - sent) * 1000)
+        try:
+            for i in range(shares):
+                cid = f"{n}-{i}-{code}"
+                sent = time.perf_counter()
+                share = SubmitShare(id=cid, text=f"share {i} from load test")
+                await ws.send(encode(share), text=True)
+                outcome = await mirror.outcome(cid, ACK_TIMEOUT)
+                if isinstance(outcome, Error):
+                    raise RuntimeError(outcome.detail)
+                lat.append((time.perf_counter() - sent) * 1000)
+        finally:
+            reader.cancel()
 
 
 async def _room(uri: str) -> str:

@@ -1,7 +1,8 @@
 """Soak: thousands of connections for minutes, then proof that no client lost or repeated an event.
 
 The hub runs in its own process (as in production); the clients here are lightweight raw
-websockets that only record sequence numbers. At the end every client's received sequence
+websockets that record the sequence numbers they receive and feed a session mirror (the clients'
+one way to fold frames and wait for answers). At the end every client's received sequence
 numbers are compared with what the stored log says it may see. The baseline is the run's own
 first minute: the ack latency of the last minute is reported against it, so the figure shows
 drift over time rather than depending on the machine.
@@ -18,14 +19,14 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from server.decide import Actor
-from server.rooms import sees
+from client.mirror import SessionMirror
 from server.store.sqlite import SQLiteLog
 from shared.codec import decode_server, encode
 from shared.commands import (
@@ -38,6 +39,7 @@ from shared.commands import (
     StartSession,
     SubmitShare,
 )
+from shared.decision import Actor, sees
 from shared.events import Ack, Error, Logged, Welcome
 from tests.helpers import LOGIN
 from tests.reliability.hubproc import HubProcess, free_port
@@ -49,6 +51,8 @@ class Peer:
     actor: Actor
     session_id: str
     seqs: list[int] = field(default_factory=list)
+    """Every sequence number received, repeats included (the mirror applies each once)."""
+    mirror: SessionMirror = field(default_factory=SessionMirror)
     pending: dict[str, float] = field(default_factory=dict)
     latencies: list[tuple[float, float]] = field(default_factory=list)
     closed: bool = False
@@ -57,6 +61,7 @@ class Peer:
         try:
             async for raw in self.ws:
                 frame = decode_server(raw if isinstance(raw, bytes) else raw.encode())
+                self.mirror.apply(frame)
                 if isinstance(frame, Logged):
                     self.seqs.append(frame.seq)
                 elif isinstance(frame, Ack | Error) and frame.command in self.pending:
@@ -69,13 +74,32 @@ class Peer:
         self.pending[command.id] = time.monotonic()
         await self.ws.send(encode(command), text=True)
 
+    async def answered(self, reader: asyncio.Task[None]) -> None:
+        """Until every command sent has its answer, or the hub has dropped this peer."""
+        for command in list(self.pending):
+            await _unless_dropped(reader, self.mirror.outcome(command, 60))
+
+    async def caught_up(self, reader: asyncio.Task[None], last: int) -> None:
+        """Until the event ``last`` has arrived, or the hub has dropped this peer."""
+        await _unless_dropped(reader, self.mirror.until(lambda _: self.mirror.last_seq >= last, 60))
+
+
+async def _unless_dropped(reader: asyncio.Task[None], wait: Awaitable[object]) -> None:
+    """A dropped peer's reader ends, and nothing more will come for it to wait on."""
+    waiting = asyncio.ensure_future(wait)
+    await asyncio.wait((waiting, reader), return_when=asyncio.FIRST_COMPLETED)
+    if waiting.done():
+        waiting.result()  # raises TimeoutError
+    else:
+        waiting.cancel()
+
 
 async def open_peer(uri: str, first: CreateSession | Hello) -> tuple[Peer, Welcome]:
     ws = await connect(uri, compression=None, proxy=None, open_timeout=60, max_queue=None)
     await ws.send(encode(first), text=True)
     welcome = decode_server(await ws.recv(decode=False))
     assert isinstance(welcome, Welcome), welcome
-    actor = Actor(role=welcome.role, participant=welcome.participant)
+    actor = Actor(role=welcome.role, seat=welcome.participant)
     return Peer(ws, actor, welcome.session_id), welcome
 
 
@@ -125,8 +149,8 @@ async def soak(rooms: int, people: int, seconds: float) -> None:
                     await fac.send(ExtendItem(id=f"c{next(ids)}", minutes=1))
             await asyncio.sleep(1.0)  # the load's pace: one action per room a second
         async with asyncio.timeout(60):
-            while any(p.pending for p in everyone):  # noqa: ASYNC110 (a report, not a test)
-                await asyncio.sleep(0.1)
+            for p, reader in zip(everyone, readers, strict=True):
+                await p.answered(reader)
         log = SQLiteLog(db, create=False)
         stored = {f.session_id: log.read(f.session_id) for f in facilitators}
         log.close()
@@ -135,8 +159,8 @@ async def soak(rooms: int, people: int, seconds: float) -> None:
             for p in everyone
         }
         async with asyncio.timeout(60):  # let the last fan-out arrive before hanging up
-            while any(not p.closed and p.seqs[-1:] != [last_seen[id(p)]] for p in everyone):  # noqa: ASYNC110
-                await asyncio.sleep(0.1)
+            for p, reader in zip(everyone, readers, strict=True):
+                await p.caught_up(reader, last_seen[id(p)])
         for p in everyone:
             await p.ws.close()
         await asyncio.gather(*readers)

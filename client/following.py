@@ -71,7 +71,8 @@ class Draft:
     """A share as typed, as the hub would take it."""
 
     length: int
-    """Characters the hub would keep; 0 when it would keep nothing."""
+    """Characters as the hub counts them (spaces at the ends left out); 0 when the text is
+    nothing to send."""
     problem: Literal["empty", "too_long"] | None = None
 
     @property
@@ -85,7 +86,8 @@ def draft(text: str) -> Draft:
     kept = share_text(text)
     if not isinstance(kept, Error):
         return Draft(len(kept))
-    # Refused: for too long a text, the core takes its first MAX_SHARE_CHARS characters.
+    # Refused. Too long if its first MAX_SHARE_CHARS characters alone would be taken; anything
+    # else the core refuses is nothing to send (blank, or only invisible characters).
     trimmed = text.strip()
     cut = share_text(trimmed[:MAX_SHARE_CHARS])
     if len(trimmed) > MAX_SHARE_CHARS and not isinstance(cut, Error):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from shared.events import Ack, Error, Logged, ServerMessage, Welcome
+from shared.events import Ack, CaughtUp, Error, Logged, ServerMessage, Welcome
 from shared.reduce import reduce
 from shared.state import SessionState
 
@@ -31,6 +31,8 @@ class SessionMirror:
         self.welcome: Welcome | None = None
         self.last_seq = 0
         """The last applied sequence number: a copy of a logged event is never applied twice."""
+        self.caught_up = False
+        """The replay after the last welcome is complete: the state is the room's now."""
         self._outcomes: dict[str, Ack | Error] = {}
         self._changed = asyncio.Event()
 
@@ -44,13 +46,15 @@ class SessionMirror:
         changed = False
         match frame:
             case Welcome():
-                self.welcome = frame
+                self.welcome, self.caught_up = frame, False
                 if frame.reset:
                     self.state, self.last_seq, changed = SessionState(), 0, True
             case Logged():
                 if frame.seq > self.last_seq:
                     self.state = reduce(self.state, frame.event)
                     self.last_seq, changed = frame.seq, True
+            case CaughtUp():
+                self.caught_up = True
             case Ack() | Error():
                 if frame.command is not None:
                     self._remember(frame.command, frame)

@@ -11,7 +11,6 @@ import logging
 import secrets
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from http import HTTPStatus
@@ -27,7 +26,8 @@ from websockets.typing import Origin
 from server import auth
 from server.accounts import Accounts
 from server.config import HubConfig
-from server.limits import TokenBucket
+from server.frame_errors import claimed_protocol, over_budget, read_error
+from server.limits import Attempts, TokenBucket
 from server.metrics import Metrics
 from server.rooms import Room, bound_kernel_buffer
 from server.store import SessionRecord, Store
@@ -36,7 +36,6 @@ from shared import decide
 from shared.admission import REJOIN, SIGN_IN_FAILED, Knock, admit
 from shared.codec import decode_client, encode, logged_frame
 from shared.commands import (
-    MAX_NAME_CHARS,
     PROTOCOL_VERSION,
     AnyCommand,
     CreateSession,
@@ -54,7 +53,7 @@ from shared.decision import (
     Tally,
     sees,
 )
-from shared.events import Ack, Error, ErrorCode, Welcome
+from shared.events import Ack, CaughtUp, Error, ErrorCode, Welcome
 from shared.templates import AgendaTemplate
 
 log = logging.getLogger("circlekeeper.hub")
@@ -72,64 +71,6 @@ class Refused(Exception):
         super().__init__(detail)
         self.error = Error(code=code, detail=detail)
         self.close_code = close_code
-
-
-class Attempts:
-    """Refused handshakes per address in the last minute, so room codes cannot be guessed."""
-
-    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit = limit
-        self.clock = clock
-        self._seen: dict[str, deque[float]] = {}
-
-    def _count(self, address: str) -> int:
-        times = self._seen.get(address)
-        if times is None:
-            return 0
-        while times and times[0] < self.clock() - 60:
-            times.popleft()
-        if not times:
-            del self._seen[address]
-        return len(times)
-
-    def blocked(self, address: str) -> bool:
-        return self._count(address) >= self.limit
-
-    def failed(self, address: str) -> None:
-        self._seen.setdefault(address, deque()).append(self.clock())
-
-
-PLAIN_WORDS = {
-    "$.code": "Please check the room code: it is the 6 letters and numbers the facilitator reads.",
-    "$.name": f"Please choose a shorter name: up to {MAX_NAME_CHARS} characters.",
-    "$.text": "That share is too long to send.",
-    "$.login.account": SIGN_IN_FAILED,
-    "$.login.password": SIGN_IN_FAILED,
-}
-"""What a person sees when a client lets through a field the hub cannot take."""
-
-
-def read_error(exc: msgspec.MsgspecError) -> Error:
-    """Turn a decode failure into the error the sender sees."""
-    text = str(exc)
-    if isinstance(exc, msgspec.ValidationError) and "$.type" in text:
-        return Error(code="unknown_command", detail=f"Unknown message type ({text}).")
-    if isinstance(exc, msgspec.ValidationError):
-        for field, words in PLAIN_WORDS.items():
-            if text.endswith(f"at `{field}`"):
-                return Error(code="invalid", detail=f"{words} ({text})")
-        return Error(code="invalid", detail=text)
-    return Error(code="bad_frame", detail=f"That message is not valid JSON ({text}).")
-
-
-def _claimed_protocol(raw: bytes) -> int | None:
-    """The ``protocol`` a handshake that did not decode says it speaks, if any."""
-    try:
-        data = msgspec.json.decode(raw)
-    except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
-        return None
-    version = data.get("protocol") if isinstance(data, dict) else None
-    return version if type(version) is int else None
 
 
 def _check_protocol(version: int | None) -> None:
@@ -256,8 +197,8 @@ class Hub:
         except msgspec.MsgspecError as exc:
             # A newer client's handshake may not fit this hub's strict types (a new field):
             # the version says why far better than "unknown field".
-            _check_protocol(_claimed_protocol(raw))
-            error = read_error(exc)
+            _check_protocol(claimed_protocol(raw))
+            error = read_error(exc, raw)
             raise Refused(error.code, error.detail) from None
         if not isinstance(first, Handshake):
             raise Refused("not_joined", "Say hello first: the first message must be a handshake.")
@@ -450,6 +391,7 @@ class Hub:
                     raise Refused(again.code, again.detail)
                 back = again
             room.send_to(ws, await self.store.read(room.record.id, last), actor)
+            room.reply(ws, encode(CaughtUp(seq=room.seq)))
             room.connections[ws] = actor
             await room.commit(back.events)
 
@@ -487,27 +429,21 @@ class Hub:
             if not allowed and not warned:
                 log.info("connection %s: over its command budget", str(ws.id)[:8])
                 warned = True
+            data = raw if isinstance(raw, bytes) else raw.encode()
             try:
-                message = decode_client(raw if isinstance(raw, bytes) else raw.encode())
+                message = decode_client(data)
             except msgspec.MsgspecError as exc:
                 self.metrics.rejected_frames.labels("decode").inc()
-                if allowed:
-                    room.reply(ws, encode(read_error(exc)))
+                room.reply(ws, encode(read_error(exc, data) if allowed else over_budget(data)))
                 continue
             if isinstance(message, Handshake):
-                if allowed:
-                    error = Error(code="already_joined", detail="This connection already joined.")
-                    room.reply(ws, encode(error))
+                error = Error(code="already_joined", detail="This connection already joined.")
+                room.reply(ws, encode(error if allowed else over_budget(data)))
                 continue
             kind = type(message).__struct_config__.tag
             if not allowed:
                 self.metrics.commands.labels(kind, "rate_limited").inc()
-                error = Error(
-                    code="rate_limited",
-                    detail="Too many messages at once. Please wait a moment and try again.",
-                    command=message.id,
-                )
-                room.reply(ws, encode(error))
+                room.reply(ws, encode(over_budget(data)))
                 continue
             async with room.lock:
                 reply, outcome = await self._apply(room, message, actor)
@@ -519,7 +455,7 @@ class Hub:
     ) -> tuple[Ack | Error, str]:
         """decide, then carry the decision out; the caller holds the room's lock."""
         if message.id in room.applied:
-            return Ack(command=message.id), "duplicate"
+            return Ack(command=message.id, duplicate=True), "duplicate"
         accounts = await self.store.accounts() if decide.needs_accounts(message) else set()
         context = self._context(room, frozenset(accounts))
         decided = decide.decide(room.state, message, actor, self.clock(), context)

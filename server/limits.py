@@ -1,8 +1,9 @@
-"""Per-connection command budget."""
+"""Budgets: commands per connection, refused handshakes per address."""
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 
 
@@ -26,3 +27,28 @@ class TokenBucket:
             return False
         self._tokens -= 1
         return True
+
+
+class Attempts:
+    """Refused handshakes per address in the last minute, so room codes cannot be guessed."""
+
+    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.clock = clock
+        self._seen: dict[str, deque[float]] = {}
+
+    def _count(self, address: str) -> int:
+        times = self._seen.get(address)
+        if times is None:
+            return 0
+        while times and times[0] < self.clock() - 60:
+            times.popleft()
+        if not times:
+            del self._seen[address]
+        return len(times)
+
+    def blocked(self, address: str) -> bool:
+        return self._count(address) >= self.limit
+
+    def failed(self, address: str) -> None:
+        self._seen.setdefault(address, deque()).append(self.clock())

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.decide import ENDED, Context, clean_name, presence, settle
-from shared.decision import Actor, Decision, Role, drafts, reject
+from shared.commands import Role
+from shared.decide import ENDED, REMOVED, Context, clean_name, presence, settle
+from shared.decision import Actor, Decision, drafts, reject
 from shared.events import Error, ParticipantJoined
 from shared.state import SessionState
 
 SIGN_IN_FAILED = "Sign-in failed. Please check the name and password."
 """The same words for an unknown account, a wrong password, or an account not on the session,
 so the network learns nothing about which accounts exist."""
-REMOVED = (
-    "The facilitator has asked you to leave this session. "
-    "If you think this is a mistake, please speak with them."
-)
 REJOIN = "Please join again with the room code."
 BOARD_NAME = "Room board"
 

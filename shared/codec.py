@@ -17,7 +17,7 @@ from typing import TypeVar
 import msgspec
 
 from shared.commands import ClientMessage
-from shared.events import AnyEvent, ServerMessage
+from shared.events import AnyEvent, Frame, ServerMessage
 
 T = TypeVar("T")
 
@@ -49,6 +49,13 @@ decode_event = _untrusted(msgspec.json.Decoder(AnyEvent))
 """Like ``decode_client``, for a stored event."""
 
 
+class _StoredLogged(Frame, tag="event", frozen=True):
+    """``Logged`` with the event still as the JSON it was stored as."""
+
+    seq: int
+    event: msgspec.Raw
+
+
 def logged_frame(seq: int, event_json: bytes) -> bytes:
     """Wrap a stored event in a ``Logged`` frame without decoding and re-encoding it."""
-    return b'{"type":"event","seq":%d,"event":%s}' % (seq, event_json)
+    return encode(_StoredLogged(seq=seq, event=msgspec.Raw(event_json)))

@@ -92,6 +92,10 @@ from shared.state import SessionState, ShareStatus
 from shared.templates import AgendaTemplate
 
 ENDED = "This session has ended."
+REMOVED = (
+    "The facilitator has asked you to leave this session. "
+    "If you think this is a mistake, please speak with them."
+)
 ALREADY: dict[str, tuple[ShareStatus, str]] = {
     "set_aside": ("set_aside", "set aside"),
     "discussed": ("discussed", "marked as discussed"),
@@ -246,6 +250,10 @@ def decide(
         return reject("not_allowed", "Only the facilitator can do that.")
     if actor.role == "board":
         return reject("not_allowed", "The room board only displays the session.")
+    if actor.seat is not None:  # a seat asked to leave has no say, even on a frame in flight
+        seat = state.participant(actor.seat)
+        if seat is None or seat.removed:
+            return reject("removed", REMOVED)
     if not accepts_commands(state):
         return reject("session_ended", ENDED)
     decided = _decide(state, command, actor, now, context)

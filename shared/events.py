@@ -284,6 +284,13 @@ class Logged(Frame, tag="event", frozen=True):
     event: AnyEvent
 
 
+class CaughtUp(Frame, tag="caught_up", frozen=True):
+    """Every logged event up to ``seq`` that this connection may see has been sent (the
+    replay after a ``Welcome`` is complete); every ``event`` frame after this one is live."""
+
+    seq: int
+
+
 class Ack(Frame, tag="ack", frozen=True):
     """The command was applied and its events are durable.
 
@@ -291,6 +298,9 @@ class Ack(Frame, tag="ack", frozen=True):
     facilitator with the next shuffled batch. This frame is never stored."""
 
     command: str
+    duplicate: bool = False
+    """A command with this id was applied before in this session (ids are unique per session,
+    whoever sends them): this one was acknowledged again, not applied again."""
 
 
 ErrorCode = Literal[
@@ -320,4 +330,4 @@ class Error(Frame, tag="error", frozen=True):
     command: str | None = None
 
 
-ServerMessage = Welcome | Logged | Ack | Error
+ServerMessage = Welcome | Logged | CaughtUp | Ack | Error

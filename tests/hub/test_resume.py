@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from websockets.asyncio.server import ServerConnection
 
-from shared.decision import Actor
 from shared.commands import (
     ExtendItem,
     ModerateShare,
@@ -12,8 +11,10 @@ from shared.commands import (
     StartSession,
     SubmitShare,
 )
+from shared.decision import Actor
 from shared.events import (
     Ack,
+    CaughtUp,
     Error,
     FacilitatorNotes,
     ItemExtended,
@@ -212,4 +213,21 @@ async def test_a_retry_after_reconnecting_gets_the_original_outcome(hub: Running
     assert [type(e) for e in fac.events].count(ShareSubmitted) == 1
     assert not any(isinstance(f.event, ShareShown) for f in again.logged)
     await again.close()
+    await fac.stop()
+
+
+async def test_the_replay_ends_with_a_marker_before_anything_live(hub: RunningHub) -> None:
+    """A client knows when it has caught up: after the backlog, one ``caught_up`` frame."""
+    fac = await facilitator(hub.uri)
+    code = welcome_of(fac).code
+    await fac.do(StartSession(id=new_id()))
+    kim = await join(hub.uri, hello(code, name="Kim"))
+    marker = await kim.read_until(lambda m: isinstance(m, CaughtUp))
+    assert isinstance(marker, CaughtUp)
+    logged = kim.logged
+    assert logged and marker.seq == logged[-1].seq >= 3
+    await fac.do(NextItem(id=new_id()))
+    later = await kim.read_until(lambda m: isinstance(m, Logged) and m.seq > marker.seq)
+    assert isinstance(later, Logged)
+    await kim.close()
     await fac.stop()

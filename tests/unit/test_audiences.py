@@ -306,7 +306,7 @@ class Room:
         role = (
             ("board" if actor.role == "participant" else "participant") if as_other else actor.role
         )
-        admitted = admit(self.state, Knock(role=role, seat=actor.seat), self.now, self.context())  # type: ignore[arg-type]
+        admitted = admit(self.state, Knock(role=role, seat=actor.seat), self.now, self.context())
         if isinstance(admitted, Error):
             return
         assert not as_other and admitted.resumed and admitted.actor == actor
@@ -437,11 +437,7 @@ SESSION = st.tuples(
 )
 @given(SESSION)
 def test_no_seat_ever_sees_another_seat_a_name_or_what_is_for_facilitators(
-    session: tuple[
-        list[tuple[Any, ...]],
-        list[tuple[float, tuple[Any, ...]]],
-        list[tuple[float, tuple[Any, ...]]],
-    ],
+    session: tuple[list[tuple[Any, ...]], bool, list[Timed], list[Timed]],
 ) -> None:
     arrivals, start, going_on, closing = session
     room = opened()

@@ -85,6 +85,7 @@ def test_pause_freezes_and_resume_continues_the_shared_timeline() -> None:
     assert state.exercise.elapsed(T0 + 500) == 10
     refused(decide(state, PauseExercise(id=cid()), FAC, T0 + 11, CONTEXT), "invalid")
     state = apply(state, decide(state, ResumeExercise(id=cid()), FAC, T0 + 30, CONTEXT))
+    assert state.exercise is not None
     assert state.exercise.elapsed(T0 + 35) == 15
     refused(decide(state, ResumeExercise(id=cid()), FAC, T0 + 36, CONTEXT), "invalid")
 
@@ -149,8 +150,8 @@ def test_distribution_is_published_to_facilitators_only_and_withheld_below_minim
             Context(answers={1: three}, minimum=3),
         )
     ).events
-    assert summary.counts == tuple(three)  # type: ignore[attr-defined]
-    state = reduce(state, summary)  # type: ignore[arg-type]
+    assert isinstance(summary, FeelingsSummary) and summary.counts == tuple(three)
+    state = reduce(state, summary)
     refused(decide(state, CloseFeelings(id=cid(), run=1), FAC, T0 + 21, CONTEXT), "invalid")
     refused(decide(state, RateFeeling(id=cid(), run=1, score=1), SAM, T0 + 21, CONTEXT), "invalid")
 
@@ -170,7 +171,7 @@ def test_minimum_below_two_still_hides_a_single_answer() -> None:
             Context(answers={1: one}, minimum=1),
         )
     ).events
-    assert summary.counts is None  # type: ignore[attr-defined]
+    assert isinstance(summary, FeelingsSummary) and summary.counts is None
 
 
 def test_ending_the_session_stops_the_exercise_and_closes_open_answers() -> None:

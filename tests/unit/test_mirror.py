@@ -12,6 +12,7 @@ from client.mirror import KEPT_OUTCOMES, SessionMirror
 from shared.events import (
     Ack,
     AnyEvent,
+    CaughtUp,
     Error,
     Logged,
     ParticipantJoined,
@@ -175,3 +176,13 @@ def test_the_mirror_imports_without_textual_or_websockets() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_end_of_the_replay_is_known_after_every_welcome() -> None:
+    mirror = SessionMirror()
+    mirror.apply(welcome(reset=True))
+    assert not mirror.caught_up
+    mirror.apply(CaughtUp(seq=0))
+    assert mirror.caught_up
+    mirror.apply(welcome(reset=False))  # a reconnect: the replay starts again
+    assert not mirror.caught_up

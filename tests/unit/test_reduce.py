@@ -8,6 +8,7 @@ from shared.events import (
     AgendaMoved,
     AnyEvent,
     FacilitatorNotes,
+    HeadCount,
     ItemExtended,
     ItemSkipped,
     ParticipantJoined,
@@ -47,8 +48,10 @@ LOG: list[tuple[str, AnyEvent]] = [
         ),
     ),
     ("facilitators", FacilitatorNotes(notes=("Read the agreement.", "", "Triggers"))),
-    ("all", ParticipantJoined(participant="p1", name="Sam", at=T0 + 10)),
-    ("all", ParticipantJoined(participant="p2", name="Kim", at=T0 + 20)),
+    ("seat:p1", ParticipantJoined(participant="p1", name="Sam", at=T0 + 10)),
+    ("all", HeadCount(present=1)),
+    ("seat:p2", ParticipantJoined(participant="p2", name="Kim", at=T0 + 20)),
+    ("all", HeadCount(present=2)),
     ("all", SessionStarted(at=T0 + 60)),
     ("all", AgendaMoved(index=0, at=T0 + 60)),
     ("facilitators", ShareSubmitted(share=1, text="It was a hard week.")),
@@ -58,7 +61,8 @@ LOG: list[tuple[str, AnyEvent]] = [
     ("all", AgendaMoved(index=2, at=T0 + 600)),
     ("all", ShareShown(share=1, text="It was a hard week.")),
     ("facilitators", ShareSetAside(share=2)),
-    ("all", PresenceChanged(participant="p2", online=False, at=T0 + 900)),
+    ("seat:p2", PresenceChanged(participant="p2", online=False, at=T0 + 900)),
+    ("all", HeadCount(present=1)),
     ("facilitators", ShareSubmitted(share=3, text="Thank you all.")),
     ("all", ShareDiscussed(share=1)),
     ("all", AgendaMoved(index=3, at=T0 + 2400)),
@@ -66,12 +70,15 @@ LOG: list[tuple[str, AnyEvent]] = [
 ]
 
 
+FACILITATOR = ("all", "facilitators", "seat:p1", "seat:p2")
+
+
 def events_for(*audiences: str) -> list[AnyEvent]:
     return [event for audience, event in LOG if audience in audiences]
 
 
 def test_a_whole_session_replays_into_the_recorded_state() -> None:
-    state = replay(events_for("all", "facilitators"))
+    state = replay(events_for(*FACILITATOR))
 
     assert state.status == "ended"
     assert (state.session_id, state.title, state.code) == ("s1", "Tuesday group", "ACDEFG")
@@ -105,8 +112,8 @@ def test_a_whole_session_replays_into_the_recorded_state() -> None:
 
 
 def test_replay_stops_anywhere_with_a_consistent_state() -> None:
-    events = events_for("all", "facilitators")
-    middle = replay(events[:11])  # just after moving to the topic
+    events = events_for(*FACILITATOR)
+    middle = replay(events[:13])  # just after moving to the topic
     assert middle.status == "running"
     assert middle.current == 2
     assert middle.current_item is not None and middle.current_item.title == "Topic"
