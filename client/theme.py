@@ -1,7 +1,11 @@
-"""A calm default theme and a high-contrast one."""
+"""A calm default theme and a high-contrast one, and the keys that switch them in every app."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.theme import Theme
 
 CALM = Theme(
@@ -33,3 +37,32 @@ HIGH_CONTRAST = Theme(
     panel="#1A1A1A",
     dark=True,
 )
+
+
+class ReadableApp(App[None]):
+    """Every circlekeeper app's look: calm or high contrast, larger text, F2 and F3 to switch.
+
+    Written once so each app (the hub's three and the review tool) starts and switches alike.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "toggle_contrast", "High contrast"),
+        Binding("f3", "toggle_large", "Larger text"),
+    ]
+
+    def __init__(self, *, high_contrast: bool = False, large_text: bool = False) -> None:
+        super().__init__()
+        self._high_contrast = high_contrast
+        self._large_text = large_text
+
+    def on_mount(self) -> None:
+        self.register_theme(CALM)
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = HIGH_CONTRAST.name if self._high_contrast else CALM.name
+        self.set_class(self._large_text, "-large")
+
+    def action_toggle_contrast(self) -> None:
+        self.theme = CALM.name if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
+
+    def action_toggle_large(self) -> None:
+        self.toggle_class("-large")

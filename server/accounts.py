@@ -114,14 +114,16 @@ class Accounts:
             account = clean_account(login.account)
         except AccountError:
             account = ""
-        stored = self.extra.get(account) or (
-            await self.store.password_hash(account) if account else None
-        )
+        stored = await self.password_hash(account) if account else None
         loop = asyncio.get_running_loop()
         ok = await loop.run_in_executor(
             self._pool, verify_password, stored or _unknown(self.cost), login.password
         )
         return account if ok and stored is not None else None
+
+    async def password_hash(self, account: str) -> str | None:
+        """The account's stored hash now (None once it is removed): credentials depend on it."""
+        return self.extra.get(account) or await self.store.password_hash(account)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False)

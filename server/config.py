@@ -66,6 +66,10 @@ class HubConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     ping_interval: Annotated[float, Positive] = 15.0
     ping_timeout: Annotated[float, Positive] = 15.0
     """Dead peers are noticed within ping_interval + ping_timeout seconds."""
+    token_idle_seconds: Annotated[float, Positive] = 12 * 3600.0
+    """A facilitator's credential to reconnect without the password lasts this long after the
+    last time the hub issued it (each connection gets a fresh one); the session's end, removing
+    the account and resetting its password end it sooner."""
     origins: tuple[str, ...] | None = None
     """Allowed Origin headers for browser clients; None allows any (terminal clients send none)."""
     certfile: Path | None = None
@@ -88,6 +92,7 @@ LIMITS = (
     "handshake_timeout",
     "ping_interval",
     "ping_timeout",
+    "token_idle_seconds",
 )
 """The settings that also have a flag of their own (``--max-participants`` …)."""
 

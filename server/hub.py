@@ -251,9 +251,15 @@ class Hub:
             self.rooms[record.id] = room
         log.info("session %s created from template %s", record.id[:8], template.id)
         actor = Actor(role="facilitator", account=account)
-        token = auth.facilitator_token(record.secret, account)
+        token = await self._facilitator_token(record.secret, account)
         await self._attach(ws, room, actor, token, 0)
         return room, actor
+
+    async def _facilitator_token(self, secret: str, account: str) -> str:
+        """A credential to come back without the password, for ``token_idle_seconds``."""
+        stored = await self.accounts.password_hash(account) or ""
+        expires = self.clock() + self.config.token_idle_seconds
+        return auth.facilitator_token(secret, account, stored, expires)
 
     async def _unused_code(self) -> str:
         code = auth.new_code()
@@ -320,7 +326,9 @@ class Hub:
             if hello.login is not None:
                 account = await self.accounts.verify(hello.login)
             else:
-                account = auth.check_facilitator(secret, hello.token)
+                claimed = auth.claim(hello.token)
+                stored = await self.accounts.password_hash(claimed.account) if claimed else None
+                account = auth.check_facilitator(secret, hello.token, stored, self.clock())
         elif hello.token is not None:
             seat = auth.check_participant(secret, hello.token)
             if seat is None:
@@ -342,7 +350,7 @@ class Hub:
         actor = admitted.actor
         assert actor is not None
         if actor.seat is None:
-            token = auth.facilitator_token(secret, actor.account or "")
+            token = await self._facilitator_token(secret, actor.account or "")
         else:
             token = auth.participant_token(secret, actor.seat)
         after = hello.after if hello.epoch == room.record.epoch else 0

@@ -141,6 +141,8 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
         case ShareSubmitted():
             return _set_share(state, event.share, "pending", event.text)
         case ShareShown():
+            again = tuple(n for n in state.shown_order if n != event.share)
+            state = replace(state, shown_order=(*again, event.share))
             return _set_share(state, event.share, "shown", event.text)
         case ShareSetAside():
             return _set_share(state, event.share, "set_aside")

@@ -140,12 +140,11 @@ def _section(title: str, union: Any) -> list[str]:
 
 def markdown() -> str:
     from shared.commands import AnyCommand, AnyHandshake
-    from shared.events import Ack, Error, Logged, Welcome
 
     lines = [INTRO]
     lines += _section("Handshakes (client → hub, first frame)", AnyHandshake)
     lines += _section("Commands (client → hub)", AnyCommand)
-    lines += _section("Frames (hub → client)", Welcome | Logged | Ack | Error)
+    lines += _section("Frames (hub → client)", ServerMessage)
     lines += _section("Events (the session log, inside `event` frames)", AnyEvent)
     return "\n".join(lines).rstrip() + "\n"
 

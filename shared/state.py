@@ -125,6 +125,9 @@ class SessionState(Struct, frozen=True, kw_only=True):
     """No new people may join with the room code."""
     head_count: int = 0
     """Participants here now, as the hub announces it to every seat (``HeadCount``)."""
+    shown_order: tuple[int, ...] = ()
+    """Share numbers in the order they were last shown to the room (``shares`` keeps them by
+    number, which is the order they were written)."""
 
     @property
     def exercise(self) -> ExerciseRun | None:

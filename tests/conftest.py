@@ -58,3 +58,9 @@ def snap_compare(snap_compare: Callable[..., bool], monkeypatch: pytest.MonkeyPa
     for widget in (Input, TextArea):
         monkeypatch.setattr(widget, "__init__", _still_cursor(widget.__init__))
     return snap_compare
+
+
+@pytest.fixture(autouse=True)
+def own_state_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Credentials a test saves (and the CLI processes it starts) stay in the test's folder."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))

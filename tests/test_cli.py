@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from client import credentials
 from client.cli import main
 from client.cli.app import action_first
 from client.connection import HubLink
@@ -28,7 +29,7 @@ from tests.helpers import LOGIN, Client, RunningHub, fast_delays, participant
 CIRCLE = [sys.executable, "-m", "client"]
 
 
-SIGNED_IN = {**os.environ, "CIRCLE_PASSWORD": LOGIN.password}
+SIGNED_IN = {"CIRCLE_PASSWORD": LOGIN.password}
 """The environment of a script that signs in as the test facilitator."""
 
 
@@ -41,7 +42,7 @@ async def circle(
         stdin=asyncio.subprocess.DEVNULL if stdin is None else asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env=env,
+        env={**os.environ, **(env or {})},  # the test's own folders, and what it adds
     )
     data = None if stdin is None else stdin.encode()
     out, err = await asyncio.wait_for(proc.communicate(data), timeout)
@@ -104,8 +105,21 @@ async def test_session_create_prints_code_and_credential(hub: RunningHub) -> Non
     fac = await Client(HubLink(hub.uri, hello, reconnect_delays=fast_delays)).start().joined()
     await fac.until(lambda: [p.name for p in fac.state.participants] == ["Sam"])
     assert fac.state.title == "Psychoeducation workshop"
+    # The credential is kept for 'circle facilitate --code', in the owner's folder only.
+    assert credentials.saved(created["code"]) == created["token"]
     await sam.stop()
     await fac.stop()
+
+
+def test_a_credential_is_never_a_command_line_argument(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["facilitate", "--code", "ABC123", "--token", "f.1.dana.sig"])
+    assert exited.value.code == 2
+    assert main(["facilitate", "--code", "ABC123"]) == 1
+    err = capsys.readouterr().err
+    assert "no credential for session ABC123" in err and "CIRCLE_TOKEN" in err
 
 
 async def test_session_create_with_unknown_template_lists_known_ones(hub: RunningHub) -> None:

@@ -10,14 +10,12 @@ from typing import ClassVar
 
 from textual import on, work
 from textual._path import CSSPathType  # where Textual defines it; textual.app does not export it
-from textual.app import App
-from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from client.connection import HubLink, LinkStatus, Refused, Untrusted
 from client.messages import FrameReceived, LinkChanged
 from client.mirror import SessionMirror
-from client.theme import CALM, HIGH_CONTRAST
+from client.theme import ReadableApp
 from shared.commands import AnyCommand
 from shared.events import Error, ServerMessage, Welcome
 from shared.state import SessionState
@@ -25,7 +23,7 @@ from shared.state import SessionState
 STYLES = Path(__file__).parent.parent / "styles"
 
 
-class HubApp(App[None]):
+class HubApp(ReadableApp):
     """Owns the connection (a worker on the App, so it outlives screen changes) and the state.
 
     ``state`` is only ever the mirror's (``reduce`` over the logged events); widgets watch it.
@@ -33,11 +31,6 @@ class HubApp(App[None]):
 
     CSS_PATH: ClassVar[CSSPathType | None] = [STYLES / "app.tcss"]
     """Absolute: Textual resolves a relative path from the subclass's file."""
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "toggle_contrast", "High contrast"),
-        Binding("f3", "toggle_large", "Larger text"),
-    ]
-
     state: reactive[SessionState] = reactive(SessionState, always_update=True)
     link_status: reactive[LinkStatus] = reactive[LinkStatus]("connecting")
 
@@ -50,21 +43,15 @@ class HubApp(App[None]):
         clock: Callable[[], float] | None = None,
         tls: ssl.SSLContext | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(high_contrast=high_contrast, large_text=large_text)
         self.link = link
         self.tls = tls
         """Whom to trust for a ``wss://`` hub (``--cafile``); None: the system's authorities."""
         self.mirror = SessionMirror()
         self.local_clock: Callable[[], float] = clock or time.time
         """This terminal's clock (tests inject one); give it to every HubLink the app makes."""
-        self._high_contrast = high_contrast
-        self._large_text = large_text
 
     def on_mount(self) -> None:
-        self.register_theme(CALM)
-        self.register_theme(HIGH_CONTRAST)
-        self.theme = HIGH_CONTRAST.name if self._high_contrast else CALM.name
-        self.set_class(self._large_text, "-large")
         if self.link is not None:
             self.run_hub()
 
@@ -117,12 +104,6 @@ class HubApp(App[None]):
     async def send_command(self, command: AnyCommand) -> None:
         if self.link is not None:
             await self.link.send(command)
-
-    def action_toggle_contrast(self) -> None:
-        self.theme = CALM.name if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
-
-    def action_toggle_large(self) -> None:
-        self.toggle_class("-large")
 
     async def on_unmount(self) -> None:
         if self.link is not None:

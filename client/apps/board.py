@@ -26,7 +26,7 @@ from textual.widgets import ContentSwitcher, Footer, Static
 
 from client.apps.base import HubApp
 from client.connection import DEFAULT_DELAYS, Delays, HubLink, LinkStatus
-from client.messages import FrameReceived, LinkChanged
+from client.messages import LinkChanged
 from client.widgets.agenda import AgendaView
 from client.widgets.board_join import JoinPanel
 from client.widgets.board_now import NowPanel
@@ -34,7 +34,7 @@ from client.widgets.board_shares import RoomShares, newest_first
 from client.widgets.board_status import BoardBanner, PresentCount
 from client.widgets.exercise_view import ExerciseView
 from shared.commands import PROTOCOL_VERSION, Hello
-from shared.events import Logged, ServerMessage, ShareShown, Welcome
+from shared.events import ServerMessage, Welcome
 from shared.state import ExerciseRun, SessionState
 
 __all__ = ["ENDED_WORDS", "BoardApp"]
@@ -63,11 +63,11 @@ class BoardSession(Horizontal):
             yield NowPanel(self._now, id="board-now")
             yield RoomShares(id="board-shares", classes="panel")
 
-    def show(self, state: SessionState, shown_order: list[int]) -> None:
+    def show(self, state: SessionState) -> None:
         self.query_one(JoinPanel).show(state.code)
         self.query_one(AgendaView).show(state)
         self.query_one(NowPanel).show(state)
-        self.query_one(RoomShares).show(newest_first(state, shown_order))
+        self.query_one(RoomShares).show(newest_first(state))
 
 
 class BoardMessage(Vertical):
@@ -117,7 +117,6 @@ class BoardApp(HubApp):
         self.refused: str | None = None
         """The hub's words when it turned this board away before letting it in."""
         self._link_detail = ""
-        self._shown_order: list[int] = []
         self._followed: set[int] = set()
         self._views_ready = False
         if code is not None and code.strip():
@@ -166,7 +165,7 @@ class BoardApp(HubApp):
         present = self.query_one(PresentCount)
         present.show(state.present)
         present.display = state.status in ("lobby", "running")
-        self.query_one(BoardSession).show(state, self._shown_order)
+        self.query_one(BoardSession).show(state)
         run = self._room_run(state)
         self.query_one(ExerciseView).show(run)
         if state.status == "new":
@@ -191,22 +190,6 @@ class BoardApp(HubApp):
                 return None
             self._followed.add(run.run)
         return run
-
-    @on(FrameReceived)
-    def _note_shown(self, message: FrameReceived) -> None:
-        """Remember the order shares were shown in; the state keeps them in written order.
-
-        This runs before HubApp's handler (which reduces the frame into ``state``), so the order
-        is up to date when the state is drawn.
-        """
-        frame = message.frame
-        if isinstance(frame, Welcome) and frame.reset:
-            self._shown_order.clear()
-        elif isinstance(frame, Logged) and isinstance(frame.event, ShareShown):
-            share = frame.event.share
-            if share in self._shown_order:
-                self._shown_order.remove(share)
-            self._shown_order.append(share)
 
     def on_frame(self, frame: ServerMessage) -> None:
         if isinstance(frame, Welcome):

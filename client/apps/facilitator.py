@@ -18,7 +18,7 @@ from textual.app import ComposeResult, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static, Switch
 from textual.widgets.option_list import Option
 
@@ -29,6 +29,7 @@ from client.offers import EXTEND_MINUTES, console_command, offered
 from client.widgets.agenda import AgendaView
 from client.widgets.agenda_editor import AgendaEditor
 from client.widgets.board_join import join_line
+from client.widgets.confirm import Confirm
 from client.widgets.exercise_panel import (
     ExercisePanel,
 )
@@ -261,7 +262,7 @@ class TemplatePicker(Screen[None]):
         self.action_create()
 
 
-class ConfirmEnd(ModalScreen[bool]):
+class ConfirmEnd(Confirm):
     """Ending cannot be undone, so it is asked once more in plain words."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -269,28 +270,16 @@ class ConfirmEnd(ModalScreen[bool]):
         Binding("escape,n", "answer(False)", "No, keep going"),
     ]
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog", classes="panel"):
-            yield Static("End the session for everyone?", classes="panel-title")
-            yield Static(
-                "The agenda, timings and attendance are saved for review. "
-                "Participants will see that the session has ended. This cannot be undone."
-            )
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Keep going", id="keep-going", variant="primary")
-                yield Button("End session", id="end-session", variant="warning")
-        yield Footer(compact=True)
-
-    def action_answer(self, end: bool) -> None:
-        self.dismiss(end)
-
-    @on(Button.Pressed, "#end-session")
-    def _end(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#keep-going")
-    def _keep(self) -> None:
-        self.dismiss(False)
+    def __init__(self) -> None:
+        super().__init__(
+            Content("End the session for everyone?"),
+            "The agenda, timings and attendance are saved for review. "
+            "Participants will see that the session has ended. This cannot be undone.",
+            keep="Keep going",
+            go="End session",
+            id="confirm-end",
+            dialog_id="end-dialog",
+        )
 
 
 class Console(Screen[None]):

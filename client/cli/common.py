@@ -28,7 +28,7 @@ DEFAULT_HUB = os.environ.get("CIRCLE_HUB", "ws://127.0.0.1:8765")
 
 
 def hub_address(type_: object, value: str | None) -> None:
-    """A typo in ``--hub`` is a usage error now, not a traceback from the connection later."""
+    """A typo in ``--hub`` is a usage error, not a traceback from the connection later."""
     if value is None:
         return
     parts = urlsplit(value)

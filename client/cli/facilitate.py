@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 from cyclopts import Parameter
 
+from client import credentials
 from client.cli.common import (
     DEFAULT_HUB,
     CaFile,
@@ -31,25 +34,32 @@ def facilitate(
     cafile: CaFile = None,
     account: SignIn = None,
     code: Annotated[str | None, Parameter(metavar="CODE")] = None,
-    token: Annotated[str | None, Parameter(metavar="TOKEN")] = None,
+    token_stdin: bool = False,
     content: ContentDirs = None,
     high_contrast: HighContrast = False,
     large_text: LargeText = False,
 ) -> int:
     """Open the facilitator console.
 
-    Sign in, pick an agenda and run the session. To come back to a running session, give its
-    --code with the --token that 'circle session create' printed (or that the console showed
-    when it closed), or --code with --as NAME to join one you co-facilitate.
+    Sign in, pick an agenda and run the session. To come back to a running session you started
+    on this computer, give its --code: the credential kept here when the console closed (or
+    from 'circle session create') is used. Elsewhere, pass the credential in CIRCLE_TOKEN or
+    with --token-stdin, or sign in with --as NAME (also to join one you co-facilitate).
 
     Args:
-        code: A running session: yours (with --token), or one you co-facilitate (with --as).
-        token: The facilitator credential from 'circle session create'.
+        code: A running session: yours, or one you co-facilitate (with --as).
+        token_stdin: Read the session's facilitator credential from standard input.
     """
-    if token is not None and code is None:
-        return fail("--token needs the session's --code (both come from 'circle session create').")
-    if code is not None and token is None and account is None:
-        return fail("to join a running session, add --token, or --as NAME to sign in.")
+    if code is None and token_stdin:
+        return fail("--token-stdin needs the session's --code.")
+    token = None
+    if code is not None and account is None:
+        token = _credential(code, token_stdin)
+        if token is None:
+            return fail(
+                f"no credential for session {code} on this computer: sign in with --as NAME, "
+                f"or pass it in {credentials.ENVIRONMENT} or with --token-stdin."
+            )
     tls = tls_context(cafile)
     from client.apps.facilitator import FacilitatorApp
     from shared.commands import Login
@@ -79,14 +89,25 @@ def facilitate(
     return 0
 
 
+def _credential(code: str, from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().strip() or None
+    return os.environ.get(credentials.ENVIRONMENT, "").strip() or credentials.saved(code)
+
+
 def _print_resume(app: FacilitatorApp, hub: str) -> None:
-    """After the console closes on a live session, say how to come back to it."""
-    if app.resume_info is not None and app.state.status in ("lobby", "running"):
-        code, token = app.resume_info
-        print(
-            f"The session is still running. To come back to it:\n\n"
-            f"    circle facilitate --hub {hub} --code {code} --token {token}\n"
-        )
+    """After the console closes, keep (or, once it ended, drop) the way back to the session."""
+    if app.resume_info is None:
+        return
+    code, token = app.resume_info
+    if app.state.status not in ("lobby", "running"):
+        credentials.forget(code)
+        return
+    credentials.save(code, token)
+    print(
+        f"The session is still running. To come back to it from this computer:\n\n"
+        f"    circle facilitate --hub {hub} --code {code}\n"
+    )
 
 
 def join_hint(uri: str) -> Callable[[str], str]:

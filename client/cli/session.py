@@ -8,6 +8,7 @@ from typing import Annotated
 
 from cyclopts import App, Parameter
 
+from client import credentials
 from client.cli.common import DEFAULT_HUB, CaFile, HubAddress, PasswordStdin, SignIn, tls_context
 from client.cli.terminal import fail, login_for
 
@@ -27,8 +28,8 @@ def create(
 ) -> int:
     """Create a session and print its code and credential as JSON.
 
-    The password comes from CIRCLE_PASSWORD or --password-stdin. Open the console on the
-    session with: circle facilitate --code CODE --token TOKEN.
+    The password comes from CIRCLE_PASSWORD or --password-stdin. The credential is also kept
+    on this computer, so the console opens on the session with: circle facilitate --code CODE.
 
     Args:
         template: The agenda template's id (see 'circle content list').
@@ -61,5 +62,6 @@ def create(
         "token": welcome.token,
         "hub": hub,
     }
+    credentials.save(welcome.code, welcome.token)
     print(json.dumps(created))
     return 0

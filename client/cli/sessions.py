@@ -24,6 +24,7 @@ from client.cli.common import (
     record_problem,
 )
 from client.cli.terminal import confirm, fail, print_table
+from shared.words import minutes
 
 if TYPE_CHECKING:
     from server.api import SessionRecord, SessionSummary, SQLiteLog
@@ -36,10 +37,6 @@ app = App(
 
 def when(ts: float | None) -> str:
     return "-" if ts is None else time.strftime("%Y-%m-%d %H:%M", time.localtime(ts))
-
-
-def _minutes(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{round(seconds / 60)} min"
 
 
 @app.default
@@ -65,7 +62,7 @@ def listing(*, db: DbFile = None, as_json: Json = False) -> int:
     for s in found:
         table.add_row(
             when(s.started_at or s.created_at),
-            _minutes(s.duration_seconds),
+            minutes(s.duration_seconds),
             str(s.joined),
             s.status,
             s.template,

@@ -25,7 +25,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 
 from client.connection import new_id
 from client.offers import DRY_RUN, FACILITATOR
-from client.widgets.confirm import Confirm
+from client.widgets.confirm import FORM_BOX_CSS, FORM_CSS, Confirm
 from shared.commands import MAX_ITEM_MINUTES, AddItem, AnyCommand, MoveItem, RemoveItem, SetMinutes
 from shared.decide import accepts_commands, allowed, upcoming_from
 from shared.state import ItemState, ItemStatus, SessionState
@@ -182,6 +182,37 @@ MINUTES_HELP = f"Minutes can be a whole number from {MIN_MINUTES} to {MAX_MINUTE
 class AgendaEditor(ModalScreen[None]):
     """The agenda as a list: add after the selected item, remove, move, change minutes."""
 
+    DEFAULT_CSS = """
+    AgendaEditor {
+        align: center middle;
+    }
+
+    #editor-hint {
+        margin-bottom: 1;
+    }
+
+    #agenda-table {
+        height: auto;
+        max-height: 24;
+        background: $surface;
+    }
+
+    #editor-about {
+        height: auto;
+        margin-top: 1;
+    }
+    """
+    CSS = """
+    /* The box is a .panel: app CSS, which outranks DEFAULT_CSS (see confirm.FORM_BOX_CSS). */
+    #editor-dialog {
+        width: 100;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        background: $surface;
+        padding: 1 2;
+    }
+    """
     AUTO_FOCUS = "#agenda-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add item…"),
@@ -373,6 +404,30 @@ class FormInput(Input, inherit_bindings=False):
 class ItemForm(ModalScreen[NewItem | None]):
     """Kind, title, minutes and optional notes for one new item."""
 
+    DEFAULT_CSS = (
+        """
+    ItemForm {
+        align: center middle;
+    }
+
+    #item-row {
+        height: auto;
+    }
+
+    #item-kind-column {
+        width: 1fr;
+        height: auto;
+    }
+
+    #item-minutes-column {
+        width: 22;
+        height: auto;
+        margin-left: 2;
+    }
+    """
+        + FORM_CSS
+    )
+    CSS = FORM_BOX_CSS
     AUTO_FOCUS = "#item-title"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "submit", "Add item"),
@@ -448,6 +503,15 @@ class ItemForm(ModalScreen[NewItem | None]):
 class MinutesForm(ModalScreen[int | None]):
     """Type the planned minutes for one item, for changes bigger than a minute or two."""
 
+    DEFAULT_CSS = (
+        """
+    MinutesForm {
+        align: center middle;
+    }
+    """
+        + FORM_CSS
+    )
+    CSS = FORM_BOX_CSS
     AUTO_FOCUS = "#minutes-input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "submit", "Set minutes"),

@@ -21,14 +21,10 @@ __all__ = ["NOTHING_SHOWN", "RoomShares", "newest_first"]
 NOTHING_SHOWN = "Shares the group chooses to show will appear here."
 
 
-def newest_first(state: SessionState, shown_order: Sequence[int]) -> list[Share]:
-    """The room's shares, the most recently shown first.
-
-    ``shown_order`` lists share numbers in the order they were shown (a share shown again moves
-    to the end); the state alone keeps them by number, which is the order they were written.
-    """
+def newest_first(state: SessionState) -> list[Share]:
+    """The room's shares, the most recently shown first (a share shown again comes back up)."""
     visible = {s.id: s for s in state.shares_with("shown", "discussed") if s.public}
-    rank = {share: n for n, share in enumerate(shown_order)}
+    rank = {share: n for n, share in enumerate(state.shown_order)}
     return sorted(visible.values(), key=lambda s: (rank.get(s.id, -1), s.id), reverse=True)
 
 

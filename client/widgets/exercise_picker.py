@@ -140,6 +140,78 @@ class ChoiceList(OptionList, inherit_bindings=False):
 class ExercisePicker(ModalScreen[Launch | None]):
     """Pick an exercise, its pace and whether optional steps are in, then start it for all."""
 
+    DEFAULT_CSS = """
+    ExercisePicker {
+        align: center middle;
+    }
+
+    #exercise-columns {
+        height: 1fr;
+        margin-top: 1;
+    }
+
+    #exercise-list {
+        width: 38;
+        height: 1fr;
+    }
+
+    #exercise-list > .option-list--option-disabled {
+        color: $foreground;
+    }
+
+    #exercise-about {
+        width: 1fr;
+        height: 1fr;
+        padding: 0 1 0 2;
+    }
+
+    #exercise-details {
+        height: auto;
+    }
+
+    #pace-section {
+        height: auto;
+        margin-top: 1;
+    }
+
+    #optional-section {
+        height: auto;
+        margin-top: 1;
+    }
+
+    #variants {
+        height: auto;
+        border: none;
+        padding: 0;
+        background: transparent;
+    }
+
+    #optional-row {
+        height: auto;
+    }
+
+    #optional-label {
+        width: 1fr;
+        padding: 1 1 0 1;
+        text-style: bold;
+    }
+
+    #picker-message {
+        height: auto;
+        margin-top: 1;
+    }
+    """
+    CSS = """
+    /* The box is a .panel: app CSS, which outranks DEFAULT_CSS (see confirm.FORM_BOX_CSS). */
+    #exercise-dialog {
+        width: 110;
+        max-width: 100%;
+        height: 36;
+        max-height: 100%;
+        background: $surface;
+        padding: 1 2;
+    }
+    """
     AUTO_FOCUS = "#exercise-list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "launch", "Start for the room"),

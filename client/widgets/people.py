@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from client.connection import new_id
 from client.offers import DRY_RUN, FACILITATOR
-from client.widgets.confirm import Confirm
+from client.widgets.confirm import FORM_BOX_CSS, FORM_CSS, Confirm
 from shared.commands import (
     MAX_NAME_CHARS,
     AddCofacilitator,
@@ -102,6 +102,51 @@ def short(name: str, width: int = NAME_WIDTH) -> str:
 class PeopleScreen(ModalScreen[None]):
     """The people in the session and the room's door: lock or open it, remove or readmit."""
 
+    DEFAULT_CSS = """
+    PeopleScreen {
+        align: center middle;
+    }
+
+    #people-door {
+        height: auto;
+        margin-bottom: 1;
+        color: $success;
+    }
+
+    PeopleScreen.-locked #people-door {
+        color: $warning;
+    }
+
+    #people-new-code {
+        height: auto;
+        margin-bottom: 1;
+        padding: 0 1;
+        border: round $accent;
+        text-style: bold;
+    }
+
+    #people-table {
+        height: auto;
+        max-height: 20;
+        background: $surface;
+    }
+
+    #people-about {
+        height: auto;
+        margin-top: 1;
+    }
+    """
+    CSS = """
+    /* The box is a .panel: app CSS, which outranks DEFAULT_CSS (see confirm.FORM_BOX_CSS). */
+    #people-dialog {
+        width: 80;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        background: $surface;
+        padding: 1 2;
+    }
+    """
     AUTO_FOCUS = "#people-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "lock", "Lock room"),
@@ -237,6 +282,15 @@ class PeopleScreen(ModalScreen[None]):
 class CofacilitatorForm(ModalScreen[str | None]):
     """Name another facilitator account; they then sign in to this session with its code."""
 
+    DEFAULT_CSS = (
+        """
+    CofacilitatorForm {
+        align: center middle;
+    }
+    """
+        + FORM_CSS
+    )
+    CSS = FORM_BOX_CSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:

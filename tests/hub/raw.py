@@ -10,12 +10,11 @@ from urllib.parse import urlsplit
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from shared.decision import Actor
-from shared.decision import sees
 from server.store import Stored
 from server.store.sqlite import SQLiteStore
 from shared.codec import decode_server, encode
 from shared.commands import PROTOCOL_VERSION, AnyCommand, AnyHandshake, Hello, Role
+from shared.decision import Actor, sees
 from shared.events import Ack, Error, Logged, ServerMessage, Welcome
 
 

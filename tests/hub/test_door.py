@@ -7,8 +7,11 @@ account name and a wrong password get the very same answer.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from client.connection import HubLink
+from server.accounts import hash_password
+from server.auth import claim
 from server.store.sqlite import SQLiteLog
 from shared.commands import (
     PROTOCOL_VERSION,
@@ -33,6 +36,7 @@ from tests.helpers import (
     new_id,
     participant,
 )
+from tests.hub.test_limits import hub_with
 
 
 async def refused(uri: str, handshake: CreateSession | Hello) -> Error:
@@ -60,7 +64,9 @@ async def test_only_a_signed_in_facilitator_creates_a_session(hub: RunningHub) -
 
     fac = await facilitator(hub.uri, template="dbt-skills")
     await fac.until(lambda: fac.state.facilitators == ("dana",))
-    assert fac.link.welcome is not None and fac.link.welcome.token.startswith("f.dana.")
+    assert fac.link.welcome is not None
+    claimed = claim(fac.link.welcome.token)
+    assert claimed is not None and claimed.account == "dana"
 
 
 async def test_a_co_facilitator_signs_in_with_the_code_once_added(hub: RunningHub) -> None:
@@ -193,3 +199,52 @@ async def test_passwords_are_stored_only_as_scrypt_hashes(hub: RunningHub) -> No
         assert stored.startswith("scrypt$")
         assert LOGIN.password not in stored and CO_LOGIN.password not in stored
     assert LOGIN.password.encode() not in hub.db.read_bytes()
+
+
+async def test_a_facilitators_credential_ends_with_the_account_or_its_password(
+    hub: RunningHub,
+) -> None:
+    fac = await facilitator(hub.uri)
+    assert fac.link.welcome is not None
+    w = fac.link.welcome
+    assert isinstance(await fac.do(AddCofacilitator(id=new_id(), account="sam")), Ack)
+    sam = (
+        await Client(HubLink(hub.uri, co_hello(w.code, CO_LOGIN), reconnect_delays=fast_delays))
+        .start()
+        .joined()
+    )
+    assert sam.link.welcome is not None
+    sam_token = sam.link.welcome.token
+
+    def again(token: str) -> Hello:
+        return Hello(
+            protocol=PROTOCOL_VERSION, role="facilitator", session=w.session_id, token=token
+        )
+
+    link = HubLink(hub.uri, again(w.token), reconnect_delays=fast_delays)
+    back = await Client(link).start().joined()
+    assert back.refused is None  # good for a reconnect while nothing changed
+    await back.stop()
+
+    log = SQLiteLog(hub.db)
+    try:
+        log.remove_facilitator("sam")
+        log.set_password("dana", hash_password("a brand new password", cost=1024))
+    finally:
+        log.close()
+    assert (await refused(hub.uri, again(sam_token))).code == "sign_in_failed"
+    assert (await refused(hub.uri, again(w.token))).code == "sign_in_failed"
+    for client in (fac, sam):
+        await client.stop()
+
+
+async def test_a_facilitators_credential_expires(db_path: Path) -> None:
+    async with hub_with(db_path, token_idle_seconds=0.001) as uri:
+        fac = await facilitator(uri)
+        assert fac.link.welcome is not None
+        w = fac.link.welcome
+        hello = Hello(
+            protocol=PROTOCOL_VERSION, role="facilitator", session=w.session_id, token=w.token
+        )
+        assert (await refused(uri, hello)).code == "sign_in_failed"
+        await fac.stop()

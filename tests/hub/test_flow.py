@@ -5,7 +5,6 @@ from __future__ import annotations
 from msgspec.structs import replace
 
 from client.connection import HubLink
-from shared.decision import Actor
 from shared.commands import (
     PROTOCOL_VERSION,
     AnyCommand,
@@ -18,6 +17,7 @@ from shared.commands import (
     StartSession,
     SubmitShare,
 )
+from shared.decision import Actor
 from shared.events import (
     Ack,
     Error,

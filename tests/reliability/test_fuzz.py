@@ -29,7 +29,6 @@ from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
 
 from server.config import HubConfig
-from shared.decision import Actor
 from server.hub import Hub
 from server.store.sqlite import SQLiteStore
 from shared.codec import decode_event, decode_server, encode
@@ -50,6 +49,7 @@ from shared.commands import (
     StopExercise,
     SubmitShare,
 )
+from shared.decision import Actor
 from shared.events import Ack, Error, ShareSubmitted
 from shared.reduce import replay
 from tests.helpers import (

@@ -27,9 +27,7 @@ from websockets.asyncio.server import Server, ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from server.config import HubConfig
-from shared.decision import Actor
 from server.hub import Hub
-from shared.decision import sees
 from server.store.sqlite import SQLiteStore
 from shared.codec import decode_event, decode_server, encode, logged_frame
 from shared.commands import (
@@ -41,7 +39,16 @@ from shared.commands import (
     ModerateShare,
     SubmitShare,
 )
-from shared.events import Ack, Error, Logged, PresenceChanged, ShareSubmitted, Welcome
+from shared.decision import Actor, sees
+from shared.events import (
+    Ack,
+    Error,
+    HeadCount,
+    Logged,
+    PresenceChanged,
+    ShareSubmitted,
+    Welcome,
+)
 from tests.helpers import LOGIN, QUICK_BATCHES, Changed, accounts_store, new_id
 from tests.hub.raw import hello, join, visible
 
@@ -357,8 +364,12 @@ async def test_a_stalled_client_is_dropped_and_delays_no_one(
                     and m.event.online
                 )
 
-            # Being back online is the last event of its return, and it is sent that one too.
+            # Being back online, then the room's new head count, are the last events of its
+            # return, and it is sent those too.
             await back.read_until(online_again, 10)
+            await back.read_until(
+                lambda m: isinstance(m, Logged) and isinstance(m.event, HeadCount), 10
+            )
             missed = await visible(running.store, session_id, frozen.actor, after=applied[-1])
             assert len(missed) > SHOWS * 9 // 10
             assert [m.seq for m in back.logged] == missed

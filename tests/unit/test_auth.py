@@ -19,6 +19,17 @@ from server.auth import (
 
 SECRET = secrets.token_hex(32)
 OTHER = secrets.token_hex(32)
+HASH = "scrypt$1024$8$1$salt$key"
+NOW = 1_800_000_000.0
+LATER = NOW + 3600
+
+
+def token_for(account: str, secret: str = SECRET) -> str:
+    return facilitator_token(secret, account, HASH, LATER)
+
+
+def check(token: str | None, secret: str = SECRET) -> str | None:
+    return check_facilitator(secret, token, HASH, NOW)
 
 
 def test_codes_are_six_characters_without_look_alikes() -> None:
@@ -48,15 +59,25 @@ def test_normalize_code_ignores_case_spaces_and_dashes(typed: str, code: str) ->
 
 
 def test_a_facilitator_credential_names_its_account_in_its_session_only() -> None:
-    token = facilitator_token(SECRET, "dana")
-    assert check_facilitator(SECRET, token) == "dana"
-    assert check_facilitator(SECRET, facilitator_token(SECRET, "d.a-n_a")) == "d.a-n_a"
-    assert not check_facilitator(OTHER, token)
+    token = token_for("dana")
+    assert check(token) == "dana"
+    assert check(token_for("d.a-n_a")) == "d.a-n_a"
+    assert not check(token, OTHER)
     # Another account's name with this signature is not that account.
-    assert not check_facilitator(SECRET, token.replace("dana", "sam"))
-    assert not check_facilitator(SECRET, None)
-    assert not check_facilitator(SECRET, "")
-    assert not check_facilitator(SECRET, participant_token(SECRET, "p1"))
+    assert not check(token.replace("dana", "sam"))
+    assert not check(None)
+    assert not check("")
+    assert not check(participant_token(SECRET, "p1"))
+
+
+def test_a_facilitator_credential_ends() -> None:
+    token = token_for("dana")
+    assert check_facilitator(SECRET, token, HASH, LATER - 1) == "dana"
+    assert check_facilitator(SECRET, token, HASH, LATER) is None  # expired
+    assert check_facilitator(SECRET, token, None, NOW) is None  # the account was removed
+    assert check_facilitator(SECRET, token, HASH + "new", NOW) is None  # its password was reset
+    # The expiry is signed: moving it later breaks the credential.
+    assert check(token.replace(f"f.{int(LATER)}.", f"f.{int(LATER) + 999_999}.")) is None
 
 
 def test_a_participant_credential_names_its_participant() -> None:
@@ -64,7 +85,7 @@ def test_a_participant_credential_names_its_participant() -> None:
     assert check_participant(SECRET, token) == "a1b2c3d4"
     assert check_participant(OTHER, token) is None
     assert check_participant(SECRET, None) is None
-    assert check_participant(SECRET, facilitator_token(SECRET, "dana")) is None
+    assert check_participant(SECRET, token_for("dana")) is None
 
 
 def flip(text: str, at: int) -> str:
@@ -73,11 +94,11 @@ def flip(text: str, at: int) -> str:
 
 
 def test_a_tampered_credential_fails() -> None:
-    fac = facilitator_token(SECRET, "dana")
+    fac = token_for("dana")
     for at in (2, len(fac) // 2, len(fac) - 1):
-        assert not check_facilitator(SECRET, flip(fac, at))
-    assert not check_facilitator(SECRET, fac[:-1])
-    assert not check_facilitator(SECRET, fac + "0")
+        assert not check(flip(fac, at))
+    assert not check(fac[:-1])
+    assert not check(fac + "0")
 
     token = participant_token(SECRET, "a1b2c3d4")
     signature = token.rsplit(".", 1)[1]

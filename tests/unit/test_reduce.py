@@ -214,3 +214,15 @@ def test_timer_through_reduce() -> None:
     state = reduce(state, AgendaMoved(index=2, at=T0 + 600))
     assert state.agenda[0].remaining(T0 + 10_000) == 480 - 540  # frozen at its close
     assert state.agenda[2].remaining(T0 + 600) == 30 * 60
+
+
+def test_a_share_shown_again_comes_back_to_the_top_of_the_room() -> None:
+    state = replay(
+        [
+            ShareShown(share=1, text="one"),
+            ShareShown(share=2, text="two"),
+            ShareShown(share=1, text="one"),
+        ]
+    )
+    assert state.shown_order == (2, 1)
+    assert [s.id for s in state.shares] == [1, 2]  # kept by number all the same
