@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 
 from client.connection import Delays, new_id
 from client.scripted import ScriptedClient
@@ -41,9 +41,9 @@ BOTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def quick_delays() -> itertools.repeat[float]:
+def quick_delays() -> Generator[float]:
     """Reconnect quickly: in a demo the hub is on this machine."""
-    return itertools.repeat(0.3)
+    yield from itertools.repeat(0.3)
 
 
 class DemoFailed(Exception):

@@ -16,16 +16,28 @@ def run(*cmd: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
-@pytest.mark.parametrize(
-    "module",
-    ["shared.codec", "shared.reduce", "shared.schema", "shared.templates"],
-)
-def test_protocol_package_imports_without_ui_or_network(module: str) -> None:
+SHARED = sorted(f"shared.{p.stem}" for p in (ROOT / "shared").glob("*.py") if p.stem != "__init__")
+
+
+@pytest.mark.parametrize("module", SHARED)
+def test_protocol_package_needs_only_the_standard_library_and_msgspec(module: str) -> None:
+    """What clients in any process (and the hub) share loads nothing else, not even by accident."""
+    allowed = {"__main__", "shared", "msgspec", "typing_extensions", "_distutils_hack"}
     probe = (
         f"import sys, {module}; "
-        "bad = [m for m in ('textual', 'websockets', 'server', 'client') if m in sys.modules]; "
+        "top = {m.partition('.')[0] for m in sys.modules}; "
+        f"bad = sorted(top - set(sys.stdlib_module_names) - {allowed!r}); "
         "print(bad); sys.exit(1 if bad else 0)"
     )
+    result = run(sys.executable, "-c", probe)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "module", ["client.connection", "client.mirror", "client.scripted", "client.offers"]
+)
+def test_following_a_session_runs_without_textual(module: str) -> None:
+    probe = f"import sys, {module}; sys.exit('textual' in sys.modules)"
     result = run(sys.executable, "-c", probe)
     assert result.returncode == 0, result.stdout + result.stderr
 

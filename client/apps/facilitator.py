@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from textual import on
-from textual.app import ComposeResult, CSSPathType
+from textual._path import CSSPathType  # where Textual defines it; textual.app does not export it
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content

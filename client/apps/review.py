@@ -17,7 +17,7 @@ from typing import ClassVar
 from rich import box
 from rich.table import Table
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from client.apps.base import STYLES
-from client.theme import CALM, HIGH_CONTRAST
+from client.theme import ReadableApp
 from client.widgets.plan_chart import PlanChart
 from client.widgets.timeline import TimelineBar, describe
 from server.api import (
@@ -368,7 +368,7 @@ class SessionReview(Screen[None]):
         self.show_position(message.position)
 
 
-class ReviewApp(App[None]):
+class ReviewApp(ReadableApp):
     """The review tool. Built the same way by the CLI and the tests (give it an open log)."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "app.tcss", STYLES / "review.tcss"]
@@ -376,8 +376,6 @@ class ReviewApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("f2", "toggle_contrast", "High contrast"),
-        Binding("f3", "toggle_large", "Larger text"),
     ]
 
     def __init__(
@@ -388,18 +386,12 @@ class ReviewApp(App[None]):
         large_text: bool = False,
         tz: tzinfo | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(high_contrast=high_contrast, large_text=large_text)
         self.records = log
         self.tz = tz
         """Times are shown in this zone (default: the computer's)."""
-        self._high_contrast = high_contrast
-        self._large_text = large_text
 
     def on_mount(self) -> None:
-        self.register_theme(CALM)
-        self.register_theme(HIGH_CONTRAST)
-        self.theme = HIGH_CONTRAST.name if self._high_contrast else CALM.name
-        self.set_class(self._large_text, "-large")
         self.push_screen(SessionList())
 
     @work(exclusive=True, group="open")
@@ -410,12 +402,6 @@ class ReviewApp(App[None]):
             self.notify(str(exc), title="Could not open the session", severity="error")
             return
         await self.push_screen(SessionReview(recording, self.tz))
-
-    def action_toggle_contrast(self) -> None:
-        self.theme = CALM.name if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
-
-    def action_toggle_large(self) -> None:
-        self.toggle_class("-large")
 
 
 __all__ = ["ReviewApp", "SessionList", "SessionReview", "matches"]

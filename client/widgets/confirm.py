@@ -20,7 +20,6 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
-
 FORM_CSS = """
 .form-dialog Label {
     margin-top: 1;

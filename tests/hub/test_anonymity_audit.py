@@ -156,7 +156,7 @@ async def test_nothing_links_an_anonymous_item_to_a_person(
         log.close()
     note = build_note(recording.final, recording.events)
     for fmt in ("md", "html", "json"):
-        text = render(note, fmt)  # type: ignore[arg-type]
+        text = render(note, fmt)
         for share_text in texts:
             at = text.find(share_text.split(",")[0])
             if at == -1:

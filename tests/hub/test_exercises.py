@@ -70,9 +70,11 @@ async def test_terminals_with_clocks_3s_apart_show_the_same_step(hub: RunningHub
     await fac.do(StartExercise(id=new_id(), exercise="box-breathing"))
     for client in (ahead, behind):
         await client.until(lambda c=client: c.state.exercise is not None)  # type: ignore[misc]
-    runs = [c.state.exercise for c in (ahead, behind)]
-    assert runs[0] is not None and runs[1] is not None
-    elapsed = [run.elapsed(c.link.hub_now()) for run, c in zip(runs, (ahead, behind), strict=True)]
+    elapsed = []
+    for c in (ahead, behind):
+        run = c.state.exercise
+        assert run is not None
+        elapsed.append(run.elapsed(c.link.hub_now()))
     assert abs(elapsed[0] - elapsed[1]) < 0.25
     for client in (fac, ahead, behind):
         await client.stop()

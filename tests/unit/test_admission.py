@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from shared.admission import BOARD_NAME, REJOIN, REMOVED, SIGN_IN_FAILED, Knock, admit
+from shared.admission import BOARD_NAME, REJOIN, SIGN_IN_FAILED, Knock, admit
 from shared.commands import (
     AddCofacilitator,
     EndSession,
@@ -18,7 +18,7 @@ from shared.commands import (
     ReadmitParticipant,
     RemoveParticipant,
 )
-from shared.decide import Context, decide, presence
+from shared.decide import REMOVED, Context, decide, presence
 from shared.decision import EVERYONE, Actor, Decision, only
 from shared.events import HeadCount, ParticipantJoined, PresenceChanged
 from shared.state import SessionState

@@ -153,7 +153,8 @@ def test_a_run_is_followed_once_and_only_if_seen_running() -> None:
     following = joined()
     assert following.note(state, RUN_AT + 1) is not None
     assert following.note(state, RUN_AT + 2) is None  # only the first time
-    assert following.ask(state) is not None and following.ask(state).status == "asking"
+    asked = following.ask(state)
+    assert asked is not None and asked.status == "asking"
 
     late = joined()
     assert late.note(state, RUN_AT + total_seconds(BOX) + 1) is None  # arrived after its end
