@@ -14,6 +14,7 @@ from shared.commands import (
     ModerateShare,
     NextItem,
     PauseExercise,
+    RestoreItem,
     ResumeExercise,
     ShareAction,
     SkipExerciseStep,
@@ -21,7 +22,7 @@ from shared.commands import (
     StartSession,
     StopExercise,
 )
-from shared.decide import accepts_commands, allowed
+from shared.decide import accepts_commands, allowed, skipped_to_come
 from shared.decision import Actor
 from shared.state import SessionState, Share
 
@@ -30,6 +31,7 @@ DRY_RUN = "dry-run"
 """The id of a command that is only asked about, never sent."""
 EXTEND_MINUTES = 5
 SHARE_ACTIONS: dict[object, ShareAction] = {a: a for a in ("show", "set_aside", "discussed")}
+"""The share keys that take a parameter; taking a share back has a key of its own."""
 
 
 def console_command(
@@ -47,6 +49,10 @@ def console_command(
             return ExtendItem(id=id, minutes=EXTEND_MINUTES)
         case "skip":
             return SkipItem(id=id)
+        case "restore" if (index := skipped_to_come(state)) is not None:
+            return RestoreItem(id=id, index=index)
+        case "take_back" if share is not None:
+            return ModerateShare(id=id, share=share.id, action="take_back")
         case "end":
             return EndSession(id=id)
         case "moderate" if share is not None and moderation is not None:
@@ -69,6 +75,8 @@ COMMAND_KEYS = (
     "next_item",
     "extend",
     "skip",
+    "restore",
+    "take_back",
     "end",
     "moderate",
     "exercise_pause",

@@ -107,6 +107,12 @@ class AddItem(Command, tag="agenda.add", frozen=True):
     """Facilitator-only, like a template's notes."""
 
 
+class RestoreItem(Command, tag="agenda.restore", frozen=True):
+    """Bring back a skipped item that has not run (undo ``agenda.skip``)."""
+
+    index: Annotated[int, Meta(ge=0)]
+
+
 class RemoveItem(Command, tag="agenda.remove", frozen=True):
     index: Annotated[int, Meta(ge=0)]
 
@@ -144,6 +150,15 @@ class ReadmitParticipant(Command, tag="participant.readmit", frozen=True):
     participant: ParticipantId
 
 
+class MergeSeats(Command, tag="participant.merge", frozen=True):
+    """One person, one seat: ``participant`` (an earlier seat, now away) was the same person
+    as ``into`` (who joined again without their terminal's credential). The earlier seat's
+    record becomes part of ``into``'s."""
+
+    participant: ParticipantId
+    into: ParticipantId
+
+
 class AddCofacilitator(Command, tag="session.add_cofacilitator", frozen=True):
     """Let another facilitator account sign in to this session with its room code."""
 
@@ -156,7 +171,8 @@ class SubmitShare(Command, tag="share.submit", frozen=True):
     text: Annotated[str, Meta(max_length=8000)]
 
 
-ShareAction = Literal["show", "set_aside", "discussed"]
+ShareAction = Literal["show", "set_aside", "discussed", "take_back"]
+"""``take_back`` undoes ``show``: the share leaves the room's screens and is pending again."""
 
 
 class ModerateShare(Command, tag="share.moderate", frozen=True):
@@ -207,10 +223,12 @@ AnyCommand = (
     | NextItem
     | ExtendItem
     | SkipItem
+    | RestoreItem
     | EndSession
     | LockRoom
     | RemoveParticipant
     | ReadmitParticipant
+    | MergeSeats
     | AddCofacilitator
     | AddItem
     | RemoveItem
@@ -235,10 +253,12 @@ FACILITATOR_COMMANDS: frozenset[type[Command]] = frozenset(
         NextItem,
         ExtendItem,
         SkipItem,
+        RestoreItem,
         EndSession,
         LockRoom,
         RemoveParticipant,
         ReadmitParticipant,
+        MergeSeats,
         AddCofacilitator,
         AddItem,
         RemoveItem,

@@ -25,6 +25,7 @@ from shared.commands import (
     EndSession,
     ExtendItem,
     LockRoom,
+    MergeSeats,
     ModerateShare,
     MoveItem,
     NextItem,
@@ -33,6 +34,7 @@ from shared.commands import (
     ReadmitParticipant,
     RemoveItem,
     RemoveParticipant,
+    RestoreItem,
     ResumeExercise,
     SetMinutes,
     SkipExerciseStep,
@@ -71,6 +73,7 @@ from shared.events import (
     ItemExtended,
     ItemMoved,
     ItemRemoved,
+    ItemRestored,
     ItemSkipped,
     MinutesSet,
     ParticipantReadmitted,
@@ -78,6 +81,7 @@ from shared.events import (
     PlannedItem,
     PresenceChanged,
     RoomLocked,
+    SeatsMerged,
     SessionCreated,
     SessionEnded,
     SessionStarted,
@@ -85,10 +89,11 @@ from shared.events import (
     ShareSetAside,
     ShareShown,
     ShareSubmitted,
+    ShareTakenBack,
 )
 from shared.exercises import Exercise, configure
 from shared.reduce import replay
-from shared.state import SessionState, ShareStatus
+from shared.state import Participant, SessionState, ShareStatus
 from shared.templates import AgendaTemplate
 
 ENDED = "This session has ended."
@@ -288,6 +293,8 @@ def _decide(
             return Decision(
                 events=drafts(ItemExtended(index=state.current, minutes=command.minutes))
             )
+        case RestoreItem():
+            return _restore(state, command.index)
         case SkipItem():
             index = state.next_index() if command.index is None else command.index
             if index is None:
@@ -301,6 +308,8 @@ def _decide(
             return edit_agenda(state, command)
         case LockRoom() | RemoveParticipant() | ReadmitParticipant() | AddCofacilitator():
             return _door(state, command, account, context, now)
+        case MergeSeats():
+            return _merge(state, command, account, now)
         case SubmitShare():
             text = share_text(command.text)
             return text if isinstance(text, Error) else Decision(effects=(HoldShare(text),))
@@ -340,6 +349,22 @@ def _decide(
             if run is not None and run.active and not run.position(now).finished:
                 return reject("invalid", "The question opens when the exercise finishes.")
             return _close_feelings(state, command.run, context)
+
+
+def _restore(state: SessionState, index: int) -> Decision | Error:
+    if not (0 <= index < len(state.agenda) and state.agenda[index].status == "skipped"):
+        return reject("invalid", "Only a skipped item can be brought back.")
+    if index < upcoming_from(state):
+        return reject("invalid", "That item's place has passed; add it again instead.")
+    return Decision(events=drafts(ItemRestored(index=index)))
+
+
+def skipped_to_come(state: SessionState) -> int | None:
+    """The first skipped item that could still run: what "bring back" restores."""
+    first = upcoming_from(state)
+    return next(
+        (n for n in range(first, len(state.agenda)) if state.agenda[n].status == "skipped"), None
+    )
 
 
 def _end(state: SessionState, context: Context, now: float, account: str) -> Decision:
@@ -498,6 +523,31 @@ def _door(
             )
 
 
+def returning(state: SessionState) -> list[tuple[Participant, Participant]]:
+    """(earlier seat, newer seat) pairs that look like one person who came back without their
+    terminal's credential: the same name, the earlier seat away. The facilitator decides."""
+    pairs = []
+    people = [p for p in state.people if not p.removed]
+    for n, old in enumerate(people):
+        for new in people[n + 1 :]:
+            if not old.online and old.name.casefold() == new.name.casefold():
+                pairs.append((old, new))
+    return pairs
+
+
+def _merge(state: SessionState, command: MergeSeats, account: str, now: float) -> Decision | Error:
+    old, new = state.participant(command.participant), state.participant(command.into)
+    if old is None or new is None or old is new or old.board or new.board:
+        return reject("invalid", "Those are not two seats of people in this session.")
+    if old.removed or new.removed:
+        return reject("invalid", "Someone asked to leave cannot be merged; readmit them first.")
+    if old.online:
+        return reject("invalid", f"{old.name}'s earlier seat is still here, so it is not theirs.")
+    merged = SeatsMerged(participant=old.id, into=new.id, at=now)
+    entry = AuditEntry(now, account, "seats merged", f"{old.name} and {new.name}")
+    return Decision(events=drafts(merged), audit=(entry,))
+
+
 def _moderate(state: SessionState, command: ModerateShare) -> Decision | Error:
     share = state.share(command.share)
     if share is None:
@@ -505,6 +555,10 @@ def _moderate(state: SessionState, command: ModerateShare) -> Decision | Error:
     status, words = ALREADY.get(command.action, (None, ""))
     if share.status == status:
         return reject("invalid", f"That share is already {words}.")
+    if command.action == "take_back":
+        if share.status != "shown":
+            return reject("invalid", "Only a share on the room's screens can be taken back.")
+        return Decision(events=drafts(ShareTakenBack(share=share.id)))
     if command.action == "show":
         return Decision(events=drafts(ShareShown(share=share.id, text=share.text)))
     moved = (ShareSetAside if command.action == "set_aside" else ShareDiscussed)(share=share.id)

@@ -107,6 +107,17 @@ class ParticipantReadmitted(Event, tag="participant.readmitted", frozen=True):
     participant: str
 
 
+class SeatsMerged(Event, tag="participant.merged", frozen=True):
+    """The earlier seat ``participant`` and the seat ``into`` are one person: the record keeps
+    one row for them, under ``into``."""
+
+    reach: ClassVar[Reach] = "facilitators"
+
+    participant: str
+    into: str
+    at: float
+
+
 class CodeChanged(Event, tag="room.code_changed", frozen=True):
     """A new room code, after someone was removed: the old one no longer lets anyone in."""
 
@@ -130,6 +141,12 @@ class ItemExtended(Event, tag="agenda.extended", frozen=True):
 
 
 class ItemSkipped(Event, tag="agenda.skipped", frozen=True):
+    index: int
+
+
+class ItemRestored(Event, tag="agenda.restored", frozen=True):
+    """A skipped item is planned again (it had not run)."""
+
     index: int
 
 
@@ -169,6 +186,12 @@ class ShareSubmitted(Event, tag="share.submitted", frozen=True):
 class ShareShown(Event, tag="share.shown", frozen=True):
     share: int
     text: str
+
+
+class ShareTakenBack(Event, tag="share.taken_back", frozen=True):
+    """The facilitator took back a shown share: it leaves the room's screens."""
+
+    share: int
 
 
 class ShareSetAside(Event, tag="share.set_aside", frozen=True):
@@ -236,11 +259,13 @@ AnyEvent = (
     | RoomLocked
     | ParticipantRemoved
     | ParticipantReadmitted
+    | SeatsMerged
     | CodeChanged
     | SessionStarted
     | AgendaMoved
     | ItemExtended
     | ItemSkipped
+    | ItemRestored
     | ItemAdded
     | ItemRemoved
     | ItemMoved
@@ -248,6 +273,7 @@ AnyEvent = (
     | SessionEnded
     | ShareSubmitted
     | ShareShown
+    | ShareTakenBack
     | ShareSetAside
     | ShareDiscussed
     | ExerciseStarted

@@ -168,6 +168,8 @@ def _follow(
     was = {seat.id: seat for seat in before.participants}
     for now in after.participants:
         then = was.get(now.id, now)
+        if now.earlier != then.earlier:
+            _absorb(tracks, now, back=then.joined_at)
         if (then is now and now.id in tracks) or not _counts(now):
             continue
         track = tracks.setdefault(now.id, _Track(now))
@@ -178,6 +180,28 @@ def _follow(
         if now.removed and not then.removed and track.open is not None:
             track.open.removed = at
         track.person = now
+
+
+def _absorb(tracks: dict[str, _Track], seat: Participant, back: float) -> None:
+    """One person, one row: earlier seats merged into ``seat`` become its history, in the
+    earlier seat's place; the time between is an absence that ended when they joined again."""
+    merged = [tracks[s] for s in seat.earlier if s in tracks]
+    if not merged:
+        return
+    for track in merged:
+        if track.open is not None:
+            track.open.back = back
+    own = tracks.get(seat.id)
+    gaps = [gap for track in merged for gap in track.gaps] + ([] if own is None else own.gaps)
+    first = merged[0].person.id
+    rebuilt = {}
+    for key, track in tracks.items():
+        if key == first:
+            rebuilt[seat.id] = _Track(seat, gaps)
+        elif key != seat.id and key not in seat.earlier:
+            rebuilt[key] = track
+    tracks.clear()
+    tracks.update(rebuilt)
 
 
 def _attendance_row(track: _Track, started: float | None) -> AttendanceRow:

@@ -27,6 +27,7 @@ from shared.events import (
     ItemExtended,
     ItemMoved,
     ItemRemoved,
+    ItemRestored,
     ItemSkipped,
     MinutesSet,
     ParticipantJoined,
@@ -34,6 +35,7 @@ from shared.events import (
     ParticipantRemoved,
     PresenceChanged,
     RoomLocked,
+    SeatsMerged,
     SessionCreated,
     SessionEnded,
     SessionStarted,
@@ -41,6 +43,7 @@ from shared.events import (
     ShareSetAside,
     ShareShown,
     ShareSubmitted,
+    ShareTakenBack,
 )
 from shared.exercise_run import paused, resumed, skipped, stopped
 from shared.state import (
@@ -96,6 +99,8 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
             return _edit_participant(state, event.participant, removed=True, online=False)
         case ParticipantReadmitted():
             return _edit_participant(state, event.participant, removed=False)
+        case SeatsMerged():
+            return _merge(state, event.participant, event.into)
         case CodeChanged():
             return replace(state, code=event.code)
         case SessionStarted():
@@ -114,6 +119,8 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
             )
         case ItemSkipped():
             return _edit_item(state, event.index, status="skipped")
+        case ItemRestored():
+            return _edit_item(state, event.index, status="pending")
         case ItemAdded():
             i = event.item
             added = ItemState(kind=i.kind, title=i.title, minutes=i.minutes, exercise=i.exercise)
@@ -144,6 +151,8 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
             again = tuple(n for n in state.shown_order if n != event.share)
             state = replace(state, shown_order=(*again, event.share))
             return _set_share(state, event.share, "shown", event.text)
+        case ShareTakenBack():
+            return _set_share(state, event.share, "pending")
         case ShareSetAside():
             return _set_share(state, event.share, "set_aside")
         case ShareDiscussed():
@@ -209,6 +218,21 @@ def _edit_participant(state: SessionState, participant: str, **changes: object) 
         participants=tuple(
             replace(p, **changes) if p.id == participant else p for p in state.participants
         ),
+    )
+
+
+def _merge(state: SessionState, earlier: str, into: str) -> SessionState:
+    old, new = state.participant(earlier), state.participant(into)
+    if old is None or new is None or old is new:
+        return state
+    merged = replace(
+        new,
+        joined_at=min(old.joined_at, new.joined_at),
+        earlier=(*old.earlier, old.id, *new.earlier),
+    )
+    return replace(
+        state,
+        participants=tuple(merged if p is new else p for p in state.participants if p is not old),
     )
 
 

@@ -56,6 +56,8 @@ class Participant(Struct, frozen=True, kw_only=True):
     """Asked to leave by the facilitator: their credential no longer lets them in."""
     board: bool = False
     """A room board's seat: it displays the session and is never counted as a person."""
+    earlier: tuple[str, ...] = ()
+    """Seats this person had before in the session, merged into this one (``SeatsMerged``)."""
 
 
 class Share(Struct, frozen=True, kw_only=True):

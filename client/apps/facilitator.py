@@ -47,10 +47,12 @@ from shared.commands import (
     CreateSession,
     Hello,
     Login,
+    MergeSeats,
     ShareAction,
     StartExercise,
 )
 from shared.content_check import load_catalogue
+from shared.decide import accepts_commands, returning
 from shared.exercises import Exercise, load_exercises
 from shared.state import SessionState
 from shared.templates import AgendaTemplate
@@ -263,6 +265,28 @@ class TemplatePicker(Screen[None]):
         self.action_create()
 
 
+class ConfirmReturn(Confirm):
+    """One person, one row: asked when a name comes back while its earlier seat is away."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes, the same person"),
+        Binding("escape,n", "answer(False)", "No, someone else"),
+    ]
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            Content.from_markup("[b]$name[/] is back?", name=name),
+            Content.from_markup(
+                "Someone joined as $name while an earlier $name is away. If it is the same "
+                "person (their terminal closed), the record shows them once.",
+                name=name,
+            ),
+            keep="Someone else",
+            go="Same person",
+            id="confirm-return",
+        )
+
+
 class ConfirmEnd(Confirm):
     """Ending cannot be undone, so it is asked once more in plain words."""
 
@@ -301,6 +325,8 @@ class Console(Screen[None]):
         # Shown on a row of their own (KeyRow): the footer above is full at 120 columns.
         Binding("g", "edit_agenda", "Edit agenda…", show=False),
         Binding("w", "people", "People…", show=False),
+        Binding("u", "restore", "Bring back skipped", show=False),
+        Binding("t", "take_back", "Take back from the room", show=False),
         Binding("x", "exercise_pick", "Exercise…", show=False),
         Binding("p", "exercise_pause", "Pause", show=False),
         Binding("p", "exercise_resume", "Resume", show=False),
@@ -309,7 +335,7 @@ class Console(Screen[None]):
         Binding("c", "close_feelings", "Close question", show=False),
     ]
     MORE_KEYS = (
-        ("Agenda and room:", ("edit_agenda", "people")),
+        ("Agenda and room:", ("edit_agenda", "people", "restore", "take_back")),
         (
             "Guided exercise:",
             (
@@ -328,6 +354,8 @@ class Console(Screen[None]):
         self.join_hint = join_hint
         self._cue_for: tuple[int, float] | None = None
         """The (item, start) whose time ran out, while that item is still over time."""
+        self._asked: set[tuple[str, str]] = set()
+        """(earlier seat, newer seat) pairs the facilitator was asked about: asked once."""
 
     @property
     def hub(self) -> HubApp:
@@ -401,6 +429,21 @@ class Console(Screen[None]):
         self.query_one(ExercisePanel).show(state)
         self.query_one(KeyRow).display = state.status in ("lobby", "running")
         self.refresh_bindings()
+        self._ask_about_returns(state)
+
+    def _ask_about_returns(self, state: SessionState) -> None:
+        """Someone joined again under the name of a seat that is away: the same person?"""
+        for old, new in returning(state):
+            if (old.id, new.id) in self._asked or not accepts_commands(state):
+                continue
+            self._asked.add((old.id, new.id))
+
+            async def answered(same: bool | None, old: str = old.id, new: str = new.id) -> None:
+                if same:
+                    merge = MergeSeats(id=new_id(), participant=old, into=new)
+                    await self.hub.send_command(merge)
+
+            self.app.push_screen(ConfirmReturn(new.name), answered)
 
     def _update_cue(self, state: SessionState) -> None:
         cue = self.query_one("#time-cue", Static)
@@ -468,6 +511,12 @@ class Console(Screen[None]):
 
     async def action_skip(self) -> None:
         await self._send("skip")
+
+    async def action_restore(self) -> None:
+        await self._send("restore")
+
+    async def action_take_back(self) -> None:
+        await self._send("take_back")
 
     def action_edit_agenda(self) -> None:
         """Add, remove, move or retime items still to come, in a screen of its own."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from client.apps.facilitator import FacilitatorApp
+from client.apps.facilitator import ConfirmReturn, FacilitatorApp
 from client.widgets.people import ConfirmRemoveParticipant, PeopleScreen
 from tests.helpers import CO_LOGIN, Client, RunningHub, facilitator, fast_delays, participant
 from tests.ui.test_facilitator import screen_text, seen_in, until
@@ -216,3 +216,26 @@ async def test_a_co_facilitator_is_added_here_and_signs_in_with_the_code(hub: Ru
         await pilot.press("b")  # and runs it like the owner
         await fac.until(lambda: fac.state.status == "running")
     await fac.stop()
+
+
+async def test_a_person_back_without_their_credential_is_one_person(hub: RunningHub) -> None:
+    """Riley's terminal closed and Riley joined again by name: the console asks once, and the
+    same person is one seat in the list and one row in the count."""
+    fac, app = await session(hub)
+    async with app.run_test(size=SIZE) as pilot:
+        code = app.state.code or fac.link.welcome.code  # type: ignore[union-attr]
+        sam = await participant(hub.uri, code, "Sam")
+        riley = await participant(hub.uri, code, "Riley")
+        await until(pilot, lambda: app.state.present == 2)
+        await riley.stop()
+        await until(pilot, lambda: app.state.present == 1)
+        again = await participant(hub.uri, code, "Riley")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmReturn))
+        await until(pilot, lambda: "Riley is back?" in screen_text(app))
+        await pilot.press("y")
+        await until(pilot, lambda: [p.name for p in app.state.people] == ["Sam", "Riley"])
+        assert app.state.present == 2
+        await open_people(pilot, app, "Sam", "Riley")
+        assert row(app, "Riley").endswith("Here")
+        for client in (fac, sam, again):
+            await client.stop()

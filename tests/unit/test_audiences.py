@@ -79,6 +79,7 @@ from shared.events import (
     ItemExtended,
     ItemMoved,
     ItemRemoved,
+    ItemRestored,
     ItemSkipped,
     MinutesSet,
     ParticipantJoined,
@@ -87,6 +88,7 @@ from shared.events import (
     PresenceChanged,
     Reach,
     RoomLocked,
+    SeatsMerged,
     SessionCreated,
     SessionEnded,
     SessionStarted,
@@ -94,6 +96,7 @@ from shared.events import (
     ShareSetAside,
     ShareShown,
     ShareSubmitted,
+    ShareTakenBack,
 )
 from shared.reduce import reduce
 from shared.state import SessionState
@@ -109,11 +112,13 @@ REACH: dict[type[Any], Reach] = {
     RoomLocked: "room",
     ParticipantRemoved: "seat",
     ParticipantReadmitted: "seat",
+    SeatsMerged: "facilitators",
     CodeChanged: "room",
     SessionStarted: "room",
     AgendaMoved: "room",
     ItemExtended: "room",
     ItemSkipped: "room",
+    ItemRestored: "room",
     ItemAdded: "room",
     ItemRemoved: "room",
     ItemMoved: "room",
@@ -121,6 +126,7 @@ REACH: dict[type[Any], Reach] = {
     SessionEnded: "room",
     ShareSubmitted: "facilitators",
     ShareShown: "room",
+    ShareTakenBack: "room",
     ShareSetAside: "shown",
     ShareDiscussed: "shown",
     ExerciseStarted: "room",
@@ -131,8 +137,15 @@ REACH: dict[type[Any], Reach] = {
     FeelingsSummary: "facilitators",
 }
 """Who each kind of event is for, written out: a change of reach is a change of privacy."""
-NEVER_FOR_SEATS = (ShareSubmitted, FacilitatorNotes, FacilitatorAdded, FeelingsSummary)
-"""A pending share's text, the template's notes, staff accounts, check-in results."""
+NEVER_FOR_SEATS = (
+    ShareSubmitted,
+    FacilitatorNotes,
+    FacilitatorAdded,
+    FeelingsSummary,
+    SeatsMerged,
+)
+"""A pending share's text, the template's notes, staff accounts, check-in results, and which
+seats the facilitator found to be one person."""
 
 
 def test_every_event_kind_has_the_reach_written_here() -> None:
@@ -146,7 +159,7 @@ def test_only_the_join_carries_a_name_and_only_seat_events_name_a_seat() -> None
     kinds = get_args(AnyEvent)
     assert [k for k in kinds if "name" in k.__struct_fields__] == [ParticipantJoined]
     named = {k for k in kinds if "participant" in k.__struct_fields__}
-    assert named == {k for k, reach in REACH.items() if reach == "seat"}
+    assert named - {SeatsMerged} == {k for k, reach in REACH.items() if reach == "seat"}
 
 
 def expected(event: AnyEvent, shown: bool) -> str:

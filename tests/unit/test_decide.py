@@ -16,6 +16,7 @@ from shared.commands import (
     EndSession,
     ExtendItem,
     LockRoom,
+    MergeSeats,
     ModerateShare,
     MoveItem,
     NextItem,
@@ -24,6 +25,7 @@ from shared.commands import (
     ReadmitParticipant,
     RemoveItem,
     RemoveParticipant,
+    RestoreItem,
     ResumeExercise,
     SetMinutes,
     ShareAction,
@@ -169,6 +171,8 @@ def every_facilitator_command() -> list[AnyCommand]:
         RemoveParticipant(id="c18", participant="p-sam"),
         ReadmitParticipant(id="c19", participant="p-sam"),
         AddCofacilitator(id="c20", account="sam"),
+        RestoreItem(id="c21", index=1),
+        MergeSeats(id="c22", participant="p-sam", into="p-kim"),
     ]
     assert {type(c) for c in commands} == FACILITATOR_COMMANDS
     return commands
