@@ -10,23 +10,39 @@ not verify is final, not a network hiccup: websockets' default ``process_excepti
 ``OSError``, and ``ssl.SSLCertVerificationError`` is one, so on its own the link would retry for
 ever with nothing on screen but "reconnecting". ``HubLink`` instead reports
 ``on_status("closed", <why>)`` and raises ``Untrusted``, as it does with ``Refused``.
+
+Out of reach: every failed attempt (refused, a name not found, no answer within ``open_timeout``,
+something that is not a hub) is reported at once, before the wait for the next one: the status
+stays "connecting" (never welcomed) or "reconnecting", the detail is the reason in plain words,
+and ``HubLink.retry`` says where, why and when the next try is. Websockets' reconnect iterator
+has no hook for that, but it asks ``process_exception`` about each failure and then draws the
+wait from ``reconnect_delays``: the link wraps both. ``retry`` is None again as soon as the hub
+answers (reported with an empty detail), so the words can go away before the welcome.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import functools
 import logging
+import socket
 import time
 import uuid
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from ssl import SSLCertVerificationError, SSLContext, SSLError
 from typing import Any, Literal
 
 import msgspec
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.client import backoff, process_exception  # defined here, not re-exported there
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidHandshake,
+    InvalidMessage,
+    InvalidStatus,
+)
 
 from shared.codec import decode_server, encode
 from shared.commands import PROTOCOL_VERSION, AnyCommand, CreateSession, Hello
@@ -40,6 +56,9 @@ Delays = Callable[[], Generator[float]]
 DEFAULT_DELAYS: Delays = functools.partial(
     backoff, initial_delay=1.0, min_delay=0.5, max_delay=10.0, factor=1.6
 )
+OPEN_TIMEOUT = 5.0
+"""Seconds to wait for the hub's answer to one attempt (TCP, TLS and the WebSocket handshake).
+An address where packets vanish would otherwise say nothing for as long as the network waits."""
 
 
 def new_id() -> str:
@@ -84,9 +103,54 @@ def untrusted(exc: BaseException) -> Untrusted | None:
     return None
 
 
-def _retry_or_stop(exc: Exception) -> Exception | None:
-    """websockets' choice of what to retry, except that an untrusted hub stops the link."""
-    return untrusted(exc) or process_exception(exc)
+@dataclass(frozen=True)
+class Retry:
+    """An attempt that found no hub, and when the link tries again."""
+
+    uri: str
+    """The address tried."""
+    reason: str
+    """Why, in plain words (``why_unreachable``)."""
+    at: float
+    """When the next attempt starts, on the link's clock."""
+
+    def seconds_left(self, now: float) -> int:
+        """Whole seconds until the next attempt, 0 once it is due."""
+        return max(0, round(self.at - now))
+
+
+def why_unreachable(exc: BaseException, open_timeout: float | None = None) -> str:
+    """What went wrong with one attempt to reach the hub, in words for a person."""
+    if isinstance(exc, TimeoutError):
+        if open_timeout is None:
+            return "no answer came"
+        unit = "second" if open_timeout == 1 else "seconds"
+        return f"no answer came within {open_timeout:g} {unit}"
+    if isinstance(exc, ConnectionRefusedError):
+        return "nothing answered at that address"
+    if isinstance(exc, socket.gaierror):
+        return "this computer could not find that computer name on the network"
+    if isinstance(exc, InvalidStatus):
+        return (
+            "something answered there, but not as a circlekeeper hub does "
+            f"(HTTP {exc.response.status_code})"
+        )
+    if isinstance(exc, InvalidMessage) and isinstance(exc.__cause__, EOFError):
+        return "it closed the connection without answering"
+    if isinstance(exc, InvalidHandshake):
+        return "something answered there, but not as a circlekeeper hub does"
+    if isinstance(exc, (ConnectionResetError, ConnectionAbortedError, SSLError)):
+        return "the connection was cut off"
+    if isinstance(exc, OSError) and exc.errno in (
+        errno.ENETUNREACH,
+        errno.EHOSTUNREACH,
+        errno.EHOSTDOWN,
+        errno.ENETDOWN,
+    ):
+        return "this computer has no way through the network to that address"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"the network said: {exc.strerror}"
+    return f"the attempt failed ({exc})" if str(exc) else "the attempt failed"
 
 
 def _tls(uri: str, context: SSLContext | None) -> dict[str, Any]:
@@ -111,12 +175,17 @@ class HubLink:
         reconnect_delays: Delays = DEFAULT_DELAYS,
         clock: Callable[[], float] = time.time,
         ssl: SSLContext | None = None,
+        open_timeout: float = OPEN_TIMEOUT,
     ) -> None:
         self._tls = _tls(uri, ssl)
         self.uri = uri
         self.handshake = handshake
         self.reconnect_delays = reconnect_delays
         self.clock = clock
+        self.open_timeout = open_timeout
+        self.retry: Retry | None = None
+        """While no hub answers: the last attempt's failure and when the next one starts."""
+        self._failure: Exception | None = None
         self.welcome: Welcome | None = None
         self.last_seq = 0
         self.clock_offset = 0.0
@@ -155,7 +224,9 @@ class HubLink:
         """Stay connected until ``close()`` or a refusal, reporting every message and status.
 
         Raises ``Refused`` when the hub turns the handshake down, and ``Untrusted`` when its
-        certificate does not verify; either way ``on_status`` has said "closed" and why.
+        certificate does not verify; either way ``on_status`` has said "closed" and why. An
+        attempt that finds no hub is reported as "connecting" (or "reconnecting", once
+        welcomed) with the reason as the detail, and ``retry`` set; see the module's notes.
         """
         on_status("connecting", "")
         # The loop runs in its own task so that close() can stop it while it waits to
@@ -169,7 +240,35 @@ class HubLink:
                 raise
         finally:
             self._runner = None
+            self.retry = None
         on_status("closed", "")
+
+    def _waiting(self) -> LinkStatus:
+        return "connecting" if self.welcome is None else "reconnecting"
+
+    def _retry_or_stop(self, exc: Exception) -> Exception | None:
+        """websockets' choice of what to retry, except that an untrusted hub stops the link and
+        an answer that is not a hub's (a web server, another service) is tried again: the
+        person at this terminal cannot change the address, but the hub may yet start there."""
+        verdict = untrusted(exc) or process_exception(exc)
+        if verdict is not None and isinstance(exc, InvalidHandshake):
+            verdict = None
+        self._failure = exc if verdict is None else None
+        return verdict
+
+    def _reported_delays(self, on_status: Callable[[LinkStatus, str], None]) -> Delays:
+        """``reconnect_delays``, saying before each wait why the attempt failed."""
+
+        def delays() -> Generator[float]:
+            for delay in self.reconnect_delays():
+                failure, self._failure = self._failure, None
+                if failure is not None:
+                    reason = why_unreachable(failure, self.open_timeout)
+                    self.retry = Retry(self.uri, reason, self.clock() + delay)
+                    on_status(self._waiting(), reason)
+                yield delay
+
+        return delays
 
     async def _reconnect(
         self,
@@ -179,16 +278,19 @@ class HubLink:
         try:
             async for ws in connect(
                 self.uri,
-                reconnect_delays=self.reconnect_delays,
-                process_exception=_retry_or_stop,
+                reconnect_delays=self._reported_delays(on_status),
+                process_exception=self._retry_or_stop,
                 compression=None,
                 proxy=None,
-                open_timeout=5,
+                open_timeout=self.open_timeout,
                 **self._tls,
             ):
                 if self._stopping:
                     await ws.close()
                     break
+                if self.retry is not None:
+                    self.retry = None
+                    on_status(self._waiting(), "")  # the hub answers: no word about reaching it
                 self._conn = ws
                 try:
                     await self._session(ws, on_message, on_status)

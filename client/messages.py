@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from client.connection import LinkStatus
+from client.connection import LinkStatus, Retry
 from shared.events import ServerMessage
 
 
@@ -15,7 +15,9 @@ class FrameReceived(Message):
 
 
 class LinkChanged(Message):
-    def __init__(self, status: LinkStatus, detail: str = "") -> None:
+    def __init__(self, status: LinkStatus, detail: str = "", retry: Retry | None = None) -> None:
         super().__init__()
         self.status = status
         self.detail = detail
+        self.retry = retry
+        """Set while no hub answers: why the last attempt failed and when the next one is."""

@@ -71,6 +71,8 @@ class Limits:
     """Seconds between checks that a terminal is still there."""
     ping_timeout: Annotated[float | None, _limit("ping_timeout")] = None
     """Seconds to wait for the answer to a check."""
+    away_grace_seconds: Annotated[float | None, _limit("away_grace_seconds")] = None
+    """Seconds a terminal may be gone before it is recorded as away."""
     token_idle_seconds: Annotated[float | None, _limit("token_idle_seconds")] = None
     """Seconds a facilitator can reconnect without the password."""
 

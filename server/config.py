@@ -66,6 +66,9 @@ class HubConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     ping_interval: Annotated[float, Positive] = 15.0
     ping_timeout: Annotated[float, Positive] = 15.0
     """Dead peers are noticed within ping_interval + ping_timeout seconds."""
+    away_grace_seconds: Annotated[float, Meta(ge=0)] = 60.0
+    """A terminal gone for less than this (a dropped connection, a hub restart) is not recorded
+    as away; past it, the record says away from the moment it went."""
     token_idle_seconds: Annotated[float, Positive] = 12 * 3600.0
     """A facilitator's credential to reconnect without the password lasts this long after the
     last time the hub issued it (each connection gets a fresh one); the session's end, removing
@@ -92,6 +95,7 @@ LIMITS = (
     "handshake_timeout",
     "ping_interval",
     "ping_timeout",
+    "away_grace_seconds",
     "token_idle_seconds",
 )
 """The settings that also have a flag of their own (``--max-participants`` …)."""

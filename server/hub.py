@@ -278,6 +278,7 @@ class Hub:
             clock=self.clock,
             batch_seconds=self.config.share_batch_seconds,
             batch_minimum=self.config.share_batch_minimum,
+            away_grace=self.config.away_grace_seconds,
         )
 
     async def _find_room(self, hello: Hello) -> Room:
@@ -401,6 +402,8 @@ class Hub:
             room.send_to(ws, await self.store.read(room.record.id, last), actor)
             room.reply(ws, encode(CaughtUp(seq=room.seq)))
             room.connections[ws] = actor
+            if actor.seat is not None:
+                room.seat_back(actor.seat)
             await room.commit(back.events)
 
     async def _catch_up(self, ws: ServerConnection, room: Room, actor: Actor, after: int) -> int:
@@ -506,7 +509,7 @@ class Hub:
             seat = actor.seat
             still_here = any(a.seat == seat for a in room.connections.values())
             if seat is not None and not still_here:
-                await room.commit(decide.presence(room.state, seat, False, self.clock()).events)
+                await room.seat_gone(seat)
             if not room.connections and room.state.status == "ended":
                 room.stop()
                 self.rooms.pop(room.record.id, None)
@@ -547,4 +550,6 @@ async def run_hub(config: HubConfig, *, ready: Callable[[Server], None] | None =
                 ready(server)
             await server.wait_closed()
     finally:
+        for room in hub.rooms.values():
+            room.stop()
         await store.close()

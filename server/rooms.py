@@ -13,7 +13,7 @@ from websockets.asyncio.server import ServerConnection, broadcast
 from server.metrics import Metrics
 from server.store import SessionRecord, Store, Stored
 from shared.codec import decode_event, encode, logged_frame
-from shared.decide import release
+from shared.decide import presence, release
 from shared.decision import Actor, AuditEntry, Tally, sees
 from shared.events import AnyEvent, CodeChanged, FeelingsSummary, SessionEnded, SessionStarted
 from shared.reduce import reduce
@@ -47,6 +47,7 @@ class Room:
         clock: Callable[[], float],
         batch_seconds: float = 15.0,
         batch_minimum: int = 1,
+        away_grace: float = 0.0,
     ) -> None:
         self.record = record
         self.batch_seconds = batch_seconds
@@ -71,6 +72,11 @@ class Room:
         """Anonymous shares stored but not yet released into the log."""
         self._batch: asyncio.TimerHandle | None = None
         self._releasing: asyncio.Task[None] | None = None
+        self.away_grace = away_grace
+        """A seat gone for less than this is not recorded as away (a blip, a hub restart)."""
+        self.leaving: dict[str, asyncio.TimerHandle] = {}
+        """Seats whose terminals went within the grace: not away (yet)."""
+        self._marking: set[asyncio.Task[None]] = set()
 
     async def load(self) -> None:
         """Rebuild the state from the log (after a restart, or when first used)."""
@@ -81,6 +87,9 @@ class Room:
         self.held = len(await self.store.pending(self.record.id))
         if self.held:  # held when the hub stopped: they go out with the next batch
             self._schedule_batch()
+        for seat in self.state.participants:  # here when the hub stopped: back soon, or away
+            if seat.online and self.state.status != "ended":
+                self.seat_left(seat.id)
 
     async def commit(
         self,
@@ -174,6 +183,41 @@ class Room:
         if self._batch is not None:
             self._batch.cancel()
             self._batch = None
+        for handle in self.leaving.values():
+            handle.cancel()
+        self.leaving.clear()
+
+    # -- attendance: a short absence is not an event ----------------------------------------
+
+    async def seat_gone(self, seat: str) -> None:
+        """The last connection of ``seat`` closed; the caller holds ``lock``.
+
+        It is recorded as away, from now, only if it is not back within ``away_grace``."""
+        if self.away_grace <= 0:
+            await self.commit(presence(self.state, seat, False, self.clock()).events)
+        else:
+            self.seat_left(seat)
+
+    def seat_left(self, seat: str) -> None:
+        left_at = self.clock()
+        loop = asyncio.get_running_loop()
+        self.leaving[seat] = loop.call_later(self.away_grace, self._away_due, seat, left_at)
+
+    def seat_back(self, seat: str) -> None:
+        handle = self.leaving.pop(seat, None)
+        if handle is not None:
+            handle.cancel()
+
+    def _away_due(self, seat: str, left_at: float) -> None:
+        self.leaving.pop(seat, None)
+        task = asyncio.ensure_future(self._mark_away(seat, left_at))
+        self._marking.add(task)
+        task.add_done_callback(self._marking.discard)
+
+    async def _mark_away(self, seat: str, left_at: float) -> None:
+        async with self.lock:
+            if not any(actor.seat == seat for actor in self.connections.values()):
+                await self.commit(presence(self.state, seat, False, left_at).events)
 
     def tally(self, answer: Tally, command_id: str) -> None:
         counts = self.answers.setdefault(answer.run, [0] * 11)

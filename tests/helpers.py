@@ -30,9 +30,14 @@ CO_LOGIN = Login(account="sam", password="staple battery horse")
 """A second account on every test hub, for co-facilitating."""
 
 
-QUICK_BATCHES: dict[str, Any] = {"share_batch_seconds": 0.05, "share_batch_minimum": 1}
+QUICK_BATCHES: dict[str, Any] = {
+    "share_batch_seconds": 0.05,
+    "share_batch_minimum": 1,
+    "away_grace_seconds": 0,
+}
 """Hub settings releasing each anonymous share within 50 ms, so tests need not wait for a batch
-to fill; batching has tests of its own (tests/hub/test_share_batches.py)."""
+to fill, and recording a terminal that went as away at once; batching and the grace for short
+absences have tests of their own (tests/hub/test_share_batches.py, test_short_absences.py)."""
 
 
 def add_accounts(log: SQLiteLog) -> None:

@@ -11,11 +11,13 @@ from typing import ClassVar
 from textual import on, work
 from textual._path import CSSPathType  # where Textual defines it; textual.app does not export it
 from textual.reactive import reactive
+from textual.timer import Timer
 
-from client.connection import HubLink, LinkStatus, Refused, Untrusted
+from client.connection import HubLink, LinkStatus, Refused, Retry, Untrusted
 from client.messages import FrameReceived, LinkChanged
 from client.mirror import SessionMirror
 from client.theme import ReadableApp
+from client.widgets.status import retry_words
 from shared.commands import AnyCommand
 from shared.events import Error, ServerMessage, Welcome
 from shared.state import SessionState
@@ -33,6 +35,9 @@ class HubApp(ReadableApp):
     """Absolute: Textual resolves a relative path from the subclass's file."""
     state: reactive[SessionState] = reactive(SessionState, always_update=True)
     link_status: reactive[LinkStatus] = reactive[LinkStatus]("connecting")
+    retry_note: reactive[str] = reactive("")
+    """While no hub answers: where it was looked for, why it was not found, what to check and
+    a countdown to the next try (``retry_words``), current to the second; "" otherwise."""
 
     def __init__(
         self,
@@ -50,6 +55,8 @@ class HubApp(ReadableApp):
         self.mirror = SessionMirror()
         self.local_clock: Callable[[], float] = clock or time.time
         """This terminal's clock (tests inject one); give it to every HubLink the app makes."""
+        self._retry: Retry | None = None
+        self._countdown: Timer | None = None
 
     def on_mount(self) -> None:
         if self.link is not None:
@@ -70,16 +77,17 @@ class HubApp(ReadableApp):
 
     @work(exclusive=True, group="hub", exit_on_error=False)
     async def run_hub(self) -> None:
-        assert self.link is not None
+        link = self.link
+        assert link is not None
 
         def received(frame: ServerMessage) -> None:
             self.post_message(FrameReceived(frame))
 
         def changed(status: LinkStatus, detail: str) -> None:
-            self.post_message(LinkChanged(status, detail))
+            self.post_message(LinkChanged(status, detail, link.retry))
 
         try:
-            await self.link.run(received, changed)
+            await link.run(received, changed)
         except (Refused, Untrusted):
             pass  # the link has already reported "closed" with the reason
 
@@ -97,9 +105,29 @@ class HubApp(ReadableApp):
 
     @on(LinkChanged)
     def _link_changed(self, message: LinkChanged) -> None:
-        self.link_status = message.status
+        self.set_link(message)
         if message.status == "closed" and message.detail:
             self.notify(message.detail, title="Could not connect", severity="error", timeout=30)
+
+    def set_link(self, message: LinkChanged) -> None:
+        """Take the link's status, and its retry while it waits to try again.
+
+        Apps whose own ``LinkChanged`` handler stops this class's call it themselves. The retry
+        words are set before the status, so whatever watches the status draws them current.
+        """
+        waiting = message.status in ("connecting", "reconnecting")
+        self._retry = message.retry if waiting else None
+        if self._countdown is not None:
+            self._countdown.stop()
+            self._countdown = None
+        if self._retry is not None:
+            self._countdown = self.set_interval(1.0, self._count_down)
+        self._count_down()
+        self.link_status = message.status
+
+    def _count_down(self) -> None:
+        retry = self._retry
+        self.retry_note = "" if retry is None else retry_words(retry, self.local_clock())
 
     async def send_command(self, command: AnyCommand) -> None:
         if self.link is not None:

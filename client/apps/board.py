@@ -8,6 +8,8 @@ the shares shown to the room and the room's guided exercise, in step with every 
 
 It gets back in touch by itself after a dropped link. A code the hub does not know closes it at
 once with the hub's words (``refused``), so ``circle board`` can print them and exit non-zero.
+While no hub answers it says where it looked, why, what to check and when it tries again: under
+"getting ready" before it first got in, on its link line after that.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from client.apps.base import HubApp
-from client.connection import DEFAULT_DELAYS, Delays, HubLink, LinkStatus
+from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, HubLink, LinkStatus
 from client.messages import LinkChanged
 from client.widgets.agenda import AgendaView
 from client.widgets.board_join import JoinPanel
@@ -81,6 +83,15 @@ class BoardMessage(Vertical):
         with Center(), Vertical(classes="panel board-message-panel"):
             for number, line in enumerate(self._lines):
                 yield Static(line, classes="board-words" if number == 0 else "hint")
+            note = Static("", classes="hint board-note")
+            note.display = False
+            yield note
+
+    def note(self, words: str) -> None:
+        """A changing line under the words (why the hub is out of reach); hidden when empty."""
+        note = self.query_one(".board-note", Static)
+        note.update(Text(words))
+        note.display = bool(words)
 
 
 class BoardApp(HubApp):
@@ -106,6 +117,7 @@ class BoardApp(HubApp):
         high_contrast: bool = False,
         large_text: bool = False,
         tls: ssl.SSLContext | None = None,
+        open_timeout: float = OPEN_TIMEOUT,
     ) -> None:
         """``join_hub`` is the hub to name in the join line (None: the default hub, not named).
 
@@ -122,7 +134,12 @@ class BoardApp(HubApp):
         if code is not None and code.strip():
             hello = Hello(protocol=PROTOCOL_VERSION, role="board", code=code.strip())
             self.link = HubLink(
-                uri, hello, reconnect_delays=reconnect_delays, clock=self.local_clock, ssl=tls
+                uri,
+                hello,
+                reconnect_delays=reconnect_delays,
+                clock=self.local_clock,
+                ssl=tls,
+                open_timeout=open_timeout,
             )
 
     # -- layout ------------------------------------------------------------------------------
@@ -201,12 +218,21 @@ class BoardApp(HubApp):
         if self._live:
             self._show_link(status)
 
+    def watch_retry_note(self) -> None:
+        if self._live:
+            self._show_link(self.link_status)
+
     def _show_link(self, status: LinkStatus) -> None:
         banner = self.query_one(BoardBanner)
+        note = self.retry_note if status in ("connecting", "reconnecting") else ""
+        getting_ready = self.view == "connecting"
+        self.query_one("#connecting", BoardMessage).note(note if getting_ready else "")
         if self.state.status == "ended":
             banner.show("online")  # nothing left to follow: no line about the link
+        elif status == "closed":
+            banner.show(status, self._link_detail)
         else:
-            banner.show(status, self._link_detail if status == "closed" else "")
+            banner.show(status, "" if getting_ready else note)
 
     @on(LinkChanged)
     def _link_closed(self, message: LinkChanged) -> None:
@@ -225,4 +251,4 @@ class BoardApp(HubApp):
             self.exit(return_code=1)
             return
         self._link_detail = message.detail
-        self.link_status = message.status
+        self.set_link(message)

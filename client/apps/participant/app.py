@@ -26,7 +26,7 @@ from client.apps.participant.hidden import HiddenScreen
 from client.apps.participant.join import JoinView
 from client.apps.participant.practice import PracticeScreen
 from client.apps.participant.session import SessionView
-from client.connection import DEFAULT_DELAYS, Delays, HubLink, LinkStatus, new_id
+from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, HubLink, LinkStatus, new_id
 from client.following import FeelingAsk, Following, hello_fits
 from client.messages import FrameReceived, LinkChanged
 from client.widgets.exercise_view import ExerciseView, FeelingQuestion, GuidedView
@@ -42,6 +42,7 @@ __all__ = ["STYLES", "ParticipantApp"]
 STYLES = Path(__file__).resolve().parents[2] / "styles"
 """Absolute, so the styles are found whichever file a subclass lives in."""
 CODE_TOO_LONG = "That looks longer than a room code. Please check it with your facilitator."
+JOINING = "Joining…"
 
 
 class ParticipantApp(HubApp):
@@ -88,10 +89,12 @@ class ParticipantApp(HubApp):
         high_contrast: bool = False,
         large_text: bool = False,
         tls: ssl.SSLContext | None = None,
+        open_timeout: float = OPEN_TIMEOUT,
     ) -> None:
         super().__init__(high_contrast=high_contrast, large_text=large_text, clock=clock, tls=tls)
         self.uri = uri
         self.reconnect_delays = reconnect_delays
+        self.open_timeout = open_timeout
         self._code = (code or "").strip() or None
         self._name = name.strip() if name is not None else None
         self._joining = False
@@ -189,7 +192,7 @@ class ParticipantApp(HubApp):
         hello = Hello(protocol=PROTOCOL_VERSION, role="participant", code=code, name=name)
         self._joining = True
         view.set_busy(True)
-        view.tell("Joining…")
+        view.tell(JOINING)
         self.connect_to(
             HubLink(
                 self.uri,
@@ -197,6 +200,7 @@ class ParticipantApp(HubApp):
                 reconnect_delays=self.reconnect_delays,
                 clock=self.local_clock,
                 ssl=self.tls,
+                open_timeout=self.open_timeout,
             )
         )
 
@@ -222,10 +226,17 @@ class ParticipantApp(HubApp):
         if self._live:
             self._show_link(status)
 
+    def watch_retry_note(self) -> None:
+        if self._live:
+            self._show_link(self.link_status)
+
     def _show_link(self, status: LinkStatus) -> None:
+        note = self.retry_note if status in ("connecting", "reconnecting") else ""
         for banner in self._main.query(LinkBanner):
-            banner.show(status)
+            banner.show(status, note)
         self._main.query_one(ShareBox).link_changed(status == "online")
+        if self._joining:  # no hub yet: why, under the join form, instead of "Joining…"
+            self._main.query_one(JoinView).tell(note or JOINING, concern=bool(note))
 
     def on_frame(self, frame: ServerMessage) -> None:
         if not self._live:
@@ -336,7 +347,7 @@ class ParticipantApp(HubApp):
         if self.state.status == "ended" or not message.detail:
             return
         message.prevent_default()
-        self.link_status = message.status
+        self.set_link(message)
         self.following.part()
         self._joining = False
         box = self._main.query_one(ShareBox)
