@@ -82,6 +82,8 @@ async def run_headless(
     for bot, text in shares:
         await asyncio.sleep(pace)
         await _must(bot, SubmitShare(id=new_id(), text=text), timeout)
+    # Like a real room: shares too few to hide among are held until the agenda moves on.
+    await _must(fac, NextItem(id=new_id()), timeout)
     await fac.until(lambda: len(fac.state.shares) == len(shares), timeout)
     say(f"{len(shares)} anonymous shares received")
     steps: list[AnyCommand] = [
@@ -89,7 +91,6 @@ async def run_headless(
         ModerateShare(id=new_id(), share=1, action="discussed"),
         ModerateShare(id=new_id(), share=2, action="show"),
         ModerateShare(id=new_id(), share=3, action="set_aside"),
-        NextItem(id=new_id()),
         ExtendItem(id=new_id(), minutes=5),
         NextItem(id=new_id()),
     ]

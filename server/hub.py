@@ -294,14 +294,17 @@ class Hub:
                     return room
             if hello.session is not None:
                 record = await self.store.get(hello.session)
-                record = record if record is not None and record.ended_at is None else None
             else:
-                record = await self.store.live_by_code(wanted)
+                record = await self.store.live_by_code(wanted) or (
+                    await self.store.latest_by_code(wanted)
+                )
             if record is None:
                 raise Refused(
                     "no_such_room",
                     "No session with that code is running. Check the code with your facilitator.",
                 )
+            if record.ended_at is not None:
+                raise Refused("session_ended", decide.ENDED)
             room = self._new_room(record)
             await room.load()
             self.rooms[record.id] = room

@@ -70,6 +70,16 @@ async def test_headless_demo_leaves_a_recorded_session(tmp_path: Path) -> None:
     assert "relapse-prevention" in out
 
 
+async def test_the_demo_never_touches_the_real_records(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {"XDG_DATA_HOME": str(data)}
+    code, out, err = await circle("demo", "--headless", "--port", "0", "--seconds", "0", env=env)
+    assert code == 0, err
+    assert "temporary" in out and "session ended and recorded" in out
+    assert "Traceback" not in err
+    assert not list(data.rglob("*.sqlite3*"))  # the default database was never made
+
+
 async def test_sessions_on_a_missing_or_foreign_file_says_so(tmp_path: Path) -> None:
     code, out, err = await circle("sessions", "--db", str(tmp_path / "nope.sqlite3"))
     assert code == 1 and out == ""

@@ -24,7 +24,7 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Static, Sw
 from textual.widgets.option_list import Option
 
 from client.apps.base import STYLES, HubApp
-from client.connection import DEFAULT_DELAYS, Delays, HubLink, LinkStatus, new_id
+from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, HubLink, LinkStatus, new_id
 from client.messages import LinkChanged
 from client.offers import EXTEND_MINUTES, console_command, offered
 from client.widgets.agenda import AgendaView
@@ -403,9 +403,15 @@ class Console(Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.hub, "state", self.show_state, init=True)
         self.watch(self.hub, "link_status", self.show_link, init=True)
+        self.watch(self.hub, "retry_note", self._retry_noted)
 
     def show_link(self, status: LinkStatus) -> None:
-        self.query_one(LinkBanner).show(status)
+        """The link line; while no hub answers, why, what to check and the next try."""
+        note = self.hub.retry_note if status in ("connecting", "reconnecting") else ""
+        self.query_one(LinkBanner).show(status, note)
+
+    def _retry_noted(self) -> None:
+        self.show_link(self.hub.link_status)
 
     def show_state(self, state: SessionState) -> None:
         """Redraw from the state; the only way anything on this screen changes."""
@@ -602,6 +608,7 @@ class FacilitatorApp(HubApp):
         login: Login | None = None,
         account: str | None = None,
         tls: ssl.SSLContext | None = None,
+        open_timeout: float = OPEN_TIMEOUT,
     ) -> None:
         """``resume`` is (room code, facilitator token) for a session already running; with an
         empty token, ``login`` signs in to it (a co-facilitator). Otherwise ``login`` signs in to
@@ -609,6 +616,7 @@ class FacilitatorApp(HubApp):
         already filled in."""
         self.hub_uri = uri
         self.reconnect_delays = reconnect_delays
+        self.open_timeout = open_timeout
         self.resume = resume
         self.login = login
         self.account = account
@@ -641,6 +649,7 @@ class FacilitatorApp(HubApp):
             reconnect_delays=self.reconnect_delays,
             clock=self.local_clock,
             ssl=self.tls,
+            open_timeout=self.open_timeout,
         )
 
     def on_mount(self) -> None:

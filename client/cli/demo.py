@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +15,6 @@ from client.cli.common import (
     LargeText,
     PasswordStdin,
     SignIn,
-    db_path,
     hub_address,
 )
 from client.cli.terminal import NoPassword, fail, login_for
@@ -94,9 +94,13 @@ async def _demo(
 
     from server.api import Accounts, Hub, HubConfig, SQLiteStore, hash_password
 
+    own_hub = uri is None
     async with AsyncExitStack() as stack:
+        kept: Path | None = None
         if uri is None:
-            path = db_path(db)
+            # Made-up people never join the real records: a temporary file unless --db names one.
+            kept = db
+            path = db or Path(stack.enter_context(tempfile.TemporaryDirectory())) / "demo.sqlite3"
             store = SQLiteStore(path)
             stack.push_async_callback(store.close)
             # The demo's facilitator lives in this process only, never in the file.
@@ -109,7 +113,8 @@ async def _demo(
             except OSError:
                 server = await stack.enter_async_context(hub.serve("127.0.0.1", 0))
             uri = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-            print(f"Demo hub on {uri}, recording to {path}")
+            where = path if kept else "a temporary file (give --db FILE to keep it)"
+            print(f"Demo hub on {uri}, recording to {where}")
         else:
             try:
                 signed_in = login_for(account, from_stdin=password_stdin)
@@ -122,13 +127,25 @@ async def _demo(
             from client.demo import run_headless
 
             session_id = await run_headless(uri, login, pace=0.2 if seconds is None else seconds)
-            print(f"Recorded session {session_id}. See it with: circle sessions")
+            print(f"Recorded session {session_id}.{_see_it(kept, own_hub)}")
             return 0
-        return await _demo_ui(uri, login, seconds, high_contrast, large_text)
+        return await _demo_ui(uri, login, seconds, high_contrast, large_text, _see_it(kept, own_hub))
+
+
+def _see_it(kept: Path | None, own_hub: bool) -> str:
+    """Where to look at the demo's record afterwards, if it was kept."""
+    if kept is not None:
+        return f" See it with: circle review --db {kept}"
+    return " Its record was temporary." if own_hub else " It is in the hub's records."
 
 
 async def _demo_ui(
-    uri: str, login: Login, seconds: float | None, high_contrast: bool, large_text: bool
+    uri: str,
+    login: Login,
+    seconds: float | None,
+    high_contrast: bool,
+    large_text: bool,
+    see_it: str,
 ) -> int:
     from client.apps.facilitator import FacilitatorApp
     from client.connection import request
@@ -157,5 +174,5 @@ async def _demo_ui(
     finally:
         bots.cancel()
         await asyncio.gather(bots, return_exceptions=True)
-    print(f"The demo session is recorded. See it with: circle sessions\nJoin line was: {join_line}")
+    print(f"The demo session has ended.{see_it}")
     return 0

@@ -353,6 +353,11 @@ class SQLiteLog:
     def live_sessions(self) -> list[SessionRecord]:
         return self._records("WHERE ended_at IS NULL")
 
+    def latest_by_code(self, code: str) -> SessionRecord | None:
+        """The newest session that had ``code``, ended or not (codes are reused once ended)."""
+        found = self._records("WHERE code=?", (code,))
+        return found[0] if found else None
+
     def sessions(self) -> list[SessionRecord]:
         return self._records("")
 
@@ -498,6 +503,9 @@ class SQLiteStore:
 
     async def live_sessions(self) -> list[SessionRecord]:
         return await self._run(self.log.live_sessions)
+
+    async def latest_by_code(self, code: str) -> SessionRecord | None:
+        return await self._run(self.log.latest_by_code, code)
 
     async def close(self) -> None:
         if self._writer is not None:

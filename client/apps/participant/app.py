@@ -347,9 +347,9 @@ class ParticipantApp(HubApp):
         if self.state.status == "ended" or not message.detail:
             return
         message.prevent_default()
+        self._joining = False
         self.set_link(message)
         self.following.part()
-        self._joining = False
         box = self._main.query_one(ShareBox)
         if self._share_id is not None:
             self._share_id = None
