@@ -229,10 +229,12 @@ class BoardApp(HubApp):
         self.query_one("#connecting", BoardMessage).note(note if getting_ready else "")
         if self.state.status == "ended":
             banner.show("online")  # nothing left to follow: no line about the link
+        elif getting_ready and note:
+            banner.show("online")  # the words in the middle say it all
         elif status == "closed":
             banner.show(status, self._link_detail)
         else:
-            banner.show(status, "" if getting_ready else note)
+            banner.show(status, note)
 
     @on(LinkChanged)
     def _link_closed(self, message: LinkChanged) -> None:

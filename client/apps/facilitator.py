@@ -418,7 +418,10 @@ class Console(Screen[None]):
         self.query_one("#session-title", Static).update(state.title or "New session")
         code = self.query_one("#room-code", Static)
         hint = self.query_one("#join-hint", Static)
-        if state.code:
+        if state.status == "ended":
+            code.update("ended")
+            hint.update("The session has ended: its code lets nobody in now.")
+        elif state.code:
             code.update(" ".join(state.code))
             hint.update(self.join_hint(state.code))
         else:
@@ -553,6 +556,7 @@ class Console(Screen[None]):
         self.app.push_screen(picker, self._exercise_chosen)
 
     async def _exercise_chosen(self, launch: Launch | None) -> None:
+        self.query_one("#share-list").focus()  # the arrow keys move the shares again
         if launch is not None:
             await self.hub.send_command(
                 StartExercise(

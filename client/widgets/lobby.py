@@ -30,11 +30,15 @@ class LobbyView(Static):
             )
             self.update(Content.from_markup("[$text-muted]$hint", hint=hint))
             return
-        lines = [Content.from_markup("[b]$count", count=here_count(state))]
+        came = sum(1 for p in state.people if not p.removed)
+        count = f"{came} came" if state.status == "ended" else here_count(state)
+        lines = [Content.from_markup("[b]$count", count=count)]
         for person in state.people:
             if person.removed:
                 continue
-            if person.online:
+            if state.status == "ended":
+                lines.append(Content.from_markup("· $name", name=person.name))
+            elif person.online:
                 lines.append(Content.from_markup("[$success]●[/] $name", name=person.name))
             else:
                 lines.append(Content.from_markup("[$text-muted]○ $name  (away)", name=person.name))

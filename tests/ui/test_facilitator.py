@@ -353,6 +353,11 @@ async def test_ending_asks_first_then_says_the_session_is_recorded(hub: RunningH
         footer = screen_text(app).splitlines()[-1]
         assert "End session" not in footer and "Next item" not in footer
         assert "You can close this window with Ctrl+Q." in screen_text(app)
+        # Nothing invites anyone in any more, and nobody is "here" in an ended session.
+        ended = screen_text(app)
+        assert " ".join(code) not in ended and f"circle join {code}" not in ended
+        assert "its code lets nobody in" in ended and "1 came" in ended
+        assert "1 here" not in ended
         await kim.stop()
 
 

@@ -1,0 +1,254 @@
+"""A hub that cannot be reached: every app says so, with the address, what to check and a
+countdown to the next try, and the words go away by themselves once the hub answers.
+
+Each app meets a closed port (then a real hub starts on it), a silent address (a server that
+accepts and never answers, so the opening handshake times out) and a hub that goes away during
+the session. Real sockets throughout; waiting is on what the screen shows, never on sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+
+from client.apps.board import BoardApp
+from client.apps.facilitator import FacilitatorApp
+from client.apps.participant import ParticipantApp
+from client.connection import Delays
+from client.widgets.status import CHECKS
+from tests.helpers import LOGIN, Client, RunningHub, facilitator
+from tests.ui.test_facilitator import DBT, screen_text
+
+SIZE = (120, 40)
+COUNTDOWN = re.compile(r"Trying again (in \d+ s|now)…")
+BOTH_WAYS = 10.0
+"""Seconds a wait on the screen may take: a retry, the next try after the hub starts, a frame."""
+
+
+# -- reading the screen -------------------------------------------------------------------------
+
+
+def flat(text: str) -> str:
+    """Screen text with box drawing and line breaks folded away, to find wrapped sentences."""
+    return " ".join(re.sub(r"[│╭╮╰╯─▊▎▔▁]", " ", text).split())
+
+
+def seen(app: App[Any]) -> str:
+    return flat(screen_text(app))
+
+
+async def until(pilot: Pilot[Any], predicate: Callable[[], bool]) -> None:
+    """Let the app run until ``predicate`` holds; fail with the screen after ``BOTH_WAYS``."""
+    try:
+        async with asyncio.timeout(BOTH_WAYS):
+            while not predicate():
+                await pilot.pause()
+    except TimeoutError:
+        screen = screen_text(pilot.app)
+        raise AssertionError(f"not within {BOTH_WAYS} s; the screen:\n{screen}") from None
+
+
+async def until_seen(pilot: Pilot[Any], *words: str) -> str:
+    await until(pilot, lambda: all(w in seen(pilot.app) for w in words))
+    return seen(pilot.app)
+
+
+async def until_gone(pilot: Pilot[Any], *words: str) -> str:
+    await until(pilot, lambda: not any(w in seen(pilot.app) for w in words))
+    return seen(pilot.app)
+
+
+def every(seconds: float) -> Delays:
+    def delays() -> Generator[float]:
+        while True:
+            yield seconds
+
+    return delays
+
+
+# -- addresses with no hub ---------------------------------------------------------------------
+
+
+def closed_port() -> int:
+    """A port nothing listens on (bound to find a free one, then let go)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@asynccontextmanager
+async def silent_address() -> AsyncIterator[str]:
+    """A server that takes the connection and never says a word, like an address where the
+    packets vanish (but quicker to give up on)."""
+    held: set[asyncio.Task[Any]] = set()
+    writers: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        held.add(task)
+        writers.append(writer)
+        try:
+            await reader.read()  # until the client gives up and hangs up
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    try:
+        yield f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    finally:
+        server.close()
+        for writer in writers:
+            writer.close()
+        if held:
+            await asyncio.wait(held, timeout=BOTH_WAYS)
+        await server.wait_closed()
+
+
+@asynccontextmanager
+async def hub_on(hub: RunningHub, port: int) -> AsyncIterator[None]:
+    """The test's hub, listening on ``port`` as well (same sessions, same store)."""
+    async with hub.hub.serve("127.0.0.1", port):
+        yield
+
+
+# -- the three apps ----------------------------------------------------------------------------
+
+
+@dataclass
+class Opening:
+    """One app pointed at ``uri``: how to set it going, and how it looks once in the session."""
+
+    app: App[Any]
+    start: Callable[[Pilot[Any]], Awaitable[None]]
+    inside: Callable[[], bool]
+
+
+async def nothing(pilot: Pilot[Any]) -> None:
+    """The participant (code and name given) and the board connect by themselves."""
+
+
+async def create(pilot: Pilot[Any]) -> None:
+    await pilot.press("enter")  # the picker's Enter creates the session and opens the console
+
+
+async def open_app(
+    which: str, uri: str, fac: Client | None, delays: Delays, open_timeout: float = 5.0
+) -> Opening:
+    code = "ABCDEF" if fac is None or fac.link.welcome is None else fac.link.welcome.code
+    links: dict[str, Any] = {"reconnect_delays": delays, "open_timeout": open_timeout}
+    if which == "console":
+        console = FacilitatorApp(uri, templates=DBT, login=LOGIN, **links)
+        return Opening(console, create, lambda: "Waiting to start" in seen(console))
+    if which == "participant":
+        person = ParticipantApp(uri, code=code, name="Sam", **links)
+        return Opening(person, nothing, lambda: person.view == "session")
+    board = BoardApp(uri, code, **links)
+    return Opening(board, nothing, lambda: board.view == "session")
+
+
+APPS = pytest.mark.parametrize("which", ["console", "participant", "board"])
+
+
+@asynccontextmanager
+async def session_on(hub: RunningHub) -> AsyncIterator[Client]:
+    """A session for the participant and the board to find (the console opens its own)."""
+    fac = await facilitator(hub.uri)
+    try:
+        yield fac
+    finally:
+        await fac.stop()
+
+
+# -- a closed port, then the hub starts there --------------------------------------------------
+
+
+@APPS
+async def test_a_closed_port_is_named_and_counted_down_until_the_hub_starts_there(
+    hub: RunningHub, which: str
+) -> None:
+    port = closed_port()
+    uri = f"ws://127.0.0.1:{port}"
+    async with session_on(hub) as fac:
+        opening = await open_app(which, uri, fac, every(2.0))
+        async with opening.app.run_test(size=SIZE) as pilot:
+            await opening.start(pilot)
+            words = await until_seen(
+                pilot,
+                f"Can't reach the hub at {uri}: nothing answered at that address.",
+                CHECKS,
+                "Trying again in 2 s…",
+            )
+            assert "Joining…" not in words and "Connecting to the session…" not in words
+            await until_seen(pilot, "Trying again in 1 s…")  # it counts down
+
+            async with hub_on(hub, port):
+                await until(pilot, opening.inside)
+                words = await until_gone(pilot, "Can't reach the hub", "Trying again")
+                assert "Connecting" not in words and "Reconnecting" not in words
+
+
+# -- an address that never answers --------------------------------------------------------------
+
+
+@APPS
+async def test_a_silent_address_is_named_once_the_opening_handshake_times_out(
+    which: str,
+) -> None:
+    async with silent_address() as uri:
+        opening = await open_app(which, uri, None, every(30.0), open_timeout=0.5)
+        async with opening.app.run_test(size=SIZE) as pilot:
+            await opening.start(pilot)
+            words = await until_seen(
+                pilot,
+                f"Can't reach the hub at {uri}: no answer came within 0.5 seconds.",
+                CHECKS,
+            )
+            assert COUNTDOWN.search(words), words
+
+
+# -- the hub goes away during the session -------------------------------------------------------
+
+
+@APPS
+async def test_a_hub_gone_mid_session_shows_the_countdown_on_the_reconnecting_line(
+    hub: RunningHub, which: str
+) -> None:
+    port = closed_port()
+    uri = f"ws://127.0.0.1:{port}"
+    async with session_on(hub) as fac:
+        opening = await open_app(which, uri, fac, every(2.0))
+        server = await hub.hub.serve("127.0.0.1", port).__aenter__()
+        try:
+            async with opening.app.run_test(size=SIZE) as pilot:
+                await opening.start(pilot)
+                await until(pilot, opening.inside)
+
+                server.close()  # the hub goes away under the session
+                await server.wait_closed()
+                await until_seen(
+                    pilot,
+                    "Reconnecting",
+                    f"Can't reach the hub at {uri}: nothing answered at that address.",
+                    CHECKS,
+                    "Trying again in",
+                )
+
+                async with hub_on(hub, port):
+                    words = await until_gone(pilot, "Reconnecting", "Can't reach the hub")
+                    assert opening.inside(), words
+        finally:
+            server.close()
+            await server.wait_closed()
