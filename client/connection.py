@@ -119,8 +119,8 @@ class Retry:
         return max(0, round(self.at - now))
 
 
-def why_unreachable(exc: BaseException, open_timeout: float | None = None) -> str:
-    """What went wrong with one attempt to reach the hub, in words for a person."""
+def why_unreachable(exc: BaseException, open_timeout: float | None = None, uri: str = "") -> str:
+    """What went wrong with one attempt to reach the hub at ``uri``, in words for a person."""
     if isinstance(exc, TimeoutError):
         if open_timeout is None:
             return "no answer came"
@@ -136,6 +136,11 @@ def why_unreachable(exc: BaseException, open_timeout: float | None = None) -> st
             f"(HTTP {exc.response.status_code})"
         )
     if isinstance(exc, InvalidMessage) and isinstance(exc.__cause__, EOFError):
+        if uri.lower().startswith("ws://"):  # what a hub serving wss:// does to a ws:// hello
+            return (
+                "it closed the connection without answering (if the hub was started with a "
+                "certificate, its address begins with wss://)"
+            )
         return "it closed the connection without answering"
     if isinstance(exc, InvalidHandshake):
         return "something answered there, but not as a circlekeeper hub does"
@@ -263,7 +268,7 @@ class HubLink:
             for delay in self.reconnect_delays():
                 failure, self._failure = self._failure, None
                 if failure is not None:
-                    reason = why_unreachable(failure, self.open_timeout)
+                    reason = why_unreachable(failure, self.open_timeout, self.uri)
                     self.retry = Retry(self.uri, reason, self.clock() + delay)
                     on_status(self._waiting(), reason)
                 yield delay
@@ -304,6 +309,7 @@ class HubLink:
                 on_status("reconnecting", "")
         except Untrusted as exc:
             self._stopping = True
+            self.retry = None
             log.warning("%s", exc)
             on_status("closed", str(exc))
             raise

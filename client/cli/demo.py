@@ -129,7 +129,9 @@ async def _demo(
             session_id = await run_headless(uri, login, pace=0.2 if seconds is None else seconds)
             print(f"Recorded session {session_id}.{_see_it(kept, own_hub)}")
             return 0
-        return await _demo_ui(uri, login, seconds, high_contrast, large_text, _see_it(kept, own_hub))
+        return await _demo_ui(
+            uri, login, seconds, high_contrast, large_text, _see_it(kept, own_hub)
+        )
 
 
 def _see_it(kept: Path | None, own_hub: bool) -> str:

@@ -31,7 +31,7 @@ def retry_words(retry: Retry, now: float) -> str:
     try is (in whole seconds, so it can count down once a second)."""
     left = retry.seconds_left(now)
     when = f"Trying again in {left} s…" if left else "Trying again now…"
-    return f"Can't reach the hub at {retry.uri}: {retry.reason}.\n{CHECKS}\n{when}"
+    return f"Can't reach the hub at {retry.uri}: {retry.reason}. {when}\n{CHECKS}"
 
 
 def link_words(status: LinkStatus, detail: str = "") -> str:

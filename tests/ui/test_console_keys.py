@@ -74,9 +74,7 @@ UI_ONLY = {"close", "toggle_contrast", "toggle_large", "focus_next", "focus_prev
 
 def test_every_console_key_is_either_a_command_a_screen_or_the_interface() -> None:
     """A new key that sends a command must be in the table, or this test says so."""
-    actions = {
-        b.action.partition("(")[0] for b in Console.BINDINGS if isinstance(b, Binding)
-    }
+    actions = {b.action.partition("(")[0] for b in Console.BINDINGS if isinstance(b, Binding)}
     assert actions - set(COMMAND_KEYS) - set(SCREEN_KEYS) - UI_ONLY == set()
 
 

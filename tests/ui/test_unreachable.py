@@ -2,8 +2,9 @@
 countdown to the next try, and the words go away by themselves once the hub answers.
 
 Each app meets a closed port (then a real hub starts on it), a silent address (a server that
-accepts and never answers, so the opening handshake times out) and a hub that goes away during
-the session. Real sockets throughout; waiting is on what the screen shows, never on sleeps.
+accepts and never answers, so the opening handshake times out), a web server that is not a hub
+and a hub that goes away during the session; a certificate that does not verify is said once,
+not retried. Real sockets throughout; waiting is on what the screen shows, never on sleeps.
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
+import trustme
 from textual.app import App
 from textual.pilot import Pilot
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.http11 import Request, Response
 
 from client.apps.board import BoardApp
 from client.apps.facilitator import FacilitatorApp
@@ -252,3 +259,53 @@ async def test_a_hub_gone_mid_session_shows_the_countdown_on_the_reconnecting_li
         finally:
             server.close()
             await server.wait_closed()
+
+
+# -- something answers, but not a hub; a hub whose certificate does not verify ----------------
+
+
+@asynccontextmanager
+async def not_a_hub() -> AsyncIterator[str]:
+    """A web server that answers every request with 404, like a wrong port on a busy machine."""
+
+    def no_such_page(connection: ServerConnection, request: Request) -> Response:
+        return connection.respond(HTTPStatus.NOT_FOUND, "Not found\n")
+
+    async def never(ws: ServerConnection) -> None:
+        raise AssertionError("no WebSocket is ever opened here")
+
+    async with serve(never, "127.0.0.1", 0, process_request=no_such_page) as server:
+        yield f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+
+
+@APPS
+async def test_an_answer_that_is_not_a_hubs_is_named_and_tried_again(which: str) -> None:
+    async with not_a_hub() as uri:
+        opening = await open_app(which, uri, None, every(30.0))
+        async with opening.app.run_test(size=SIZE) as pilot:
+            await opening.start(pilot)
+            words = await until_seen(
+                pilot,
+                f"Can't reach the hub at {uri}: something answered there, "
+                "but not as a circlekeeper hub does (HTTP 404).",
+                CHECKS,
+            )
+            assert COUNTDOWN.search(words), words
+
+
+async def test_a_certificate_that_does_not_verify_is_said_once_not_retried(
+    hub: RunningHub, tmp_path: Path
+) -> None:
+    """The existing final path: the hub's words for the certificate, and no countdown."""
+    authority = trustme.CA()  # trusted by nobody on this computer
+    issued = authority.issue_cert("127.0.0.1")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    issued.cert_chain_pems[0].write_to_path(str(cert))
+    issued.private_key_pem.write_to_path(str(key))
+    hub.hub.config = msgspec.structs.replace(hub.hub.config, certfile=cert, keyfile=key)
+    async with session_on(hub) as fac, hub.hub.serve("127.0.0.1", 0) as server:
+        uri = f"wss://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        opening = await open_app("participant", uri, fac, every(2.0))
+        async with opening.app.run_test(size=SIZE) as pilot:
+            words = await until_seen(pilot, "The hub's certificate could not be verified")
+            assert "Trying again" not in words and "Joining…" not in words
