@@ -9,6 +9,7 @@ import re
 import signal
 import sqlite3
 import sys
+from contextlib import closing
 from dataclasses import fields
 from pathlib import Path
 
@@ -86,12 +87,12 @@ async def test_sessions_on_a_missing_or_foreign_file_says_so(tmp_path: Path) -> 
     assert "No database" in err and len(err.strip().splitlines()) == 1
 
     foreign = tmp_path / "other.sqlite3"
-    with sqlite3.connect(foreign) as db:
+    with closing(sqlite3.connect(foreign)) as db, db:
         db.execute("CREATE TABLE notes (body TEXT)")
     code, _, err = await circle("sessions", "--db", str(foreign))
     assert code == 1
     assert "another program" in err
-    with sqlite3.connect(foreign) as db:
+    with closing(sqlite3.connect(foreign)) as db:
         assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
 
 

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sqlite3
+from contextlib import closing
 import time
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -224,10 +225,8 @@ def kept(tmp_path_factory: pytest.TempPathFactory) -> Scripted:
 @pytest.fixture
 def db_copy(scripted: Scripted, tmp_path: Path) -> Path:
     copy = tmp_path / "copy.sqlite3"
-    with sqlite3.connect(scripted.db) as source, sqlite3.connect(copy) as target:
+    with closing(sqlite3.connect(scripted.db)) as source, closing(sqlite3.connect(copy)) as target:
         source.backup(target)
-    target.close()
-    source.close()
     return copy
 
 
@@ -522,16 +521,16 @@ def test_a_foreign_or_damaged_database_is_one_line(
     scripted: Scripted, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     foreign = tmp_path / "foreign.sqlite3"
-    with sqlite3.connect(foreign) as other:
+    with closing(sqlite3.connect(foreign)) as other, other:
         other.execute("CREATE TABLE notes (body TEXT)")
-    other.close()
     text = tmp_path / "notes.txt"
     text.write_text("not a database at all\n" * 200)
     damaged = tmp_path / "damaged.sqlite3"
-    with sqlite3.connect(scripted.db) as source, sqlite3.connect(damaged) as target:
+    with (
+        closing(sqlite3.connect(scripted.db)) as source,
+        closing(sqlite3.connect(damaged)) as target,
+    ):
         source.backup(target)
-    target.close()
-    source.close()
     raw = bytearray(damaged.read_bytes())
     page = int.from_bytes(raw[16:18], "big")
     raw[page:] = b"\xff" * (len(raw) - page)  # every table's pages; the schema page is intact
@@ -700,10 +699,8 @@ async def test_purge_leaves_no_trace_of_a_purged_session(
     """Run against the live file of a running hub: the old session's bytes are gone from the
     database and its write-ahead log, and the recent session is intact."""
     db = tmp_path / "hub.sqlite3"
-    with sqlite3.connect(scripted.db) as source, sqlite3.connect(db) as target:
+    with closing(sqlite3.connect(scripted.db)) as source, closing(sqlite3.connect(db)) as target:
         source.backup(target)
-    target.close()
-    source.close()
     recent = await script_session(
         db,
         at=time.time() - 3600,

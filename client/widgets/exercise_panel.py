@@ -187,7 +187,10 @@ class ExercisePanel(Vertical):
             case "finished":
                 return Content(f"{name} · Finished"), [
                     Content.from_markup("[b $success]Finished.[/] Well done, everyone."),
-                    Content("Press o to end it; everyone is then asked how they feel."),
+                    Content(
+                        "Everyone is being asked how they feel now. Press o to end the "
+                        "exercise, then c to close the question when the answers are in."
+                    ),
                 ]
             case "collecting":
                 return Content(f"{name} · ended"), [

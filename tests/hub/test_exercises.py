@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import AsyncIterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -126,7 +127,7 @@ async def test_feelings_are_counted_anonymously_and_shown_only_as_a_distribution
         assert person.state.feelings == ()
         assert not any(isinstance(e, FeelingsSummary) for e in person.events)
 
-    with sqlite3.connect(hub.db) as db:
+    with closing(sqlite3.connect(hub.db)) as db:
         bodies = [bytes(b) for (b,) in db.execute("SELECT body FROM events")]
         commands = {c for (c,) in db.execute("SELECT command_id FROM commands")}
     assert not any(b"feeling.rate" in b for b in bodies)

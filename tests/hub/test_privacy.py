@@ -83,27 +83,31 @@ async def test_share_text_never_reaches_a_log_or_a_named_row(
 
     # The file: every row of every table.
     db = sqlite3.connect(f"file:{hub.db}?mode=ro", uri=True)
-    tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-    assert {"sessions", "events", "commands"} <= set(tables)
-    share_rows = 0
-    for table in tables:
-        columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})")]
-        for row in db.execute(f"SELECT * FROM {table}"):
-            cells = dict(zip(columns, row, strict=True))
-            text = " ".join(v.decode() if isinstance(v, bytes) else str(v) for v in cells.values())
-            has_share = any(t in text for t in texts)
-            has_person = any(n in text for n in names) or any(i in text for i in ids.values())
-            assert not (has_share and has_person), (table, cells)
-            if table == "commands":
-                assert not has_person and not has_share, cells
-            if table == "events":
-                event = json.loads(cells["body"])
-                if has_person:
-                    # A name or participant id appears only in attendance events.
-                    assert event["type"] in {"participant.joined", "participant.presence"}
-                if event["type"] == "share.submitted":
-                    share_rows += 1
-                    assert set(event) == {"type", "share", "text"}  # no author, no time
-                    assert cells["audience"] == "facilitators"
-    assert share_rows == len(SHARES)
-    db.close()
+    try:
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        assert {"sessions", "events", "commands"} <= set(tables)
+        share_rows = 0
+        for table in tables:
+            columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})")]
+            for row in db.execute(f"SELECT * FROM {table}"):
+                cells = dict(zip(columns, row, strict=True))
+                text = " ".join(
+                    v.decode() if isinstance(v, bytes) else str(v) for v in cells.values()
+                )
+                has_share = any(t in text for t in texts)
+                has_person = any(n in text for n in names) or any(i in text for i in ids.values())
+                assert not (has_share and has_person), (table, cells)
+                if table == "commands":
+                    assert not has_person and not has_share, cells
+                if table == "events":
+                    event = json.loads(cells["body"])
+                    if has_person:
+                        # A name or participant id appears only in attendance events.
+                        assert event["type"] in {"participant.joined", "participant.presence"}
+                    if event["type"] == "share.submitted":
+                        share_rows += 1
+                        assert set(event) == {"type", "share", "text"}  # no author, no time
+                        assert cells["audience"] == "facilitators"
+        assert share_rows == len(SHARES)
+    finally:
+        db.close()

@@ -272,7 +272,7 @@ async def test_a_run_that_finishes_by_time_says_so_and_offers_stop(hub: RunningH
         await until(pilot, in_panel(app, KEYS, "p Pause"))
 
         clock.ahead = 61  # the STOP skill takes a minute
-        await until(pilot, in_panel(app, PANEL, "STOP skill · Finished", "Press o to end it"))
+        await until(pilot, in_panel(app, PANEL, "STOP skill · Finished", "Press o to end the"))
         await until(pilot, lambda: "p Pause" not in seen_in(app, KEYS))
         keys = seen_in(app, KEYS)
         assert "o Stop exercise" in keys and "Next step" not in keys

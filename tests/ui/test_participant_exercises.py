@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
 import pytest
@@ -128,7 +128,7 @@ def pacer_cells(app: ParticipantApp) -> int:
 
 def stored_rows(db: Path) -> tuple[int, int]:
     """Rows in the hub's event log and command-id table: what the hub ever kept."""
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
         commands = conn.execute("SELECT count(*) FROM commands").fetchone()[0]
     return events, commands

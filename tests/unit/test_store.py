@@ -7,6 +7,7 @@ import os
 import sqlite3
 import stat
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -100,10 +101,9 @@ async def test_the_log_survives_reopening_the_file(tmp_path: Path) -> None:
     assert [s.seq for s in await again.append("a", [("all", body(4))])] == [4]
     await again.close()
 
-    with sqlite3.connect(path) as db:  # another process sees committed rows
+    with closing(sqlite3.connect(path)) as db:  # another process sees committed rows
         assert db.execute("SELECT max(seq) FROM events").fetchone() == (4,)
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    db.close()
 
 
 def test_the_file_is_private(tmp_path: Path) -> None:
@@ -135,10 +135,9 @@ def open_descriptors_to(path: Path) -> int:
 
 def test_another_programs_database_is_refused_and_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.execute("CREATE TABLE notes (text TEXT)")
         db.execute("INSERT INTO notes VALUES ('mine')")
-    db.close()
     before = path.read_bytes()
     with pytest.raises(StoreError, match="another program"):
         SQLiteLog(path)
@@ -162,9 +161,8 @@ def test_a_garbage_file_is_refused(tmp_path: Path) -> None:
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "db"
     SQLiteLog(path).close()
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.execute("PRAGMA user_version=99")
-    db.close()
     with pytest.raises(StoreError, match="newer"):
         SQLiteLog(path)
 
