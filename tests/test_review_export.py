@@ -15,8 +15,8 @@ import json
 import os
 import re
 import sqlite3
-from contextlib import closing
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path

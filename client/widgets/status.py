@@ -28,10 +28,11 @@ CHECKS = (
 
 def retry_words(retry: Retry, now: float) -> str:
     """Where the hub was looked for, why it was not found, what to check, and when the next
-    try is (in whole seconds, so it can count down once a second)."""
+    try is (in whole seconds, so it can count down once a second), one line each: the
+    countdown, which changes, never wraps into the middle of the others."""
     left = retry.seconds_left(now)
     when = f"Trying again in {left} s…" if left else "Trying again now…"
-    return f"Can't reach the hub at {retry.uri}: {retry.reason}. {when}\n{CHECKS}"
+    return f"Can't reach the hub at {retry.uri}: {retry.reason}.\n{CHECKS}\n{when}"
 
 
 def link_words(status: LinkStatus, detail: str = "") -> str:

@@ -21,10 +21,11 @@ from textual.pilot import Pilot
 from textual.widgets import TextArea
 from websockets.asyncio.server import ServerConnection
 
+from client import credentials
 from client.apps.participant import ParticipantApp
 from client.messages import FrameReceived, LinkChanged
 from server.rooms import Room
-from shared.commands import EndSession, ModerateShare, NextItem, StartSession
+from shared.commands import EndSession, LockRoom, ModerateShare, NextItem, StartSession
 from shared.decision import Actor
 from shared.events import (
     AgendaMoved,
@@ -470,3 +471,30 @@ def test_session_screen_snapshot(snap_compare: Callable[..., bool]) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_terminal_comes_back_to_its_own_seat_even_in_a_locked_room(
+    hub: RunningHub,
+) -> None:
+    """A seat belongs to a person: the terminal keeps it, so closing and running 'circle join'
+    again is one person in every count, also once the room is locked."""
+    async with session(hub) as fac:
+        first = joined_app(hub, fac, name="Riley")
+        async with first.run_test(size=SIZE) as pilot:
+            await until_shown(pilot, "Relapse prevention group")
+            assert first.welcome is not None
+            seat = first.welcome.participant
+        await fac.until(lambda: fac.state.present == 0)  # the terminal closed
+        await fac.do(LockRoom(id=new_id(), locked=True))
+
+        again = ParticipantApp(hub.uri, code=code_of(fac), reconnect_delays=fast_delays)
+        async with again.run_test(size=SIZE) as pilot:
+            await until_shown(pilot, "Relapse prevention group")  # no name asked: back in
+            assert again.welcome is not None and again.welcome.participant == seat
+            await fac.until(lambda: fac.state.present == 1)
+            assert [p.name for p in fac.state.people] == ["Riley"]
+
+            await fac.do(EndSession(id=new_id()))
+            await until_shown(pilot, "ended")
+        # The session is over: the terminal keeps nothing of it.
+        assert credentials.seat(hub.uri, code_of(fac)) is None

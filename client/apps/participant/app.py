@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Input, Static
 
+from client import credentials
 from client.apps.base import HubApp
 from client.apps.participant.ended import EndedView
 from client.apps.participant.hidden import HiddenScreen
@@ -122,7 +123,7 @@ class ParticipantApp(HubApp):
         self._show_link(self.link_status)
         join = self._main.query_one(JoinView)
         join.focus_first_empty()
-        if self._code and self._name:
+        if self._code and (self._name or credentials.seat(self.uri, self._code)):
             self.join()
 
     @property
@@ -184,12 +185,22 @@ class ParticipantApp(HubApp):
             view.reveal_code()
             view.tell(CODE_TOO_LONG, concern=True)
             return
-        name = clean_name(self._main.query_one("#name", Input).value)
-        if isinstance(name, Error):  # the hub would say the same, after a round trip
-            view.tell(name.detail, concern=True)
-            self._main.query_one("#name", Input).focus()
-            return
-        hello = Hello(protocol=PROTOCOL_VERSION, role="participant", code=code, name=name)
+        kept = credentials.seat(self.uri, code)
+        if kept is not None:  # this terminal has a seat in that session: back to it
+            hello = Hello(
+                protocol=PROTOCOL_VERSION,
+                role="participant",
+                code=code,
+                session=kept.session,
+                token=kept.token,
+            )
+        else:
+            name = clean_name(self._main.query_one("#name", Input).value)
+            if isinstance(name, Error):  # the hub would say the same, after a round trip
+                view.tell(name.detail, concern=True)
+                self._main.query_one("#name", Input).focus()
+                return
+            hello = Hello(protocol=PROTOCOL_VERSION, role="participant", code=code, name=name)
         self._joining = True
         view.set_busy(True)
         view.tell(JOINING)
@@ -215,7 +226,19 @@ class ParticipantApp(HubApp):
         if self._live:
             self._show_state(state)
 
+    def _keep_seat(self, state: SessionState) -> None:
+        """A seat lasts as long as its session: kept while it runs, forgotten when it ends."""
+        welcome = self.welcome
+        if welcome is None or welcome.role != "participant":
+            return
+        if state.status == "ended":
+            credentials.forget_seat(self.uri)
+        elif state.code:
+            seat = credentials.Seat(welcome.session_id, welcome.token, state.code)
+            credentials.save_seat(self.uri, seat)
+
     def _show_state(self, state: SessionState) -> None:
+        self._keep_seat(state)
         self._main.query_one(SessionView).show(state)
         self._note_exercise(state)
         self._show_exercise()
@@ -347,6 +370,7 @@ class ParticipantApp(HubApp):
         if self.state.status == "ended" or not message.detail:
             return
         message.prevent_default()
+        credentials.forget_seat(self.uri)  # a seat the hub refused is gone: join afresh next
         self._joining = False
         self.set_link(message)
         self.following.part()
