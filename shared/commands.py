@@ -34,7 +34,9 @@ class Login(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A facilitator's account name and password; sent in a handshake only, never stored."""
 
     account: Account
+    """The facilitator account's name, as the hub's operator created it."""
     password: Annotated[str, Meta(min_length=1, max_length=256)]
+    """The account's password, in clear: send it only over ``wss://`` beyond this machine."""
 
     def __repr__(self) -> str:  # never print a password into a log or a traceback
         return f"Login(account={self.account!r}, password='…')"
@@ -49,8 +51,12 @@ class CreateSession(Handshake, tag="session.create", frozen=True):
     """Open a new session from an agenda template; the signed-in sender owns it."""
 
     login: Login
+    """The facilitator's account and password: that account owns the new session."""
     template: Annotated[str, Meta(min_length=1, max_length=63)]
+    """The id of an agenda template on the hub (e.g. ``relapse-prevention``); an unknown one
+    is refused with ``no_such_template``, whose detail lists the ids the hub knows."""
     title: Annotated[str, Meta(min_length=1, max_length=120)] | None = None
+    """The session's title; without one, the template's title."""
     record_shares: bool = False
     """Keep share text in the record after the session ends (off by default)."""
 
@@ -59,23 +65,37 @@ class Hello(Handshake, tag="hello", frozen=True):
     """Join a session, or come back to it after a dropped connection."""
 
     role: Role
+    """Who connects: a ``facilitator``, a ``participant``, or a ``board`` (a read-only room
+    display, which gets a seat and a token like a participant)."""
     code: RoomCode | None = None
-    """The room code people are given; a reconnecting client sends ``session`` instead."""
+    """The room code people are given (case, spaces and dashes do not matter): a new seat
+    needs the current one. A reconnecting client sends ``session`` instead, since the code
+    may have changed."""
     session: Annotated[str, Meta(max_length=64)] | None = None
-    """The session id from an earlier ``Welcome``: the code may have changed since."""
+    """The ``session_id`` from an earlier ``Welcome``, to come back to that session (the code
+    may have changed since). When given, ``code`` is not used to find the session."""
     name: Annotated[str, Meta(max_length=MAX_NAME_CHARS)] | None = None
-    """A participant's chosen display name (first join only)."""
+    """A participant's chosen display name, on the first join only: runs of spaces become one,
+    and it must keep 1 to 40 characters and no control characters (else ``invalid``). A board
+    needs none."""
     token: Annotated[str, Meta(max_length=150)] | None = None
-    """The credential from an earlier ``Welcome``: a facilitator's, or a participant's to rejoin."""
+    """The ``token`` from an earlier ``Welcome``, to come back as the same facilitator (until
+    it expires) or to the same participant's or board's seat (it does not expire). Opaque."""
     login: Login | None = None
     """A co-facilitator signing in to a session by its room code."""
     after: Annotated[int, Meta(ge=0)] = 0
-    """The last event sequence number this client applied; the hub sends what follows."""
+    """The last event sequence number this client applied; the hub sends what follows.
+    0 asks for the whole log."""
     epoch: Annotated[str, Meta(max_length=64)] | None = None
+    """The ``epoch`` from the same earlier ``Welcome`` as ``after``. Unless it is the
+    session's epoch now, ``after`` is ignored and the whole log follows (``Welcome.reset``)."""
 
 
 class Command(Struct, tag_field="type", frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: CommandId
+    """Chosen by the client, unique in the session (a random UUID): the ``ack`` or ``error``
+    answering the command names it, and a command sent again with an id already applied is
+    acknowledged (``duplicate``), not applied again."""
 
 
 class StartSession(Command, tag="session.start", frozen=True):
@@ -87,22 +107,30 @@ class NextItem(Command, tag="agenda.next", frozen=True):
 
 
 class ExtendItem(Command, tag="agenda.extend", frozen=True):
+    """Give the running agenda item more time."""
+
     minutes: Annotated[int, Meta(ge=1, le=60)] = 5
+    """Minutes added to the running item's planned time."""
 
 
 class SkipItem(Command, tag="agenda.skip", frozen=True):
     """Take an upcoming item off the plan (default: the next one)."""
 
     index: Annotated[int, Meta(ge=0)] | None = None
+    """The agenda position (0-based) of an item still planned; default: the next one."""
 
 
 class AddItem(Command, tag="agenda.add", frozen=True):
     """Insert an item into the part of the agenda still to come."""
 
     index: Annotated[int, Meta(ge=0)]
+    """The position (0-based) the new item takes; the item there and those after it move one
+    down. It cannot come before an item that has run or is running."""
     kind: ItemKind
+    """What sort of block it is (drawn differently, never a rule)."""
     title: Annotated[str, Meta(min_length=1, max_length=120)]
     minutes: ItemMinutes
+    """Planned minutes."""
     notes: Annotated[str, Meta(max_length=2000)] = ""
     """Facilitator-only, like a template's notes."""
 
@@ -111,32 +139,45 @@ class RestoreItem(Command, tag="agenda.restore", frozen=True):
     """Bring back a skipped item that has not run (undo ``agenda.skip``)."""
 
     index: Annotated[int, Meta(ge=0)]
+    """The skipped item's agenda position (0-based)."""
 
 
 class RemoveItem(Command, tag="agenda.remove", frozen=True):
+    """Take an item still to come out of the agenda; the items after it move one up."""
+
     index: Annotated[int, Meta(ge=0)]
+    """The item's agenda position (0-based)."""
 
 
 class MoveItem(Command, tag="agenda.move", frozen=True):
+    """Put an item still to come in another place among the items still to come."""
+
     index: Annotated[int, Meta(ge=0)]
+    """The item's agenda position (0-based) now."""
     to: Annotated[int, Meta(ge=0)]
+    """Its position once moved, in the final list: the item is taken out, then inserted at
+    ``to``."""
 
 
 class SetMinutes(Command, tag="agenda.set_minutes", frozen=True):
     """Change an upcoming or the running item's planned minutes."""
 
     index: Annotated[int, Meta(ge=0)]
+    """The item's agenda position (0-based)."""
     minutes: ItemMinutes
+    """The new planned minutes; extensions given so far stay added on top."""
 
 
 class EndSession(Command, tag="session.end", frozen=True):
-    pass
+    """End the session: the running item and exercise close, held shares are released, open
+    "How do you feel now?" questions are answered, and nobody can join or act any more."""
 
 
 class LockRoom(Command, tag="room.lock", frozen=True):
     """Stop (or allow again) new people joining with the room code."""
 
     locked: bool = True
+    """True locks the room, false opens it again. Seats already given come back either way."""
 
 
 class RemoveParticipant(Command, tag="participant.remove", frozen=True):
@@ -144,10 +185,14 @@ class RemoveParticipant(Command, tag="participant.remove", frozen=True):
     cannot come back with the code they had unless the facilitator readmits them."""
 
     participant: ParticipantId
+    """The seat's id (``participant`` in ``participant.joined``)."""
 
 
 class ReadmitParticipant(Command, tag="participant.readmit", frozen=True):
+    """Let a removed seat come back with its token (it is not told the new room code)."""
+
     participant: ParticipantId
+    """The removed seat's id."""
 
 
 class MergeSeats(Command, tag="participant.merge", frozen=True):
@@ -156,19 +201,24 @@ class MergeSeats(Command, tag="participant.merge", frozen=True):
     record becomes part of ``into``'s."""
 
     participant: ParticipantId
+    """The earlier seat's id; it must be away."""
     into: ParticipantId
+    """The id of the seat that stays."""
 
 
 class AddCofacilitator(Command, tag="session.add_cofacilitator", frozen=True):
     """Let another facilitator account sign in to this session with its room code."""
 
     account: Account
+    """A facilitator account on this hub. Only the session's owner may add one."""
 
 
 class SubmitShare(Command, tag="share.submit", frozen=True):
     """An anonymous share; the hub never records who sent it."""
 
     text: Annotated[str, Meta(max_length=8000)]
+    """What the person wants to share. Spaces at the ends are trimmed; what is left must not
+    be blank and may have up to ``MAX_SHARE_CHARS`` (1000) characters, else ``invalid``."""
 
 
 ShareAction = Literal["show", "set_aside", "discussed", "take_back"]
@@ -176,25 +226,34 @@ ShareAction = Literal["show", "set_aside", "discussed", "take_back"]
 
 
 class ModerateShare(Command, tag="share.moderate", frozen=True):
+    """Decide what happens to a share."""
+
     share: Annotated[int, Meta(ge=1)]
+    """The share's number (``share`` in ``share.submitted``)."""
     action: ShareAction
+    """``show`` puts it on the room's screens (a shown share shown again comes back to the
+    top), ``set_aside`` and ``discussed`` close it, ``take_back`` undoes ``show``: the share
+    leaves the room's screens and is pending again."""
 
 
 class StartExercise(Command, tag="exercise.start", frozen=True):
     """Guide the whole room through an exercise; every terminal follows the same step."""
 
     exercise: Annotated[str, Meta(min_length=1, max_length=63)]
+    """The id of an exercise on the hub (e.g. ``box-breathing``); an unknown one gets
+    ``no_such_exercise``, a private one (answered on each terminal alone) ``invalid``."""
     variant: Annotated[str, Meta(max_length=63)] | None = None
+    """A breathing exercise's variant (another pace), by its id."""
     include_optional: bool = False
     """Include steps left out by default (e.g. TIPP's temperature and exercise steps)."""
 
 
 class PauseExercise(Command, tag="exercise.pause", frozen=True):
-    pass
+    """Hold the room's exercise still; its timeline waits until it is resumed."""
 
 
 class ResumeExercise(Command, tag="exercise.resume", frozen=True):
-    pass
+    """Go on with a paused exercise from where it stopped."""
 
 
 class SkipExerciseStep(Command, tag="exercise.skip", frozen=True):
@@ -202,20 +261,23 @@ class SkipExerciseStep(Command, tag="exercise.skip", frozen=True):
 
 
 class StopExercise(Command, tag="exercise.stop", frozen=True):
-    pass
+    """End the room's exercise now, before its time is up or after."""
 
 
 class RateFeeling(Command, tag="feeling.rate", frozen=True):
     """ "How do you feel now?" after an exercise: anonymous, counted, never stored one by one."""
 
     run: Annotated[int, Meta(ge=1)]
+    """The exercise run asked about (``run`` in ``exercise.started``); it must have finished."""
     score: Annotated[int, Meta(ge=0, le=10)]
+    """0 means feeling very low, 10 very good. One answer per seat and run."""
 
 
 class CloseFeelings(Command, tag="feeling.close", frozen=True):
     """Publish the distribution of answers (only if enough people answered)."""
 
     run: Annotated[int, Meta(ge=1)]
+    """The exercise run whose question closes."""
 
 
 AnyCommand = (

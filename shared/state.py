@@ -26,15 +26,24 @@ class ItemState(Struct, frozen=True, kw_only=True):
     notes: str = ""
     status: ItemStatus = "pending"
     extra_minutes: int = 0
+    """The sum of every ``agenda.extended`` ``minutes`` for this item."""
     started_at: float | None = None
+    """The ``at`` of the ``agenda.moved`` that opened the item."""
     ended_at: float | None = None
+    """The ``at`` of the ``agenda.moved`` or ``session.ended`` that closed it."""
 
     @property
     def planned_seconds(self) -> int:
+        """The item's time: its minutes (as planned, or as the last ``agenda.minutes_set``
+        says) plus every extension, in seconds."""
         return (self.minutes + self.extra_minutes) * 60
 
     def remaining(self, now: float) -> float | None:
-        """Seconds left on this item's clock; negative once it runs over."""
+        """Seconds left on this item's clock; negative once it runs over.
+
+        ``(minutes + extra_minutes) * 60 - (end - started_at)``, where ``end`` is ``now`` on
+        the hub's clock while the item runs and ``ended_at`` once it has closed. None for an
+        item that has not started."""
         if self.started_at is None:
             return None
         end = self.ended_at if self.ended_at is not None else now
@@ -75,17 +84,28 @@ class ExerciseRun(Struct, frozen=True, kw_only=True):
     run: int
     exercise: Exercise
     started_at: float
+    """The ``at`` of ``exercise.started``."""
     paused_at: float | None = None
+    """The ``at`` of the ``exercise.paused`` not yet resumed, if any."""
     paused_for: float = 0.0
+    """Seconds paused so far: each ``exercise.resumed`` ``at`` minus its pause's ``at``."""
     skipped: float = 0.0
+    """The sum of every ``exercise.skipped`` ``seconds``."""
     stopped_at: float | None = None
+    """The ``at`` of ``exercise.stopped`` (or of the next ``exercise.started``)."""
 
     @property
     def active(self) -> bool:
         return self.stopped_at is None
 
     def elapsed(self, now: float) -> float:
-        """Seconds into the exercise's timeline: pauses left out, skips added."""
+        """Seconds into the exercise's timeline: pauses left out, skips added.
+
+        ``max(0, end - started_at - paused_for) + skipped``, where ``end`` is the earliest of
+        ``now`` (the hub's clock), ``stopped_at`` and ``paused_at``. The steps (or, for
+        breathing, the phases repeated ``cycles`` times) follow one another from 0 for their
+        ``seconds`` each, optional steps left out unless included; the exercise is finished
+        once this reaches their total."""
         end = now if self.stopped_at is None else self.stopped_at
         if self.paused_at is not None:
             end = min(end, self.paused_at)

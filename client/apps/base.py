@@ -98,6 +98,8 @@ class HubApp(ReadableApp):
             self.state = self.mirror.state
         if isinstance(frame, Error):
             self.notify(frame.detail, title="Not done", severity="warning")
+        elif isinstance(frame, Welcome):
+            self.clear_notifications()  # "could not connect" and the like are over: we are in
         self.on_frame(frame)
 
     def on_frame(self, frame: ServerMessage) -> None:

@@ -180,6 +180,10 @@ async def test_a_full_room_and_an_ended_session_turn_newcomers_away(hub: Running
     code = fac.link.welcome.code
     sam = await participant(hub.uri, code, "Sam")
     kim = await participant(hub.uri, code, "Kim")
+    # In the room's live fan-out only once caught up: a session ending between the welcome and
+    # the catch-up's end turns the newcomer away, and the end event never reaches them.
+    await sam.until(lambda: sam.mirror.caught_up)
+    await kim.until(lambda: kim.mirror.caught_up)
     full = await refused_at_the_door(hub.uri, encode(hello(code, name="Lee")), "room_full")
     assert "full" in full.detail
     # The code is typed by people: case, spaces and dashes do not matter.

@@ -488,3 +488,5 @@ async def test_the_console_asks_for_a_sign_in_and_says_calmly_when_it_fails(
         await pilot.press("enter")
         await until(pilot, lambda: app.welcome is not None)
         await until(pilot, lambda: app.state.facilitators == ("dana",))
+        # Signed in: the earlier refusal's notice does not linger over the console.
+        await until(pilot, lambda: "Could not connect" not in screen_text(app))

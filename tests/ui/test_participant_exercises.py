@@ -486,3 +486,18 @@ def test_guided_breathing_snapshot(snap_compare: Callable[..., bool]) -> None:
         await next_frames(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_after_thank_you_the_session_comes_back_by_itself(hub: RunningHub) -> None:
+    async with running_session(hub) as fac:
+        app = terminal(hub, fac)
+        app.thanks_seconds = 0.2
+        async with app.run_test(size=SIZE) as pilot:
+            await until_shown(pilot, "Relapse prevention group")
+            await launch(pilot, fac, "stop-skill")
+            await until_shown(pilot, "Stop. Freeze where you are.")
+            await fac.do(StopExercise(id=new_id()))
+            await until_shown(pilot, "How do you feel now?")
+            await pilot.press("5", "enter", "enter")
+            await until_shown(pilot, "Thank you.")
+            await until_shown(pilot, "Write a share")  # no key needed to get back

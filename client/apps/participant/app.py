@@ -46,10 +46,15 @@ CODE_TOO_LONG = "That looks longer than a room code. Please check it with your f
 JOINING = "Joining…"
 
 
+THANKS_SECONDS = 4.0
+"""How long "Thank you." stays after an answer before the session comes back."""
+
+
 class ParticipantApp(HubApp):
     """One participant's terminal. All it shows comes from ``state``, built by ``reduce``."""
 
     TITLE = "circlekeeper"
+    thanks_seconds = THANKS_SECONDS
     CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "app.tcss", STYLES / "participant.tcss"]
     ENABLE_COMMAND_PALETTE = False
     AUTO_FOCUS: ClassVar[str | None] = None
@@ -280,6 +285,14 @@ class ParticipantApp(HubApp):
             ask.status, ask.command = "thanked", None
             self._show_exercise()
             self.refresh_bindings()
+            self.set_timer(self.thanks_seconds, lambda run=ask.run: self._thanked(run))
+
+    def _thanked(self, run: int) -> None:
+        """After a moment of "Thank you", back to the session by itself (x does it sooner)."""
+        shown = self.following.room_run(self.state)
+        if self._live and shown is not None and shown.run == run and not shown.active:
+            self.following.put_away(self.state)
+            self._show_state(self.state)
 
     @on(FrameReceived)
     def _feeling_refused(self, message: FrameReceived) -> None:
