@@ -178,9 +178,6 @@ class Hub:
                 await ws.send(encode(refused.error), text=True)
                 await ws.close(refused.close_code, refused.error.code)
                 return
-            except TimeoutError:
-                await ws.close(CloseCode.POLICY_VIOLATION, "no handshake")
-                return
             await self._commands(ws, room, actor)
         except ConnectionClosed:
             pass
@@ -191,7 +188,13 @@ class Hub:
             log.info("connection %s closed (%s)", conn, ws.close_code)
 
     async def _handshake(self, ws: ServerConnection) -> tuple[Room, Actor]:
-        raw = await asyncio.wait_for(ws.recv(decode=False), self.config.handshake_timeout)
+        try:
+            raw = await asyncio.wait_for(ws.recv(decode=False), self.config.handshake_timeout)
+        except TimeoutError:
+            raise Refused(
+                "not_joined",
+                "No handshake came in time. Please connect again and say hello first.",
+            ) from None
         try:
             first = decode_client(raw)
         except msgspec.MsgspecError as exc:

@@ -82,7 +82,8 @@ class Hello(Handshake, tag="hello", frozen=True):
     """The ``token`` from an earlier ``Welcome``, to come back as the same facilitator (until
     it expires) or to the same participant's or board's seat (it does not expire). Opaque."""
     login: Login | None = None
-    """A co-facilitator signing in to a session by its room code."""
+    """A facilitator of the session signing in with account and password, with ``code`` or
+    ``session`` (a co-facilitator, or the owner on another computer)."""
     after: Annotated[int, Meta(ge=0)] = 0
     """The last event sequence number this client applied; the hub sends what follows.
     0 asks for the whole log."""

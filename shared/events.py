@@ -45,6 +45,7 @@ class SessionCreated(Event, tag="session.created", frozen=True):
     session_id: str
     """The session's id, as in ``Welcome.session_id``."""
     title: str
+    """The session's title, to show."""
     template: str
     """The id of the agenda template it was made from."""
     code: str
@@ -119,6 +120,7 @@ class RoomLocked(Event, tag="room.locked", frozen=True):
     """The room was locked (no new seats with the code) or opened again."""
 
     locked: bool
+    """True: locked; false: open again."""
     at: float
 
 
@@ -167,7 +169,7 @@ class SessionStarted(Event, tag="session.started", frozen=True):
 
 
 class AgendaMoved(Event, tag="agenda.moved", frozen=True):
-    """The current item (if any) closes at ``at``; ``index`` opens (None: past the last item)."""
+    """The current item (if any) closes at ``at``; ``index`` opens (null: past the last item)."""
 
     index: int | None
     """The agenda position of the item that starts now; null once past the last item."""
@@ -202,6 +204,7 @@ class ItemAdded(Event, tag="agenda.item_added", frozen=True):
     index: int
     """Its position: the item there and those after it move one down."""
     item: PlannedItem
+    """The new item, pending (to come)."""
 
 
 class ItemRemoved(Event, tag="agenda.item_removed", frozen=True):
@@ -253,6 +256,7 @@ class ShareShown(Event, tag="share.shown", frozen=True):
 
     share: int
     text: str
+    """The share's text, as in ``share.submitted``."""
 
 
 class ShareTakenBack(Event, tag="share.taken_back", frozen=True):
@@ -284,6 +288,8 @@ class ExerciseStarted(Event, tag="exercise.started", frozen=True):
     run: int
     """The run's number in the session (1, 2, 3 …); later exercise events name it."""
     exercise: Exercise
+    """The exercise as it will be timed: its steps, or its breathing pattern, after the
+    facilitator's choices (a variant, optional steps included)."""
     at: float
     """When the run's timeline starts."""
 
@@ -382,6 +388,7 @@ class Welcome(Frame, tag="welcome", frozen=True):
     code: str
     """The room code now, for people to join with."""
     role: Role
+    """The role the connection has, as the handshake asked."""
     token: str
     """Send this back in ``Hello.token`` to come back as the same facilitator, participant or
     board. Each welcome gives a fresh one; a facilitator's expires (see the hub's
@@ -407,6 +414,7 @@ class Logged(Frame, tag="event", frozen=True):
     the events meant for it, so the numbers it sees may skip; remember the last one applied
     for ``Hello.after``."""
     event: AnyEvent
+    """The event: an object whose ``type`` names it."""
 
 
 class CaughtUp(Frame, tag="caught_up", frozen=True):
@@ -491,7 +499,8 @@ ERRORS: dict[ErrorCode, ErrorUse] = {
         False,
     ),
     "not_joined": ErrorUse(
-        "The first frame is a command, not a handshake.",
+        "The first frame is a command, not a handshake, or no handshake came within the "
+        "handshake timeout.",
         1008,
         False,
     ),
@@ -600,7 +609,8 @@ class Error(Frame, tag="error", frozen=True):
     open). Nothing the frame asked for was applied."""
 
     code: ErrorCode
-    """What went wrong, for programs (see ``ERRORS``)."""
+    """What went wrong, for programs. ``ERRORS`` (the errors table of ``docs/protocol.md``)
+    says when each code is sent and what becomes of the connection."""
     detail: str
     """What went wrong, in plain English words for the person at the terminal."""
     command: str | None = None

@@ -22,6 +22,8 @@ class ItemState(Struct, frozen=True, kw_only=True):
     kind: ItemKind
     title: str
     minutes: int
+    """Planned minutes: from ``session.created`` or ``agenda.item_added``, replaced by each
+    ``agenda.minutes_set``."""
     exercise: str | None = None
     notes: str = ""
     status: ItemStatus = "pending"

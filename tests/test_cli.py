@@ -156,6 +156,11 @@ async def test_hub_logs_lifecycle_but_never_names_or_share_text(tmp_path: Path) 
         db,
         "--log-level",
         "debug",
+        # The demo's shares are released at once, not in the default 15 s batch.
+        "--share-batch-seconds",
+        "0.05",
+        "--share-batch-minimum",
+        "1",
         stderr=asyncio.subprocess.PIPE,
     )
     assert hub.stderr is not None

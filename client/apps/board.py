@@ -24,7 +24,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from client.apps.base import HubApp
 from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, HubLink, LinkStatus
@@ -35,6 +35,7 @@ from client.widgets.board_now import NowPanel
 from client.widgets.board_shares import RoomShares, newest_first
 from client.widgets.board_status import BoardBanner, PresentCount
 from client.widgets.exercise_view import ExerciseView
+from client.widgets.key_row import WrappingFooter
 from shared.commands import PROTOCOL_VERSION, Hello
 from shared.events import ServerMessage, Welcome
 from shared.state import ExerciseRun, SessionState
@@ -154,7 +155,7 @@ class BoardApp(HubApp):
             yield BoardSession(self.hub_now, self.join_hub, id="session")
             yield ExerciseView(self.hub_now, read_only=True, id="exercise")
             yield BoardMessage(ENDED_WORDS, THANKS_WORDS, id="ended")
-        yield Footer(show_command_palette=False)
+        yield WrappingFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Static, Switch
+from textual.widgets import Button, Input, Label, OptionList, Static, Switch
 from textual.widgets.option_list import Option
 
 from client.apps.base import STYLES, HubApp
@@ -35,7 +35,7 @@ from client.widgets.exercise_panel import (
     ExercisePanel,
 )
 from client.widgets.exercise_picker import ExercisePicker, Launch
-from client.widgets.key_row import KeyRow
+from client.widgets.key_row import KeyRow, WrappingFooter
 from client.widgets.lobby import LobbyView, here_count
 from client.widgets.people import PeopleScreen
 from client.widgets.share_queue import ShareQueue
@@ -191,7 +191,7 @@ class TemplatePicker(Screen[None]):
                         variant="primary",
                         disabled=not self.templates,
                     )
-        yield Footer(compact=True)
+        yield WrappingFooter(compact=True)
 
     def chosen_template(self) -> str | None:
         """The id of the highlighted agenda (what the hub knows it by)."""
@@ -392,7 +392,7 @@ class Console(Screen[None]):
                     yield LobbyView(id="lobby")
                 yield ShareQueue(id="shares", classes="panel")
         yield KeyRow(self.MORE_KEYS, id="more-keys")
-        yield Footer(compact=True)
+        yield WrappingFooter(compact=True)
 
     @property
     def facilitator(self) -> FacilitatorApp:

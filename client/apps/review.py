@@ -22,10 +22,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
-from client.apps.base import STYLES
+from client.apps.base import HORIZONTAL_BREAKPOINTS, STYLES, VERTICAL_BREAKPOINTS
 from client.theme import ReadableApp
+from client.widgets.key_row import WrappingFooter
 from client.widgets.plan_chart import PlanChart
 from client.widgets.timeline import TimelineBar, describe
 from server.api import (
@@ -104,7 +105,7 @@ class SessionList(Screen[None]):
             yield Input(placeholder="Search sessions", id="search")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             yield Static("Reading the recorded sessions…", id="list-message", classes="hint")
-        yield Footer(compact=True)
+        yield WrappingFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -232,7 +233,7 @@ class SessionReview(Screen[None]):
             with Vertical(classes="panel", id="audit-panel"):
                 yield Static("Audit log: facilitator actions", classes="panel-title")
                 yield Static("", id="audit")
-        yield Footer(compact=True)
+        yield WrappingFooter(compact=True)
 
     def on_mount(self) -> None:
         final = self.recording.final
@@ -372,6 +373,8 @@ class ReviewApp(ReadableApp):
     """The review tool. Built the same way by the CLI and the tests (give it an open log)."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "app.tcss", STYLES / "review.tcss"]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = HORIZONTAL_BREAKPOINTS
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = VERTICAL_BREAKPOINTS
     TITLE = "circlekeeper · review"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -21,11 +21,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from client.connection import new_id
 from client.offers import DRY_RUN, FACILITATOR
 from client.widgets.confirm import FORM_BOX_CSS, FORM_CSS, Confirm
+from client.widgets.key_row import WrappingFooter
 from shared.commands import MAX_ITEM_MINUTES, AddItem, AnyCommand, MoveItem, RemoveItem, SetMinutes
 from shared.decide import accepts_commands, allowed, upcoming_from
 from shared.state import ItemState, ItemStatus, SessionState
@@ -245,7 +246,7 @@ class AgendaEditor(ModalScreen[None]):
             )
             yield DataTable(id="agenda-table", cursor_type="row", zebra_stripes=False)
             yield Static("", id="editor-about")
-        yield Footer(compact=True)
+        yield WrappingFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -468,7 +469,7 @@ class ItemForm(ModalScreen[NewItem | None]):
             with Horizontal(classes="form-buttons"):
                 yield Button("Cancel", id="item-cancel")
                 yield Button("Add item", id="item-add", variant="primary")
-        yield Footer(compact=True)
+        yield WrappingFooter(compact=True)
 
     def action_submit(self) -> None:
         title = self.query_one("#item-title", Input).value.strip()
@@ -538,7 +539,7 @@ class MinutesForm(ModalScreen[int | None]):
             yield Label(f"Minutes ({MIN_MINUTES}–{MAX_MINUTES})")
             yield FormInput(str(self.minutes), type="integer", max_length=3, id="minutes-input")
             yield Static("", id="minutes-message", classes="form-message")
-        yield Footer(compact=True)
+        yield WrappingFooter(compact=True)
 
     def action_submit(self) -> None:
         minutes = parse_minutes(self.query_one("#minutes-input", Input).value)

@@ -18,7 +18,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from client.widgets.key_row import WrappingFooter
 
 FORM_CSS = """
 .form-dialog Label {
@@ -106,7 +108,7 @@ class Confirm(ModalScreen[bool]):
             with Horizontal(classes="form-buttons"):
                 yield Button(self.keep, id="confirm-keep", variant="primary")
                 yield Button(self.go, id="confirm-go", variant="warning")
-        yield Footer(compact=True)
+        yield WrappingFooter(compact=True)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

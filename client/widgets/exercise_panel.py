@@ -26,6 +26,8 @@ Mode = Literal["none", "running", "paused", "finished", "collecting", "summary"]
 QUESTION = "How do you feel now?"
 COLLECTING = f"Answers to '{QUESTION}' are being collected."
 BAR_WIDTH = 30
+OVERALL_WORDS = len("Overall  100% · 00:00 left")
+"""The cells of the overall line besides its bar: a narrow panel draws shorter bars."""
 CHART_WIDTH = 24
 
 
@@ -78,7 +80,7 @@ def feelings_chart(counts: Sequence[int]) -> Content:
     return Content("\n").join(rows)
 
 
-def step_words(run: ExerciseRun, position: Position) -> list[Content]:
+def step_words(run: ExerciseRun, position: Position, width: int = BAR_WIDTH) -> list[Content]:
     """The cue or step text the room sees now, and how long it lasts."""
     exercise = run.exercise
     left = f"{math.ceil(position.seconds_left)} s left"
@@ -89,7 +91,7 @@ def step_words(run: ExerciseRun, position: Position) -> list[Content]:
             Content.from_markup("[b $accent]$cue", cue=phase.label),
             Content(f"{left} · breath {position.cycle} of {cycles}"),
             Content.from_markup(
-                "[$text-muted]Breath  [/][$primary]$bar", bar=bar(pacer_size(position), BAR_WIDTH)
+                "[$text-muted]Breath  [/][$primary]$bar", bar=bar(pacer_size(position), width)
             ),
         ]
     steps = exercise.steps or ()
@@ -102,11 +104,11 @@ def step_words(run: ExerciseRun, position: Position) -> list[Content]:
     ]
 
 
-def overall(run: ExerciseRun, position: Position, now: float) -> Content:
+def overall(run: ExerciseRun, position: Position, now: float, width: int = BAR_WIDTH) -> Content:
     remaining = max(0.0, total_seconds(run.exercise) - run.elapsed(now))
     return Content.from_markup(
         "[$text-muted]Overall [/][$primary]$bar[/] $percent% · $left left",
-        bar=bar(position.progress, BAR_WIDTH),
+        bar=bar(position.progress, width),
         percent=str(int(position.progress * 100)),
         left=fmt_clock(math.ceil(remaining)),
     )
@@ -152,6 +154,15 @@ class ExercisePanel(Vertical):
         self._state = state
         self.tick()
 
+    @property
+    def bar_width(self) -> int:
+        """``BAR_WIDTH``, or less where the overall line would not fit on one row."""
+        width = self.query_one("#exercise-body").content_size.width
+        return BAR_WIDTH if not width else max(10, min(BAR_WIDTH, width - OVERALL_WORDS))
+
+    def on_resize(self) -> None:
+        self.tick()
+
     def tick(self) -> None:
         """Redraw from the state and the hub's clock (about four times a second)."""
         now = self._now()
@@ -175,14 +186,21 @@ class ExercisePanel(Vertical):
         position = run.position(now)
         match mode:
             case "running":
-                return Content(name), [*step_words(run, position), overall(run, position, now)]
+                return Content(name), [
+                    *step_words(run, position, self.bar_width),
+                    overall(run, position, now, self.bar_width),
+                ]
             case "paused":
                 note = Content.from_markup(
                     "[b $warning]Paused[/] — everyone is holding here. Press p to carry on."
                 )
                 return (
                     Content(f"{name} · Paused"),
-                    [note, *step_words(run, position), overall(run, position, now)],
+                    [
+                        note,
+                        *step_words(run, position, self.bar_width),
+                        overall(run, position, now, self.bar_width),
+                    ],
                 )
             case "finished":
                 return Content(f"{name} · Finished"), [

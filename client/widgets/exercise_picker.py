@@ -18,9 +18,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static, Switch
+from textual.widgets import OptionList, Static, Switch
 from textual.widgets.option_list import Option
 
+from client.widgets.key_row import WrappingFooter
 from shared.exercises import Exercise, Phase, Variant, configure, total_seconds
 
 ROOM_HEADING = "For the room"
@@ -256,7 +257,7 @@ class ExercisePicker(ModalScreen[Launch | None]):
                             yield Static("Include optional steps (i)", id="optional-label")
                         yield Static("", id="optional-steps", classes="hint")
             yield Static("", id="picker-message")
-        yield Footer(compact=True)
+        yield WrappingFooter(compact=True)
 
     def _options(self) -> list[Option | None]:
         room = [e for e in self.exercises.values() if not e.private]

@@ -18,11 +18,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from client.connection import new_id
 from client.offers import DRY_RUN, FACILITATOR
 from client.widgets.confirm import FORM_BOX_CSS, FORM_CSS, Confirm
+from client.widgets.key_row import WrappingFooter
 from shared.commands import (
     MAX_NAME_CHARS,
     AddCofacilitator,
@@ -175,7 +176,7 @@ class PeopleScreen(ModalScreen[None]):
             yield Static("", id="people-new-code")
             yield DataTable(id="people-table", cursor_type="row", zebra_stripes=False)
             yield Static("", id="people-about")
-        yield Footer(compact=True)
+        yield WrappingFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -304,7 +305,7 @@ class CofacilitatorForm(ModalScreen[str | None]):
             yield Input(
                 placeholder="account name", max_length=MAX_NAME_CHARS, id="cofacilitator-name"
             )
-        yield Footer(compact=True)
+        yield WrappingFooter(compact=True)
 
     @on(Input.Submitted, "#cofacilitator-name")
     def _named(self, event: Input.Submitted) -> None:

@@ -40,9 +40,14 @@ class HubClock:
 
     def __init__(self) -> None:
         self.offset = 0.0
+        self.stopped_at: float | None = None
+
+    def stop(self) -> None:
+        """From now on only ``offset`` moves it: terminals reading it agree to the microsecond."""
+        self.stopped_at = time.time()
 
     def __call__(self) -> float:
-        return time.time() + self.offset
+        return (time.time() if self.stopped_at is None else self.stopped_at) + self.offset
 
 
 @pytest.fixture
@@ -56,27 +61,38 @@ async def clocked(db_path: Path) -> AsyncIterator[tuple[RunningHub, HubClock]]:
     await store.close()
 
 
-async def joined_with_clock(uri: str, code: str, name: str, skew: float) -> Client:
+async def joined_with_clock(uri: str, code: str, name: str, clock: HubClock, skew: float) -> Client:
+    """A terminal whose own clock is the hub's, ``skew`` seconds off."""
     hello = Hello(protocol=PROTOCOL_VERSION, role="participant", code=code, name=name)
-    link = HubLink(uri, hello, reconnect_delays=fast_delays, clock=lambda: time.time() + skew)
+    link = HubLink(uri, hello, reconnect_delays=fast_delays, clock=lambda: clock() + skew)
     return await Client(link).start().joined()
 
 
-async def test_terminals_with_clocks_3s_apart_show_the_same_step(hub: RunningHub) -> None:
+async def test_terminals_with_clocks_3s_apart_show_the_same_step(
+    clocked: tuple[RunningHub, HubClock],
+) -> None:
+    hub, clock = clocked
+    clock.stop()  # the terminals' clocks are the hub's, skewed, and move only when it does
     fac = await facilitator(hub.uri)
     code = fac.link.welcome.code  # type: ignore[union-attr]
-    ahead = await joined_with_clock(hub.uri, code, "Ahead", +3.0)
-    behind = await joined_with_clock(hub.uri, code, "Behind", -3.0)
+    ahead = await joined_with_clock(hub.uri, code, "Ahead", clock, +3.0)
+    behind = await joined_with_clock(hub.uri, code, "Behind", clock, -3.0)
     await fac.do(StartSession(id=new_id()))
     await fac.do(StartExercise(id=new_id(), exercise="box-breathing"))
     for client in (ahead, behind):
         await client.until(lambda c=client: c.state.exercise is not None)  # type: ignore[misc]
-    elapsed = []
-    for c in (ahead, behind):
-        run = c.state.exercise
+    clock.offset += 21  # 21 s into 4-4-4-4 box breathing: cycle 2, second phase (hold)
+
+    def step(client: Client, now: float) -> tuple[int, int, str | None]:
+        run = client.state.exercise
         assert run is not None
-        elapsed.append(run.elapsed(c.link.hub_now()))
-    assert abs(elapsed[0] - elapsed[1]) < 0.25
+        position = run.position(now)
+        return position.cycle, position.index, position.kind
+
+    assert [step(c, c.link.hub_now()) for c in (ahead, behind)] == [(2, 1, "hold")] * 2
+    # By its own clock, each would show another step: Ahead breathing out, Behind in.
+    assert step(ahead, ahead.link.clock()) == (2, 2, "exhale")
+    assert step(behind, behind.link.clock()) == (2, 0, "inhale")
     for client in (fac, ahead, behind):
         await client.stop()
 

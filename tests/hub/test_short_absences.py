@@ -24,7 +24,7 @@ async def hub_on(
     db: Path, port: int = 0, grace: float = 30.0, clock: Callable[[], float] = time.time
 ) -> AsyncIterator[tuple[Hub, str]]:
     store = accounts_store(db)
-    config = HubConfig(**{**QUICK_BATCHES, "away_grace_seconds": grace}, db=db)  # type: ignore[arg-type]
+    config = HubConfig(**{**QUICK_BATCHES, "away_grace_seconds": grace}, db=db)
     hub = Hub(store, config, clock=clock)
     try:
         async with hub.serve("127.0.0.1", port) as server:

@@ -48,8 +48,8 @@ async def hub_with(db: Path, **settings: object) -> AsyncIterator[Running]:
     store = accounts_store(db)
     hub = Hub(
         store,
-        HubConfig(**QUICK_BATCHES, db=db, join_attempts_per_minute=10_000, **settings),
-    )  # type: ignore[arg-type]
+        HubConfig(**QUICK_BATCHES, db=db, join_attempts_per_minute=10_000, **settings),  # type: ignore[arg-type]
+    )
     async with hub.serve("127.0.0.1", 0) as server:
         yield Running(hub, f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}")
     await store.close()

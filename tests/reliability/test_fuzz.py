@@ -371,11 +371,9 @@ async def test_ten_thousand_hostile_frames_leave_the_hub_up_and_the_session_whol
                 ]:
                     separate.append(await closed_alone(running.uri, code, frame, text))
 
-        started = loop.time()
         await session.run(between)
         await asyncio.wait_for(flooding, 20)
         await hostile.replied(FRAMES)
-        elapsed = loop.time() - started
 
         # Every bad frame had exactly one answer, and the hostile connection still works.
         assert hostile.sent == FRAMES and hostile.replies == FRAMES
@@ -400,7 +398,6 @@ async def test_ten_thousand_hostile_frames_leave_the_hub_up_and_the_session_whol
         assert await http_get(running.uri, "/healthz") == (200, b"OK\n")
         status, metrics = await http_get(running.uri, "/metrics")
         assert status == 200 and b'circle_frames_rejected_total{reason="decode"}' in metrics
-        assert elapsed < 15, elapsed
 
         await raw.close()
         await reading

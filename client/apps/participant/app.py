@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Input, Static
+from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from client import credentials
 from client.apps.base import HubApp
@@ -31,6 +31,7 @@ from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, HubLink, Lin
 from client.following import FeelingAsk, Following, hello_fits
 from client.messages import FrameReceived, LinkChanged
 from client.widgets.exercise_view import ExerciseView, FeelingQuestion, GuidedView
+from client.widgets.key_row import WrappingFooter
 from client.widgets.share_box import ShareBox
 from client.widgets.status import LinkBanner
 from shared.commands import PROTOCOL_VERSION, Hello, RateFeeling, SubmitShare
@@ -119,7 +120,7 @@ class ParticipantApp(HubApp):
             yield SessionView(self.hub_now, id="session")
             yield ExerciseView(self.hub_now, id="exercise")
             yield EndedView(id="ended")
-        yield Footer(show_command_palette=False)
+        yield WrappingFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from client.widgets.key_row import WrappingFooter
 
 __all__ = ["HIDDEN_WORDS", "HiddenScreen"]
 
@@ -25,4 +27,4 @@ class HiddenScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(HIDDEN_WORDS, id="hidden-words", classes="hint")
-        yield Footer(show_command_palette=False)
+        yield WrappingFooter()

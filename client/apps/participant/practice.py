@@ -17,11 +17,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, ContentSwitcher, Footer, OptionList, Static
+from textual.widgets import Button, ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client.widgets.exercise_view.guided import GuidedView
 from client.widgets.exercise_view.private import PrivateAnswers
+from client.widgets.key_row import WrappingFooter
 from shared.exercise_run import in_progress, paused, resumed, skipped, stopped
 from shared.exercises import Exercise, load_exercises
 from shared.state import ExerciseRun
@@ -70,7 +71,7 @@ class ConfirmLeaveScreen(ModalScreen[bool]):
             with Horizontal(id="confirm-actions"):
                 yield Button("Stay", id="stay", variant="primary")
                 yield Button("Leave and clear", id="leave-clear")
-        yield Footer(show_command_palette=False)
+        yield WrappingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stay", Button).focus()
@@ -117,7 +118,7 @@ class PracticeScreen(Screen[None]):
                 )
                 yield Static("Choose with ↑ and ↓, then press Enter to begin.", classes="hint")
             yield GuidedView(self._clock, private=True, id="practice-guided", classes="panel")
-        yield Footer(show_command_palette=False)
+        yield WrappingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#practice-list", OptionList).focus()

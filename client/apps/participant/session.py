@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from client.following import few_people, shown_shares
@@ -58,7 +58,9 @@ class SessionView(Vertical):
         yield LinkBanner(id="banner")
         yield Static("", id="session-title", classes="panel-title")
         yield Static("", id="record-note", classes="hint")
-        with Horizontal(id="session-body"):
+        # A grid (participant.tcss): the left column beside the room's shares over the share
+        # box; in a small window the share box takes the whole width along the bottom.
+        with Container(id="session-body"):
             with Vertical(id="session-left"):
                 with Vertical(id="now-panel", classes="panel"):
                     yield Static("Now", classes="panel-title")
@@ -68,12 +70,11 @@ class SessionView(Vertical):
                     yield Static("Agenda", classes="panel-title")
                     yield AgendaView(id="agenda")
                 yield Static(HIDE_HINT, id="hide-hint", classes="hint")
-            with Vertical(id="session-right"):
-                with Vertical(id="room-panel", classes="panel"):
-                    yield Static("Shared with the room", classes="panel-title")
-                    with VerticalScroll(id="room-scroll"):
-                        yield Static("", id="room-shares")
-                yield ShareBox(id="share-box", classes="panel")
+            with Vertical(id="room-panel", classes="panel"):
+                yield Static("Shared with the room", classes="panel-title")
+                with VerticalScroll(id="room-scroll"):
+                    yield Static("", id="room-shares")
+            yield ShareBox(id="share-box", classes="panel")
 
     def show(self, state: SessionState) -> None:
         self.query_one("#session-title", Static).update(Text(state.title))
