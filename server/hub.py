@@ -58,6 +58,15 @@ from shared.templates import AgendaTemplate
 
 log = logging.getLogger("circlekeeper.hub")
 
+NO_ROOM = {
+    "participant": "No session with that code is running. Check the code with your facilitator.",
+    "board": "No session with that code is running. Check the code with the facilitator.",
+    "facilitator": (
+        "No session with that code is running on this hub. If someone was removed, the code "
+        "changed: the console showed the new one."
+    ),
+}
+
 CLOSE_TIMEOUT = 2.0
 """Longest wait for a closing handshake (a polite client answers in milliseconds)."""
 
@@ -302,10 +311,7 @@ class Hub:
                     await self.store.latest_by_code(wanted)
                 )
             if record is None:
-                raise Refused(
-                    "no_such_room",
-                    "No session with that code is running. Check the code with your facilitator.",
-                )
+                raise Refused("no_such_room", NO_ROOM[hello.role])
             if record.ended_at is not None:
                 raise Refused("session_ended", decide.ENDED)
             room = self._new_room(record)

@@ -335,3 +335,35 @@ def test_no_command_shows_the_commands(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     for command in ("hub", "facilitate", "join", "board", "demo", "sessions", "review"):
         assert f"{command} " in out
+
+
+def test_the_way_back_names_the_room_code_as_it_is_now(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """After a removal changed the code, the console's closing line and the credential kept
+    for it name the new code, not the one the session started with."""
+    from client.apps.facilitator import FacilitatorApp
+    from client.cli.facilitate import _print_resume
+    from shared.events import CodeChanged, SessionCreated, Welcome
+    from shared.reduce import replay
+
+    app = FacilitatorApp("ws://127.0.0.1:9")
+    welcome = Welcome(
+        protocol=PROTOCOL_VERSION,
+        session_id="s1",
+        code="OLDOLD",
+        role="facilitator",
+        token="f.9.dana.sig",
+        epoch="e",
+        server_time=0.0,
+        reset=True,
+    )
+    app.mirror.apply(welcome)
+    created = SessionCreated(
+        session_id="s1", title="t", template="t", code="OLDOLD", agenda=(), at=0
+    )
+    app.state = replay([created, CodeChanged(code="NEWNEW")])
+    _print_resume(app, "ws://hub:8765")
+    said = capsys.readouterr().out
+    assert "--code NEWNEW" in said and "OLDOLD" not in said
+    assert credentials.saved("NEWNEW") == "f.9.dana.sig"

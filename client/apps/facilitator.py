@@ -669,7 +669,7 @@ class FacilitatorApp(HubApp):
         """(room code, facilitator token) to come back to this session later, once known."""
         if self.welcome is None:
             return None
-        return self.welcome.code, self.welcome.token
+        return self.state.code or self.welcome.code, self.welcome.token  # the code now
 
     def create_session(
         self, template: str, *, title: str | None, record_shares: bool, login: Login | None = None
