@@ -137,8 +137,8 @@ def settle(state: SessionState, decision: Decision) -> Decision:
 
     Every rule that changes who is here goes through this, so the number the room sees is
     always the one the seats give, and no rule has to remember to announce it."""
-    if not decision.events:
-        return decision
+    if not any("participant" in type(e).__struct_fields__ for _, e in decision.events):
+        return decision  # only events about a seat change who is here
     after = replay((e for _, e in decision.events), state).count_present()
     if after == state.head_count:
         return decision
