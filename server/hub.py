@@ -408,15 +408,19 @@ class Hub:
                     self.clock(),
                     self._context(room),
                 )
-                if isinstance(again, Error):
+                if isinstance(again, Error) and again.code != "session_ended":
                     raise Refused(again.code, again.detail)
-                back = again
+                back = again if isinstance(again, Decision) else back
             room.send_to(ws, await self.store.read(room.record.id, last), actor)
             room.reply(ws, encode(CaughtUp(seq=room.seq)))
-            room.connections[ws] = actor
-            if actor.seat is not None:
-                room.seat_back(actor.seat)
-            await room.commit(back.events)
+            ended = room.state.status == "ended"
+            if not ended:
+                room.connections[ws] = actor
+                if actor.seat is not None:
+                    room.seat_back(actor.seat)
+                await room.commit(back.events)
+        if ended:  # it ended while this terminal caught up: it has seen the end, and goes
+            await ws.close(CloseCode.NORMAL_CLOSURE, "session ended")
 
     async def _catch_up(self, ws: ServerConnection, room: Room, actor: Actor, after: int) -> int:
         """Send a long backlog at the client's pace, before it joins the room's live fan-out.

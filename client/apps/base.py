@@ -25,8 +25,8 @@ from shared.state import SessionState
 STYLES = Path(__file__).parent.parent / "styles"
 NARROW_BELOW = 100
 SHORT_BELOW = 30
-HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
-VERTICAL_BREAKPOINTS: list[tuple[int, str]] = [(0, "-short"), (SHORT_BELOW, "-tall")]
+WIDTH_CLASSES: list[tuple[int, str]] = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
+HEIGHT_CLASSES: list[tuple[int, str]] = [(0, "-short"), (SHORT_BELOW, "-tall")]
 """Every screen of every app gets ``-narrow`` below 100 columns and ``-short`` below 30 rows
 (``-wide`` and ``-tall`` otherwise), for the styles to fit an 80×24 terminal. Textual sets them
 on each screen as the terminal is resized."""
@@ -40,8 +40,8 @@ class HubApp(ReadableApp):
 
     CSS_PATH: ClassVar[CSSPathType | None] = [STYLES / "app.tcss"]
     """Absolute: Textual resolves a relative path from the subclass's file."""
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = HORIZONTAL_BREAKPOINTS
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = VERTICAL_BREAKPOINTS
+    HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
+    VERTICAL_BREAKPOINTS = HEIGHT_CLASSES
     state: reactive[SessionState] = reactive(SessionState, always_update=True)
     link_status: reactive[LinkStatus] = reactive[LinkStatus]("connecting")
     retry_note: reactive[str] = reactive("")

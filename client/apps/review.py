@@ -24,7 +24,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from client.apps.base import HORIZONTAL_BREAKPOINTS, STYLES, VERTICAL_BREAKPOINTS
+from client.apps.base import HEIGHT_CLASSES, STYLES, WIDTH_CLASSES
 from client.theme import ReadableApp
 from client.widgets.key_row import WrappingFooter
 from client.widgets.plan_chart import PlanChart
@@ -373,8 +373,8 @@ class ReviewApp(ReadableApp):
     """The review tool. Built the same way by the CLI and the tests (give it an open log)."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "app.tcss", STYLES / "review.tcss"]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = HORIZONTAL_BREAKPOINTS
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = VERTICAL_BREAKPOINTS
+    HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
+    VERTICAL_BREAKPOINTS = HEIGHT_CLASSES
     TITLE = "circlekeeper · review"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [

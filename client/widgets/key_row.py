@@ -72,7 +72,7 @@ class WrappingFooter(Footer):
 
     def units(self) -> list[tuple[int, list[Widget]]]:
         """What the rows are made of: each shown key, with its width."""
-        keys = []
+        keys: list[tuple[int, list[Widget]]] = []
         seen: set[str] = set()
         for _, binding, enabled, tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in seen:
@@ -120,7 +120,8 @@ class KeyRow(WrappingFooter):
         bindings = list(self.screen.active_bindings.values())
         units: list[tuple[int, list[Widget]]] = []
         for label, actions in self.groups:
-            cells, widgets = cell_len(label) + 2, [Static(label, classes="key-group")]
+            cells = cell_len(label) + 2
+            widgets: list[Widget] = [Static(label, classes="key-group")]
             for action in actions:
                 for _, binding, enabled, tooltip in bindings:
                     if binding.action != action:

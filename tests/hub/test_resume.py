@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
 from websockets.asyncio.server import ServerConnection
 
+from server.hub import Hub
+from server.rooms import Room
 from shared.commands import (
+    EndSession,
     ExtendItem,
     ModerateShare,
     NextItem,
@@ -231,3 +237,32 @@ async def test_the_replay_ends_with_a_marker_before_anything_live(hub: RunningHu
     assert isinstance(later, Logged)
     await kim.close()
     await fac.stop()
+
+
+async def test_a_session_that_ends_during_a_catch_up_is_seen_ending(
+    hub: RunningHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kim is welcomed, then the session ends while her backlog is still on its way: she gets
+    the end too, instead of a refusal and a link that gives up on a room she is in."""
+    fac = await facilitator(hub.uri)
+    code = welcome_of(fac).code
+    reached, go_on = asyncio.Event(), asyncio.Event()
+    catch_up = Hub._catch_up
+
+    async def held(self: Hub, ws: ServerConnection, room: Room, actor: Actor, after: int) -> int:
+        last = await catch_up(self, ws, room, actor, after)
+        if actor.role == "participant":  # the hub's own step, held until the session has ended
+            reached.set()
+            await go_on.wait()
+        return last
+
+    monkeypatch.setattr(Hub, "_catch_up", held)
+    joining = asyncio.create_task(participant(hub.uri, code, "Kim"))
+    await asyncio.wait_for(reached.wait(), 5)
+    assert isinstance(await fac.do(EndSession(id=new_id())), Ack)
+    go_on.set()
+    kim = await joining
+    await kim.until(lambda: kim.state.status == "ended")
+    assert kim.refused is None
+    for client in (fac, kim):
+        await client.stop()

@@ -58,7 +58,7 @@ from tests.helpers import Client, RunningHub, facilitator, fast_delays, new_id, 
 from tests.ui.test_facilitator import screen_text
 
 SIZE = (120, 36)
-NO_SUCH_ROOM = "No session with that code is running. Check the code with your facilitator."
+NO_SUCH_ROOM = "No session with that code is running. Check the code with the facilitator."
 
 
 # -- reading the wall -------------------------------------------------------------------------
