@@ -27,8 +27,13 @@ def folder() -> Path:
     return Path(PlatformDirs("circlekeeper", appauthor=False).user_state_dir) / "credentials"
 
 
+def _code(typed: str) -> str:
+    """A room code as the hub reads it: case, spaces and dashes do not matter."""
+    return "".join(ch for ch in typed.upper() if ch.isalnum())
+
+
 def _file(code: str) -> Path:
-    return folder() / "".join(ch for ch in code.upper() if ch.isalnum())
+    return folder() / _code(code)
 
 
 def _write(path: Path, data: str) -> None:
@@ -77,7 +82,7 @@ def seat(hub: str, code: str) -> Seat | None:
         kept = msgspec.json.decode(_seat_file(hub).read_bytes(), type=Seat)
     except (OSError, msgspec.MsgspecError):
         return None
-    return kept if kept.code == "".join(ch for ch in code.upper() if ch.isalnum()) else None
+    return kept if kept.code == _code(code) else None
 
 
 def forget_seat(hub: str) -> None:

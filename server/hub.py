@@ -481,6 +481,9 @@ class Hub:
         self, room: Room, message: AnyCommand, actor: Actor
     ) -> tuple[Ack | Error, str]:
         """decide, then carry the decision out; the caller holds the room's lock."""
+        refused = decide.permitted(message, actor)  # before the id: ids are no way around roles
+        if refused is not None:
+            return msgspec.structs.replace(refused, command=message.id), refused.code
         if message.id in room.applied:
             return Ack(command=message.id, duplicate=True), "duplicate"
         accounts = await self.store.accounts() if decide.needs_accounts(message) else set()

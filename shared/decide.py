@@ -244,6 +244,15 @@ def allowed(
     return not isinstance(decide(state, command, actor, now, context), Error)
 
 
+def permitted(command: AnyCommand, actor: Actor) -> Error | None:
+    """Why this role may never send this command, whatever the state (None: it may)."""
+    if type(command) in FACILITATOR_COMMANDS and actor.role != "facilitator":
+        return reject("not_allowed", "Only the facilitator can do that.")
+    if actor.role == "board":
+        return reject("not_allowed", "The room board only displays the session.")
+    return None
+
+
 def decide(
     state: SessionState,
     command: AnyCommand,
@@ -251,10 +260,9 @@ def decide(
     now: float,
     context: Context = NO_CONTEXT,
 ) -> Decision | Error:
-    if type(command) in FACILITATOR_COMMANDS and actor.role != "facilitator":
-        return reject("not_allowed", "Only the facilitator can do that.")
-    if actor.role == "board":
-        return reject("not_allowed", "The room board only displays the session.")
+    refused = permitted(command, actor)
+    if refused is not None:
+        return refused
     if actor.seat is not None:  # a seat asked to leave has no say, even on a frame in flight
         seat = state.participant(actor.seat)
         if seat is None or seat.removed:

@@ -13,12 +13,21 @@ from textual._path import CSSPathType  # where Textual defines it; textual.app d
 from textual.reactive import reactive
 from textual.timer import Timer
 
-from client.connection import HubLink, LinkStatus, Refused, Retry, Untrusted
+from client.connection import (
+    DEFAULT_DELAYS,
+    OPEN_TIMEOUT,
+    Delays,
+    HubLink,
+    LinkStatus,
+    Refused,
+    Retry,
+    Untrusted,
+)
 from client.messages import FrameReceived, LinkChanged
 from client.mirror import SessionMirror
 from client.theme import ReadableApp
 from client.widgets.status import retry_words
-from shared.commands import AnyCommand
+from shared.commands import AnyCommand, CreateSession, Hello
 from shared.events import Error, ServerMessage, Welcome
 from shared.state import SessionState
 
@@ -50,15 +59,20 @@ class HubApp(ReadableApp):
 
     def __init__(
         self,
-        link: HubLink | None = None,
+        uri: str,
         *,
+        reconnect_delays: Delays = DEFAULT_DELAYS,
+        open_timeout: float = OPEN_TIMEOUT,
         high_contrast: bool = False,
         large_text: bool = False,
         clock: Callable[[], float] | None = None,
         tls: ssl.SSLContext | None = None,
     ) -> None:
         super().__init__(high_contrast=high_contrast, large_text=large_text)
-        self.link = link
+        self.uri = uri
+        self.reconnect_delays = reconnect_delays
+        self.open_timeout = open_timeout
+        self.link: HubLink | None = None
         self.tls = tls
         """Whom to trust for a ``wss://`` hub (``--cafile``); None: the system's authorities."""
         self.mirror = SessionMirror()
@@ -70,6 +84,17 @@ class HubApp(ReadableApp):
     def on_mount(self) -> None:
         if self.link is not None:
             self.run_hub()
+
+    def new_link(self, handshake: CreateSession | Hello) -> HubLink:
+        """A link to this app's hub, opened with ``handshake``; every link the app makes."""
+        return HubLink(
+            self.uri,
+            handshake,
+            reconnect_delays=self.reconnect_delays,
+            clock=self.local_clock,
+            ssl=self.tls,
+            open_timeout=self.open_timeout,
+        )
 
     def connect_to(self, link: HubLink) -> None:
         self.link = link

@@ -27,7 +27,7 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.widgets import ContentSwitcher, Static
 
 from client.apps.base import HubApp
-from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, HubLink, LinkStatus
+from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, LinkStatus
 from client.messages import LinkChanged
 from client.widgets.agenda import AgendaView
 from client.widgets.board_join import JoinPanel
@@ -124,8 +124,15 @@ class BoardApp(HubApp):
 
         Without a ``code`` the board does not connect: pictures and tests feed it frames.
         """
-        super().__init__(high_contrast=high_contrast, large_text=large_text, clock=clock, tls=tls)
-        self.uri = uri
+        super().__init__(
+            uri,
+            reconnect_delays=reconnect_delays,
+            open_timeout=open_timeout,
+            high_contrast=high_contrast,
+            large_text=large_text,
+            clock=clock,
+            tls=tls,
+        )
         self.join_hub = join_hub
         self.refused: str | None = None
         """The hub's words when it turned this board away before letting it in."""
@@ -134,14 +141,7 @@ class BoardApp(HubApp):
         self._views_ready = False
         if code is not None and code.strip():
             hello = Hello(protocol=PROTOCOL_VERSION, role="board", code=code.strip())
-            self.link = HubLink(
-                uri,
-                hello,
-                reconnect_delays=reconnect_delays,
-                clock=self.local_clock,
-                ssl=tls,
-                open_timeout=open_timeout,
-            )
+            self.link = self.new_link(hello)
 
     # -- layout ------------------------------------------------------------------------------
 

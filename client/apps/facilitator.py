@@ -24,7 +24,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static, Switch
 from textual.widgets.option_list import Option
 
 from client.apps.base import STYLES, HubApp
-from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, HubLink, LinkStatus, new_id
+from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, LinkStatus, new_id
 from client.messages import LinkChanged
 from client.offers import EXTEND_MINUTES, console_command, offered
 from client.widgets.agenda import AgendaView
@@ -618,15 +618,20 @@ class FacilitatorApp(HubApp):
         empty token, ``login`` signs in to it (a co-facilitator). Otherwise ``login`` signs in to
         create a session without asking (the demo, tests), or the picker asks, with ``account``
         already filled in."""
-        self.hub_uri = uri
-        self.reconnect_delays = reconnect_delays
-        self.open_timeout = open_timeout
         self.resume = resume
         self.login = login
         self.account = account
         self.refusal = ""
         """The hub's words when it last refused to open a session."""
-        super().__init__(high_contrast=high_contrast, large_text=large_text, clock=clock, tls=tls)
+        super().__init__(
+            uri,
+            reconnect_delays=reconnect_delays,
+            open_timeout=open_timeout,
+            high_contrast=high_contrast,
+            large_text=large_text,
+            clock=clock,
+            tls=tls,
+        )
         if resume is not None:  # a token comes back as the same facilitator; a login signs in
             code, token = resume
             hello = Hello(
@@ -636,7 +641,7 @@ class FacilitatorApp(HubApp):
                 token=token or None,
                 login=None if token else login,
             )
-            self.link = self._link(hello)
+            self.link = self.new_link(hello)
         if templates is None:
             templates = load_catalogue().templates
         self.agenda_templates: Mapping[str, AgendaTemplate] = templates
@@ -645,16 +650,6 @@ class FacilitatorApp(HubApp):
             exercises = {key: loaded.exercise for key, loaded in load_exercises().items()}
         self.exercises: Mapping[str, Exercise] = exercises
         """What the picker offers: the built-ins unless the CLI passes the hub's catalogue."""
-
-    def _link(self, handshake: CreateSession | Hello) -> HubLink:
-        return HubLink(
-            self.hub_uri,
-            handshake,
-            reconnect_delays=self.reconnect_delays,
-            clock=self.local_clock,
-            ssl=self.tls,
-            open_timeout=self.open_timeout,
-        )
 
     def on_mount(self) -> None:
         sign_in = None if self.login is not None else (self.account or "")
@@ -684,7 +679,7 @@ class FacilitatorApp(HubApp):
             title=title,
             record_shares=record_shares,
         )
-        self.connect_to(self._link(handshake))
+        self.connect_to(self.new_link(handshake))
         self.open_console()
 
     def open_console(self) -> None:

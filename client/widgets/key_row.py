@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import HorizontalGroup
 from textual.widget import Widget
 from textual.widgets import Footer, Static
@@ -78,16 +79,20 @@ class WrappingFooter(Footer):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                disabled=not enabled,
-                tooltip=tooltip,
-            ).data_bind(compact=Footer.compact)
+            key = self.footer_key(binding, enabled, tooltip)
             keys.append((self.key_width(key), [key]))
         return keys
+
+    def footer_key(self, binding: Binding, enabled: bool, tooltip: str) -> FooterKey:
+        """A key as ``Footer`` draws it (greyed out while its action is disabled)."""
+        return FooterKey(
+            binding.key,
+            self.app.get_key_display(binding),
+            binding.description,
+            binding.action,
+            disabled=not enabled,
+            tooltip=tooltip,
+        ).data_bind(compact=Footer.compact)
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
@@ -126,14 +131,7 @@ class KeyRow(WrappingFooter):
                 for _, binding, enabled, tooltip in bindings:
                     if binding.action != action:
                         continue
-                    key = FooterKey(
-                        binding.key,
-                        self.app.get_key_display(binding),
-                        binding.description,
-                        binding.action,
-                        disabled=not enabled,
-                        tooltip=tooltip,
-                    ).data_bind(compact=Footer.compact)
+                    key = self.footer_key(binding, enabled, tooltip)
                     widgets.append(key)
                     cells += self.key_width(key)
                     units.append((cells, widgets))

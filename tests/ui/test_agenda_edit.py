@@ -19,18 +19,8 @@ from client.widgets.agenda_editor import AgendaEditor, ConfirmRemove, ItemForm, 
 from shared.commands import NextItem, StartSession
 from shared.reduce import replay
 from tests.helpers import Client, RunningHub, facilitator, fast_delays, new_id, participant
-from tests.ui.test_facilitator import (
-    DBT,
-    LAYOUT_EVENTS,
-    NOW,
-    SIZE,
-    in_panel,
-    make_app,
-    on_screen,
-    screen_text,
-    seen_in,
-    until,
-)
+from tests.ui.screen import on_screen, screen_text, until
+from tests.ui.test_facilitator import DBT, LAYOUT_EVENTS, NOW, SIZE, in_panel, make_app, seen_in
 
 FIRST = "Group agreement and mindfulness practice"
 SECOND = "Homework and diary card review"

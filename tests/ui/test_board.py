@@ -55,54 +55,10 @@ from shared.events import (
 )
 from shared.templates import load_templates
 from tests.helpers import Client, RunningHub, facilitator, fast_delays, new_id, participant
-from tests.ui.test_facilitator import screen_text
+from tests.ui.screen import flat, screen_text, seen, until, until_gone, until_seen
 
 SIZE = (120, 36)
 NO_SUCH_ROOM = "No session with that code is running. Check the code with the facilitator."
-
-
-# -- reading the wall -------------------------------------------------------------------------
-
-
-def flat(text: str) -> str:
-    """Screen text with box drawing and line breaks folded away, to find wrapped sentences."""
-    return " ".join(re.sub(r"[│╭╮╰╯─▊▎▔▁]", " ", text).split())
-
-
-def seen(app: BoardApp, within: str | None = None) -> str:
-    """What the wall shows (``within``: only where one widget is), as flat text."""
-    lines = screen_text(app).splitlines()
-    if within is not None:
-        region = app.screen.query_one(within).region
-        lines = [line[region.x : region.right] for line in lines[region.y : region.bottom]]
-    return flat("\n".join(lines))
-
-
-async def until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Let the app run until ``predicate`` holds; each pause is one round of its messages."""
-    try:
-        async with asyncio.timeout(timeout):
-            while not predicate():
-                await pilot.pause()
-    except TimeoutError:
-        raise AssertionError(
-            f"not within {timeout} s; the wall:\n{screen_text(pilot.app)}"
-        ) from None
-
-
-async def until_seen(pilot: Pilot[Any], *words: str, within: str | None = None) -> str:
-    """Wait until every phrase is on the wall (wrapping allowed); return what is seen."""
-    app = pilot.app
-    assert isinstance(app, BoardApp)
-    await until(pilot, lambda: all(w in seen(app, within) for w in words))
-    return seen(app, within)
-
-
-async def until_gone(pilot: Pilot[Any], *words: str, within: str | None = None) -> str:
-    app = pilot.app
-    assert isinstance(app, BoardApp)
-    await until(pilot, lambda: not any(w in seen(app, within) for w in words))
-    return seen(app, within)
 
 
 # -- a room -----------------------------------------------------------------------------------

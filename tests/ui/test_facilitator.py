@@ -6,17 +6,12 @@ every wait is on a condition with a timeout, never a sleep.
 
 from __future__ import annotations
 
-import asyncio
-import io
 import time
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from typing import Any
 
-from rich.console import Console as RichConsole
-from textual.app import App
 from textual.pilot import Pilot
-from textual.widget import Widget
 
 from client.apps.facilitator import ConfirmEnd, FacilitatorApp, TemplatePicker
 from shared.commands import StartSession, SubmitShare
@@ -38,6 +33,7 @@ from shared.events import (
 from shared.reduce import replay
 from shared.templates import AgendaItem, AgendaTemplate, load_templates
 from tests.helpers import LOGIN, RunningHub, facilitator, fast_delays, new_id, participant
+from tests.ui.screen import on_screen, screen_text, until
 
 BUILT_IN = {key: loaded.template for key, loaded in load_templates().items()}
 DBT = {"dbt-skills": BUILT_IN["dbt-skills"]}
@@ -48,49 +44,9 @@ SIZE = (120, 40)
 # -- reading the screen -----------------------------------------------------------------------
 
 
-def screen_text(app: App[Any]) -> str:
-    """The terminal as the user sees it, as plain text (what ``export_screenshot`` draws).
-
-    It composes the screen the way ``App.export_screenshot`` does (Textual internals, 8.2).
-    """
-    width, height = app.size
-    console = RichConsole(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        record=True,
-        legacy_windows=False,
-        safe_box=False,
-    )
-    console.print(
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    )
-    return console.export_text()
-
-
 def seen_in(app: FacilitatorApp, selector: str) -> str:
     """The part of the screen a widget covers, so a check is about one panel only."""
-    widget: Widget = app.screen.query_one(selector)
-    region = widget.region
-    lines = screen_text(app).splitlines()[region.y : region.bottom]
-    return "\n".join(line[region.x : region.right] for line in lines)
-
-
-async def until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Let the app run until ``predicate`` holds; fail after ``timeout`` seconds."""
-    try:
-        async with asyncio.timeout(timeout):
-            while not predicate():
-                await pilot.pause()
-    except TimeoutError:
-        seen = screen_text(pilot.app)
-        raise AssertionError(f"condition not met within {timeout} s; the screen:\n{seen}") from None
-
-
-def on_screen(app: FacilitatorApp, *texts: str) -> Callable[[], bool]:
-    return lambda: all(text in screen_text(app) for text in texts)
+    return screen_text(app, within=selector)
 
 
 def in_panel(app: FacilitatorApp, selector: str, *texts: str) -> Callable[[], bool]:

@@ -20,6 +20,7 @@ from shared.events import Ack, AnyEvent, ExerciseStarted
 from shared.exercises import load_exercises
 from shared.reduce import replay
 from tests.helpers import Client, RunningHub, new_id, participant
+from tests.ui.screen import on_screen, screen_text, until
 from tests.ui.test_facilitator import (
     BUILT_IN,
     DBT,
@@ -30,10 +31,7 @@ from tests.ui.test_facilitator import (
     create_session,
     in_panel,
     make_app,
-    on_screen,
-    screen_text,
     seen_in,
-    until,
 )
 
 EXERCISES = {key: loaded.exercise for key, loaded in load_exercises().items()}

@@ -40,6 +40,7 @@ from shared.events import (
 )
 from shared.reduce import replay
 from tests.helpers import Client, RunningHub, facilitator, fast_delays, new_id, participant
+from tests.ui.screen import flat
 
 SIZE = (110, 36)
 
@@ -60,11 +61,6 @@ def screen_text(app: ParticipantApp, within: str | None = None) -> str:
         region = app.screen.query_one(within).region
         lines = [line[region.x : region.right] for line in lines[region.y : region.bottom]]
     return "\n".join(lines)
-
-
-def flat(text: str) -> str:
-    """Screen text with box drawing and line breaks folded away, to find wrapped sentences."""
-    return " ".join(re.sub(r"[│╭╮╰╯─▊▎▔▁]", " ", text).split())
 
 
 async def until(pilot: Pilot[None], predicate: Callable[[], bool], timeout: float = 3.0) -> None:

@@ -15,7 +15,8 @@ from textual.pilot import Pilot
 from client.apps.facilitator import ConfirmReturn, FacilitatorApp
 from client.widgets.people import ConfirmRemoveParticipant, PeopleScreen
 from tests.helpers import CO_LOGIN, Client, RunningHub, facilitator, fast_delays, participant
-from tests.ui.test_facilitator import screen_text, seen_in, until
+from tests.ui.screen import screen_text, until
+from tests.ui.test_facilitator import seen_in
 
 TABLE = "#people-table"
 SIZE = (120, 40)

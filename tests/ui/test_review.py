@@ -6,16 +6,12 @@ read-only tool), with known times, so every check reads the screen as a person w
 
 from __future__ import annotations
 
-import asyncio
-import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console as RichConsole
-from textual.app import App
 from textual.pilot import Pilot
 
 from client.apps.review import ReviewApp, SessionList, SessionReview
@@ -39,6 +35,7 @@ from shared.events import (
     ShareShown,
     ShareSubmitted,
 )
+from tests.ui.screen import on_screen, screen_text, until
 
 SIZE = (100, 30)
 T0 = 1736272800.0  # 2025-01-07 18:00 UTC
@@ -116,39 +113,6 @@ def log(tmp_path: Path) -> Iterator[SQLiteLog]:
 
 
 # -- reading the screen -----------------------------------------------------------------------
-
-
-def screen_text(app: App[Any]) -> str:
-    """The terminal as the user sees it, as plain text (what ``export_screenshot`` draws)."""
-    width, height = app.size
-    console = RichConsole(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        record=True,
-        legacy_windows=False,
-        safe_box=False,
-    )
-    console.print(
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    )
-    return console.export_text()
-
-
-async def until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    try:
-        async with asyncio.timeout(timeout):
-            while not predicate():
-                await pilot.pause()
-    except TimeoutError:
-        seen = screen_text(pilot.app)
-        raise AssertionError(f"condition not met within {timeout} s; the screen:\n{seen}") from None
-
-
-def on_screen(app: App[Any], *texts: str) -> Callable[[], bool]:
-    return lambda: all(text in screen_text(app) for text in texts)
 
 
 def table_rows(app: ReviewApp) -> list[str]:

@@ -31,10 +31,11 @@ from shared.exercises import load_exercises
 from shared.reduce import replay
 from tests.ui import test_board as board
 from tests.ui import test_participant as participant
+from tests.ui.screen import on_screen, until
 from tests.ui.test_facilitator import DBT, LAYOUT_EVENTS, NOW
 from tests.ui.test_facilitator_exercises import BREATHING_EVENTS
 from tests.ui.test_participant_exercises import EXERCISE_AT, EXERCISE_EVENTS, next_frames
-from tests.ui.test_review import on_screen, tuesday, until, workshop, write
+from tests.ui.test_review import tuesday, workshop, write
 
 SMALL = (80, 24)
 SHARE_WORDS = "I slept badly but I came anyway."

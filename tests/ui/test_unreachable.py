@@ -33,7 +33,8 @@ from client.apps.participant import ParticipantApp
 from client.connection import Delays
 from client.widgets.status import CHECKS
 from tests.helpers import LOGIN, Client, RunningHub, facilitator
-from tests.ui.test_facilitator import DBT, screen_text
+from tests.ui.screen import seen, until, until_gone, until_seen
+from tests.ui.test_facilitator import DBT
 
 SIZE = (120, 40)
 COUNTDOWN = re.compile(r"Trying again (in \d+ s|now)…")
@@ -41,40 +42,9 @@ BOTH_WAYS = 10.0
 """Seconds a wait on the screen may take: a retry, the next try after the hub starts, a frame."""
 
 
-# -- reading the screen -------------------------------------------------------------------------
-
-
-def flat(text: str) -> str:
-    """Screen text with box drawing and line breaks folded away, to find wrapped sentences."""
-    return " ".join(re.sub(r"[│╭╮╰╯─▊▎▔▁]", " ", text).split())
-
-
-def seen(app: App[Any]) -> str:
-    return flat(screen_text(app))
-
-
-async def until(pilot: Pilot[Any], predicate: Callable[[], bool]) -> None:
-    """Let the app run until ``predicate`` holds; fail with the screen after ``BOTH_WAYS``."""
-    try:
-        async with asyncio.timeout(BOTH_WAYS):
-            while not predicate():
-                await pilot.pause()
-    except TimeoutError:
-        screen = screen_text(pilot.app)
-        raise AssertionError(f"not within {BOTH_WAYS} s; the screen:\n{screen}") from None
-
-
-async def until_seen(pilot: Pilot[Any], *words: str) -> str:
-    await until(pilot, lambda: all(w in seen(pilot.app) for w in words))
-    return seen(pilot.app)
-
-
-async def until_gone(pilot: Pilot[Any], *words: str) -> str:
-    await until(pilot, lambda: not any(w in seen(pilot.app) for w in words))
-    return seen(pilot.app)
-
-
 def every(seconds: float) -> Delays:
+    """Tries ``seconds`` apart, so the countdown on screen is known."""
+
     def delays() -> Generator[float]:
         while True:
             yield seconds
@@ -179,6 +149,20 @@ async def session_on(hub: RunningHub) -> AsyncIterator[Client]:
         await fac.stop()
 
 
+async def named_and_counted_down(
+    which: str, uri: str, reason: str, open_timeout: float = 5.0
+) -> None:
+    """``which`` app, with no session to find at ``uri``, says why it cannot reach the hub and
+    what to check, and counts down to its next try."""
+    opening = await open_app(which, uri, None, every(30.0), open_timeout)
+    async with opening.app.run_test(size=SIZE) as pilot:
+        await opening.start(pilot)
+        words = await until_seen(
+            pilot, f"Can't reach the hub at {uri}: {reason}", CHECKS, timeout=BOTH_WAYS
+        )
+        assert COUNTDOWN.search(words), words
+
+
 # -- a closed port, then the hub starts there --------------------------------------------------
 
 
@@ -197,13 +181,16 @@ async def test_a_closed_port_is_named_and_counted_down_until_the_hub_starts_ther
                 f"Can't reach the hub at {uri}: nothing answered at that address.",
                 CHECKS,
                 "Trying again in 2 s…",
+                timeout=BOTH_WAYS,
             )
             assert "Joining…" not in words and "Connecting to the session…" not in words
-            await until_seen(pilot, "Trying again in 1 s…")  # it counts down
+            await until_seen(pilot, "Trying again in 1 s…", timeout=BOTH_WAYS)  # it counts down
 
             async with hub_on(hub, port):
-                await until(pilot, opening.inside)
-                words = await until_gone(pilot, "Can't reach the hub", "Trying again")
+                await until(pilot, opening.inside, BOTH_WAYS)
+                words = await until_gone(
+                    pilot, "Can't reach the hub", "Trying again", timeout=BOTH_WAYS
+                )
                 assert "Connecting" not in words and "Reconnecting" not in words
 
 
@@ -215,15 +202,9 @@ async def test_a_silent_address_is_named_once_the_opening_handshake_times_out(
     which: str,
 ) -> None:
     async with silent_address() as uri:
-        opening = await open_app(which, uri, None, every(30.0), open_timeout=0.5)
-        async with opening.app.run_test(size=SIZE) as pilot:
-            await opening.start(pilot)
-            words = await until_seen(
-                pilot,
-                f"Can't reach the hub at {uri}: no answer came within 0.5 seconds.",
-                CHECKS,
-            )
-            assert COUNTDOWN.search(words), words
+        await named_and_counted_down(
+            which, uri, "no answer came within 0.5 seconds.", open_timeout=0.5
+        )
 
 
 # -- the hub goes away during the session -------------------------------------------------------
@@ -241,7 +222,7 @@ async def test_a_hub_gone_mid_session_shows_the_countdown_on_the_reconnecting_li
         try:
             async with opening.app.run_test(size=SIZE) as pilot:
                 await opening.start(pilot)
-                await until(pilot, opening.inside)
+                await until(pilot, opening.inside, BOTH_WAYS)
 
                 server.close()  # the hub goes away under the session
                 await server.wait_closed()
@@ -251,10 +232,13 @@ async def test_a_hub_gone_mid_session_shows_the_countdown_on_the_reconnecting_li
                     f"Can't reach the hub at {uri}: nothing answered at that address.",
                     CHECKS,
                     "Trying again in",
+                    timeout=BOTH_WAYS,
                 )
 
                 async with hub_on(hub, port):
-                    words = await until_gone(pilot, "Reconnecting", "Can't reach the hub")
+                    words = await until_gone(
+                        pilot, "Reconnecting", "Can't reach the hub", timeout=BOTH_WAYS
+                    )
                     assert opening.inside(), words
         finally:
             server.close()
@@ -281,16 +265,11 @@ async def not_a_hub() -> AsyncIterator[str]:
 @APPS
 async def test_an_answer_that_is_not_a_hubs_is_named_and_tried_again(which: str) -> None:
     async with not_a_hub() as uri:
-        opening = await open_app(which, uri, None, every(30.0))
-        async with opening.app.run_test(size=SIZE) as pilot:
-            await opening.start(pilot)
-            words = await until_seen(
-                pilot,
-                f"Can't reach the hub at {uri}: something answered there, "
-                "but not as a circlekeeper hub does (HTTP 404).",
-                CHECKS,
-            )
-            assert COUNTDOWN.search(words), words
+        await named_and_counted_down(
+            which,
+            uri,
+            "something answered there, but not as a circlekeeper hub does (HTTP 404).",
+        )
 
 
 async def test_a_certificate_that_does_not_verify_is_said_once_not_retried(
@@ -307,5 +286,7 @@ async def test_a_certificate_that_does_not_verify_is_said_once_not_retried(
         uri = f"wss://127.0.0.1:{server.sockets[0].getsockname()[1]}"
         opening = await open_app("participant", uri, fac, every(2.0))
         async with opening.app.run_test(size=SIZE) as pilot:
-            words = await until_seen(pilot, "The hub's certificate could not be verified")
+            words = await until_seen(
+                pilot, "The hub's certificate could not be verified", timeout=BOTH_WAYS
+            )
             assert "Trying again" not in words and "Joining…" not in words

@@ -27,7 +27,7 @@ from client.apps.participant.hidden import HiddenScreen
 from client.apps.participant.join import JoinView
 from client.apps.participant.practice import PracticeScreen
 from client.apps.participant.session import SessionView
-from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, HubLink, LinkStatus, new_id
+from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, LinkStatus, new_id
 from client.following import FeelingAsk, Following, hello_fits
 from client.messages import FrameReceived, LinkChanged
 from client.widgets.exercise_view import ExerciseView, FeelingQuestion, GuidedView
@@ -98,10 +98,15 @@ class ParticipantApp(HubApp):
         tls: ssl.SSLContext | None = None,
         open_timeout: float = OPEN_TIMEOUT,
     ) -> None:
-        super().__init__(high_contrast=high_contrast, large_text=large_text, clock=clock, tls=tls)
-        self.uri = uri
-        self.reconnect_delays = reconnect_delays
-        self.open_timeout = open_timeout
+        super().__init__(
+            uri,
+            reconnect_delays=reconnect_delays,
+            open_timeout=open_timeout,
+            high_contrast=high_contrast,
+            large_text=large_text,
+            clock=clock,
+            tls=tls,
+        )
         self._code = (code or "").strip() or None
         self._name = name.strip() if name is not None else None
         self._joining = False
@@ -210,16 +215,7 @@ class ParticipantApp(HubApp):
         self._joining = True
         view.set_busy(True)
         view.tell(JOINING)
-        self.connect_to(
-            HubLink(
-                self.uri,
-                hello,
-                reconnect_delays=self.reconnect_delays,
-                clock=self.local_clock,
-                ssl=self.tls,
-                open_timeout=self.open_timeout,
-            )
-        )
+        self.connect_to(self.new_link(hello))
 
     # -- the hub -----------------------------------------------------------------------------
 
