@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from shared.events import Ack, CaughtUp, Error, Logged, ServerMessage, Welcome
+from shared.events import Ack, Answering, CaughtUp, Error, Logged, ServerMessage, Welcome
 from shared.reduce import reduce
 from shared.state import SessionState
 
@@ -33,6 +33,8 @@ class SessionMirror:
         """The last applied sequence number: a copy of a logged event is never applied twice."""
         self.caught_up = False
         """The replay after the last welcome is complete: the state is the room's now."""
+        self.answering: dict[int, int] = {}
+        """How many answered each open question so far (facilitators are told; not state)."""
         self._outcomes: dict[str, Ack | Error] = {}
         self._changed = asyncio.Event()
 
@@ -47,6 +49,7 @@ class SessionMirror:
         match frame:
             case Welcome():
                 self.welcome, self.caught_up = frame, False
+                self.answering.clear()  # told again after the replay
                 if frame.reset:
                     self.state, self.last_seq, changed = SessionState(), 0, True
             case Logged():
@@ -55,6 +58,8 @@ class SessionMirror:
                     self.last_seq, changed = frame.seq, True
             case CaughtUp():
                 self.caught_up = True
+            case Answering():
+                self.answering[frame.run] = frame.answered
             case Ack() | Error():
                 if frame.command is not None:
                     self._remember(frame.command, frame)

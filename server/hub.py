@@ -414,6 +414,8 @@ class Hub:
             room.send_to(ws, await self.store.read(room.record.id, last), actor)
             room.reply(ws, encode(CaughtUp(seq=room.seq)))
             ended = room.state.status == "ended"
+            if actor.role == "facilitator":
+                room.tell_answering(ws)
             if not ended:
                 room.connections[ws] = actor
                 if actor.seat is not None:

@@ -15,7 +15,14 @@ from server.store import SessionRecord, Store, Stored
 from shared.codec import decode_event, encode, logged_frame
 from shared.decide import presence, release
 from shared.decision import Actor, AuditEntry, Tally, sees
-from shared.events import AnyEvent, CodeChanged, FeelingsSummary, SessionEnded, SessionStarted
+from shared.events import (
+    AnyEvent,
+    Answering,
+    CodeChanged,
+    FeelingsSummary,
+    SessionEnded,
+    SessionStarted,
+)
 from shared.reduce import reduce
 from shared.state import SessionState
 
@@ -224,6 +231,15 @@ class Room:
         counts[answer.score] += 1
         self.voters.setdefault(answer.run, set()).add(answer.voter)
         self.applied.add(command_id)
+        for ws, actor in list(self.connections.items()):
+            if actor.role == "facilitator":
+                self.tell_answering(ws)
+
+    def tell_answering(self, ws: ServerConnection) -> None:
+        """How many answered each open question so far: a number for facilitators, not a log
+        entry (only the published distribution is ever stored)."""
+        for run, counts in self.answers.items():
+            self.reply(ws, encode(Answering(run=run, answered=sum(counts))))
 
     def fan_out(self, row: Stored) -> None:
         targets = [ws for ws, actor in self.connections.items() if sees(actor, row.audience)]

@@ -417,6 +417,17 @@ class Logged(Frame, tag="event", frozen=True):
     """The event: an object whose ``type`` names it."""
 
 
+class Answering(Frame, tag="answering", frozen=True):
+    """How many have answered the open "How do you feel now?" question of ``run`` so far.
+
+    Facilitators only, after each answer and after a facilitator's replay; never stored, and
+    never a score: the distribution is published once, when the question closes."""
+
+    run: int
+    answered: int
+    """How many participants have answered so far (each at most once)."""
+
+
 class CaughtUp(Frame, tag="caught_up", frozen=True):
     """Every logged event up to ``seq`` that this connection may see has been sent (the
     replay after a ``Welcome`` is complete); every ``event`` frame after this one is live."""
@@ -617,4 +628,4 @@ class Error(Frame, tag="error", frozen=True):
     """The ``id`` of the command refused, when the frame had a readable one."""
 
 
-ServerMessage = Welcome | Logged | CaughtUp | Ack | Error
+ServerMessage = Welcome | Logged | CaughtUp | Answering | Ack | Error

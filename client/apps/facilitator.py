@@ -435,7 +435,7 @@ class Console(Screen[None]):
         self.query_one(AgendaView).show(state)
         self.query_one(LobbyView).show(state)
         self.query_one(ShareQueue).show(state)
-        self.query_one(ExercisePanel).show(state)
+        self.query_one(ExercisePanel).show(state, self.hub.mirror.answering)
         self.query_one(KeyRow).display = state.status in ("lobby", "running")
         self.refresh_bindings()
         self._ask_about_returns(state)

@@ -9,7 +9,7 @@ now?" only as the hub published it: a count per score, or nothing when too few a
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
 from textual.app import ComposeResult
@@ -21,6 +21,7 @@ from textual.widgets import Static
 from client.widgets.agenda import fmt_clock
 from shared.exercises import Position, pacer_size, timed_steps, total_seconds
 from shared.state import ExerciseRun, Feelings, SessionState
+from shared.words import plural
 
 Mode = Literal["none", "running", "paused", "finished", "collecting", "summary"]
 QUESTION = "How do you feel now?"
@@ -141,6 +142,7 @@ class ExercisePanel(Vertical):
         super().__init__(id=id, classes=classes)
         self._now = now
         self._state = SessionState()
+        self._answering: Mapping[int, int] = {}
         self.mode: Mode = "none"
 
     def compose(self) -> ComposeResult:
@@ -150,9 +152,20 @@ class ExercisePanel(Vertical):
     def on_mount(self) -> None:
         self.set_interval(0.25, self.tick)
 
-    def show(self, state: SessionState) -> None:
+    def show(self, state: SessionState, answering: Mapping[int, int] | None = None) -> None:
+        """``answering``: how many answered each open question so far, as the hub tells it."""
         self._state = state
+        if answering is not None:
+            self._answering = answering
         self.tick()
+
+    def _so_far(self, run: ExerciseRun) -> Content:
+        answered = self._answering.get(run.run, 0)
+        if not answered:
+            return Content("Nobody has answered yet.")
+        has = "has" if answered == 1 else "have"
+        people = plural(answered, "person", "people")
+        return Content.from_markup("[b]$people $has answered so far.", people=people, has=has)
 
     @property
     def bar_width(self) -> int:
@@ -209,10 +222,12 @@ class ExercisePanel(Vertical):
                         "Everyone is being asked how they feel now. Press o to end the "
                         "exercise, then c to close the question when the answers are in."
                     ),
+                    self._so_far(run),
                 ]
             case "collecting":
                 return Content(f"{name} · ended"), [
                     Content(COLLECTING),
+                    self._so_far(run),
                     Content.from_markup(
                         "[$text-muted]Press c to close the question and see how the room "
                         "feels. Answers are anonymous and only shown as totals."

@@ -302,8 +302,11 @@ async def test_the_rooms_answers_show_as_a_distribution(hub: RunningHub) -> None
         await start(pilot, app, "stop-skill")
         await pilot.press("o")
         await until(pilot, in_panel(app, PANEL, "Answers to 'How do you feel now?'"))
+        assert "Nobody has answered yet." in seen_in(app, PANEL)
 
         await rate(people, [4, 7, 7])
+        # How many, never what: the count comes as each answer does.
+        await until(pilot, in_panel(app, PANEL, "3 people have answered so far."))
         await until(pilot, in_panel(app, KEYS, "c Close question"))
         await pilot.press("c")
         await until(pilot, in_panel(app, PANEL, "How do you feel now? · STOP skill"))
