@@ -16,8 +16,8 @@ from shared.codec import decode_event, encode, logged_frame
 from shared.decide import presence, release
 from shared.decision import Actor, AuditEntry, Tally, sees
 from shared.events import (
-    AnyEvent,
     Answering,
+    AnyEvent,
     CodeChanged,
     FeelingsSummary,
     SessionEnded,

@@ -42,7 +42,7 @@ from shared.commands import (
     ClientMessage,
 )
 from shared.decision import Actor, audience, sees
-from shared.events import CLOSE_CODES, ERRORS, AnyEvent, Event, Logged, ServerMessage
+from shared.events import CLOSE_CODES, ERRORS, Answering, AnyEvent, Event, Logged, ServerMessage
 from shared.exercises import phase_at
 from shared.state import ExerciseRun, ItemState
 
@@ -467,6 +467,8 @@ def receives(event: type[Event], role: str) -> str:
 def _received_by(cls: type) -> str:
     if cls is Logged:
         return "every connection that receives the event inside (see below)"
+    if cls is Answering:
+        return "facilitators, after each answer and after their replay"
     if not issubclass(cls, Event):
         return "only the connection it answers"
     parts = []
