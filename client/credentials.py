@@ -20,6 +20,8 @@ from pathlib import Path
 import msgspec
 from platformdirs import PlatformDirs
 
+from shared.admission import normalize_code
+
 ENVIRONMENT = "CIRCLE_TOKEN"
 
 
@@ -27,13 +29,8 @@ def folder() -> Path:
     return Path(PlatformDirs("circlekeeper", appauthor=False).user_state_dir) / "credentials"
 
 
-def _code(typed: str) -> str:
-    """A room code as the hub reads it: case, spaces and dashes do not matter."""
-    return "".join(ch for ch in typed.upper() if ch.isalnum())
-
-
 def _file(code: str) -> Path:
-    return folder() / _code(code)
+    return folder() / normalize_code(code)
 
 
 def _write(path: Path, data: str) -> None:
@@ -82,7 +79,7 @@ def seat(hub: str, code: str) -> Seat | None:
         kept = msgspec.json.decode(_seat_file(hub).read_bytes(), type=Seat)
     except (OSError, msgspec.MsgspecError):
         return None
-    return kept if kept.code == _code(code) else None
+    return kept if kept.code == normalize_code(code) else None
 
 
 def forget_seat(hub: str) -> None:

@@ -11,6 +11,8 @@ import hmac
 import secrets
 from typing import NamedTuple
 
+from shared.admission import normalize_code as normalize_code
+
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 """No look-alikes: 0/O/Q-ish pairs, 1/I/L, 2/Z, 5/S and 8/B are left out."""
 CODE_LENGTH = 6
@@ -18,11 +20,6 @@ CODE_LENGTH = 6
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalize_code(raw: str) -> str:
-    """What a person typed, as a code: case and spaces or dashes do not matter."""
-    return "".join(ch for ch in raw.upper() if ch.isalnum())
 
 
 def _sign(secret: str, subject: str) -> str:

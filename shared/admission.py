@@ -24,6 +24,11 @@ REJOIN = "Please join again with the room code."
 BOARD_NAME = "Room board"
 
 
+def normalize_code(raw: str) -> str:
+    """What a person typed, as a code: case and spaces or dashes do not matter."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
 @dataclass(frozen=True, slots=True)
 class Knock:
     """A handshake as the hub has checked it."""
