@@ -10,7 +10,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from shared.events import Ack, Answering, CaughtUp, Error, Logged, ServerMessage, Welcome
+from shared.events import (
+    Ack,
+    Answering,
+    CaughtUp,
+    Error,
+    Logged,
+    Passed,
+    ServerMessage,
+    Welcome,
+)
 from shared.reduce import reduce
 from shared.state import SessionState
 
@@ -34,7 +43,11 @@ class SessionMirror:
         self.caught_up = False
         """The replay after the last welcome is complete: the state is the room's now."""
         self.answering: dict[int, int] = {}
-        """How many answered each open question so far (facilitators are told; not state)."""
+        """How many have answered each open check-in so far, as the hub tells everyone (not
+        state: never logged)."""
+        self.passes: dict[int, str] = {}
+        """Who passed which turn of the round going on (facilitators are told; not state, and
+        gone once the round ends or the console restarts)."""
         self._outcomes: dict[str, Ack | Error] = {}
         self._changed = asyncio.Event()
 
@@ -56,10 +69,14 @@ class SessionMirror:
                 if frame.seq > self.last_seq:
                     self.state = reduce(self.state, frame.event)
                     self.last_seq, changed = frame.seq, True
+                    if self.state.round is None:
+                        self.passes.clear()
             case CaughtUp():
                 self.caught_up = True
             case Answering():
-                self.answering[frame.run] = frame.answered
+                self.answering[frame.checkin] = frame.answered
+            case Passed():
+                self.passes[frame.turn] = frame.participant
             case Ack() | Error():
                 if frame.command is not None:
                     self._remember(frame.command, frame)

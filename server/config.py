@@ -79,6 +79,11 @@ class HubConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """PEM certificate chain: with ``keyfile``, the hub serves ``wss://`` instead of ``ws://``."""
     keyfile: Path | None = None
     """PEM private key of ``certfile``, unencrypted (it may be the same file)."""
+    crisis_text: Annotated[str, Meta(max_length=500)] = ""
+    """The facility's words for someone in crisis during group (e.g. "Tell any staff member, or
+    go to the front desk"), shown by the participant terminal's help key."""
+    crisis_locale: Annotated[str, Meta(pattern="^[A-Za-z]{2}$")] = "US"
+    """The country whose crisis line the help key shows with it (``shared.crisis``)."""
 
 
 LIMITS = (

@@ -51,6 +51,7 @@ from shared.decision import (
     NewCode,
     ReleaseShares,
     Tally,
+    TellFacilitators,
     sees,
 )
 from shared.events import Ack, CaughtUp, Error, ErrorCode, Welcome
@@ -323,8 +324,7 @@ class Hub:
     def _context(self, room: Room, accounts: frozenset[str] = frozenset()) -> decide.Context:
         return decide.Context(
             exercises=self.exercises,
-            answers=room.answers,
-            voters=room.voters,
+            ballots=room.ballots,
             minimum=self.config.min_answers,
             accounts=accounts,
             max_participants=self.config.max_participants,
@@ -392,6 +392,8 @@ class Hub:
             epoch=room.record.epoch,
             reset=reset,
             server_time=self.clock(),
+            crisis=self.config.crisis_text,
+            locale=self.config.crisis_locale.upper(),
         )
         try:
             await ws.send(encode(welcome), text=True)
@@ -414,8 +416,7 @@ class Hub:
             room.send_to(ws, await self.store.read(room.record.id, last), actor)
             room.reply(ws, encode(CaughtUp(seq=room.seq)))
             ended = room.state.status == "ended"
-            if actor.role == "facilitator":
-                room.tell_answering(ws)
+            room.tell_answering(ws)
             if not ended:
                 room.connections[ws] = actor
                 if actor.seat is not None:
@@ -498,6 +499,7 @@ class Hub:
 
     async def _execute(self, room: Room, decision: Decision, command_id: str) -> None:
         """Carry out the effects in order, then store, apply and fan out the events."""
+        told: list[bytes] = []
         for effect in decision.effects:
             match effect:
                 case ReleaseShares():
@@ -510,8 +512,12 @@ class Hub:
                     await room.hold(effect.text, command_id)
                 case Tally():
                     room.tally(effect, command_id)
+                case TellFacilitators():
+                    told.append(encode(effect.frame))
         if not decision.anonymous:
             await room.commit(decision.events, command_id=command_id, audit=decision.audit)
+        for frame in told:
+            room.tell_facilitators(frame)
 
     def _send_away(self, room: Room, seat: str) -> None:
         """Disconnect a removed seat before the new room code is sent to the room.

@@ -18,8 +18,8 @@ from shared.decision import Actor, AuditEntry, Tally, sees
 from shared.events import (
     Answering,
     AnyEvent,
+    CheckinClosed,
     CodeChanged,
-    FeelingsSummary,
     SessionEnded,
     SessionStarted,
 )
@@ -67,12 +67,11 @@ class Room:
         self.seq = 0
         self.applied: set[str] = set()
         """Command ids already applied: a retry is acknowledged, not applied again."""
-        self.answers: dict[int, list[int]] = {}
-        """Open "how do you feel" tallies per exercise run: counts per score, nothing else.
+        self.ballots: dict[int, dict[str, int]] = {}
+        """The open check-in's answers: each seat's latest, so a changed answer is counted once.
 
-        Kept in memory only, never in the log: an answer is published solely as part of the
-        distribution when the question closes (a hub restart forgets open tallies)."""
-        self.voters: dict[int, set[str]] = {}
+        Kept in memory only, never in the log or a log line: answers are published solely as
+        the distribution when the check-in closes (a hub restart forgets open answers)."""
         self.lock = asyncio.Lock()
         self.connections: dict[ServerConnection, Actor] = {}
         self.held = 0
@@ -124,9 +123,8 @@ class Room:
         if command_id is not None:
             self.applied.add(command_id)
         for (_, event), row in zip(drafts, stored, strict=True):
-            if isinstance(event, FeelingsSummary):
-                self.answers.pop(event.run, None)
-                self.voters.pop(event.run, None)
+            if isinstance(event, CheckinClosed):
+                self.ballots.pop(event.checkin, None)
             self.state = reduce(self.state, event)
             self.seq = row.seq
             self.metrics.events.labels(type(event).__struct_config__.tag).inc()
@@ -227,19 +225,27 @@ class Room:
                 await self.commit(presence(self.state, seat, False, left_at).events)
 
     def tally(self, answer: Tally, command_id: str) -> None:
-        counts = self.answers.setdefault(answer.run, [0] * 11)
-        counts[answer.score] += 1
-        self.voters.setdefault(answer.run, set()).add(answer.voter)
+        ballots = self.ballots.setdefault(answer.checkin, {})
+        first = answer.voter not in ballots
+        ballots[answer.voter] = answer.value
         self.applied.add(command_id)
-        for ws, actor in list(self.connections.items()):
-            if actor.role == "facilitator":
+        if first:  # a changed answer changes no count anyone sees
+            for ws in list(self.connections):
                 self.tell_answering(ws)
 
     def tell_answering(self, ws: ServerConnection) -> None:
-        """How many answered each open question so far: a number for facilitators, not a log
+        """How many have answered the open check-in so far: a number for everyone, not a log
         entry (only the published distribution is ever stored)."""
-        for run, counts in self.answers.items():
-            self.reply(ws, encode(Answering(run=run, answered=sum(counts))))
+        checkin = self.state.open_checkin
+        if checkin is not None:
+            answered = len(self.ballots.get(checkin.number, {}))
+            self.reply(ws, encode(Answering(checkin=checkin.number, answered=answered)))
+
+    def tell_facilitators(self, frame: bytes) -> None:
+        """Something for the facilitators' screens that is never stored (a pass)."""
+        for ws, actor in list(self.connections.items()):
+            if actor.role == "facilitator":
+                self.reply(ws, frame)
 
     def fan_out(self, row: Stored) -> None:
         targets = [ws for ws, actor in self.connections.items() if sees(actor, row.audience)]

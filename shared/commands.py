@@ -11,9 +11,10 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
+from shared.questions import Question
 from shared.templates import ItemKind
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 MAX_SHARE_CHARS = 1000
 """The longest share after trimming spaces at the ends (checked by the hub, shown by clients)."""
 
@@ -170,8 +171,8 @@ class SetMinutes(Command, tag="agenda.set_minutes", frozen=True):
 
 
 class EndSession(Command, tag="session.end", frozen=True):
-    """End the session: the running item and exercise close, held shares are released, open
-    "How do you feel now?" questions are answered, and nobody can join or act any more."""
+    """End the session: the running item, exercise, turn and round close, held shares are
+    released, an open check-in is published, and nobody can join or act any more."""
 
 
 class LockRoom(Command, tag="room.lock", frozen=True):
@@ -265,20 +266,113 @@ class StopExercise(Command, tag="exercise.stop", frozen=True):
     """End the room's exercise now, before its time is up or after."""
 
 
-class RateFeeling(Command, tag="feeling.rate", frozen=True):
-    """ "How do you feel now?" after an exercise: anonymous, counted, never stored one by one."""
+class OpenCheckin(Command, tag="checkin.open", frozen=True):
+    """Ask the room a scale question, answered anonymously (one check-in open at a time)."""
 
-    run: Annotated[int, Meta(ge=1)]
-    """The exercise run asked about (``run`` in ``exercise.started``); it must have finished."""
-    score: Annotated[int, Meta(ge=0, le=10)]
-    """0 means feeling very low, 10 very good. One answer per seat and run."""
+    question: Question
+    """The question: one of the presets (``shared.questions.PRESETS``) or the facilitator's
+    own words."""
+    run: Annotated[int, Meta(ge=1)] | None = None
+    """The room exercise this check-in follows ("How do you feel now?"), once it has
+    finished; none for a check-in of its own."""
 
 
-class CloseFeelings(Command, tag="feeling.close", frozen=True):
-    """Publish the distribution of answers (only if enough people answered)."""
+class AnswerCheckin(Command, tag="checkin.answer", frozen=True):
+    """A participant's answer to the open check-in: anonymous, counted, never stored one by
+    one. Answering again changes the answer until the check-in closes."""
 
-    run: Annotated[int, Meta(ge=1)]
-    """The exercise run whose question closes."""
+    checkin: Annotated[int, Meta(ge=1)]
+    """The check-in's number (``checkin`` in ``checkin.opened``)."""
+    value: Annotated[int, Meta(ge=0, le=10)]
+    """The answer, from the question's ``low`` to its ``high``."""
+
+
+class CloseCheckin(Command, tag="checkin.close", frozen=True):
+    """Publish the answers once: their distribution if enough people answered, else the count."""
+
+    checkin: Annotated[int, Meta(ge=1)]
+    """The open check-in's number."""
+
+
+class RaiseHand(Command, tag="hand.raise", frozen=True):
+    """A participant asks to speak (or takes the request back): the facilitator sees their name
+    in the queue."""
+
+    raised: bool = True
+    """True raises the hand, false lowers it."""
+
+
+class LowerHand(Command, tag="hand.lower", frozen=True):
+    """The facilitator takes someone out of the queue of raised hands."""
+
+    participant: ParticipantId
+
+
+SpeakingMinutes = Annotated[int, Meta(ge=1, le=30)]
+
+
+class CallSpeaker(Command, tag="floor.call", frozen=True):
+    """Give someone with a raised hand the floor, with a speaking timer everyone sees."""
+
+    participant: ParticipantId | None = None
+    """Whose hand; default: the first in the queue."""
+    minutes: SpeakingMinutes = 3
+    """The soft limit: the timer asks them to finish their thought after this."""
+    hard_minutes: SpeakingMinutes | None = None
+    """An optional hard limit (at least ``minutes``): the timer says the time is up."""
+
+
+class EndTurn(Command, tag="floor.done", frozen=True):
+    """The speaker has finished: the floor is open again."""
+
+
+class StartRound(Command, tag="round.start", frozen=True):
+    """A go-around: everyone in ``order`` speaks in turn, the first one now."""
+
+    order: Annotated[tuple[ParticipantId, ...], Meta(min_length=1, max_length=500)]
+    """Seats of people here now, each once, in speaking order (the console can shuffle it)."""
+    minutes: SpeakingMinutes = 3
+    """Each turn's soft limit."""
+    hard_minutes: SpeakingMinutes | None = None
+    """Each turn's optional hard limit."""
+
+
+class ReorderRound(Command, tag="round.reorder", frozen=True):
+    """Change who is still to speak in the round, and in what order."""
+
+    order: Annotated[tuple[ParticipantId, ...], Meta(max_length=500)]
+    """The turns still to come, in order: seats of people here now who have not had a turn."""
+
+
+class NextTurn(Command, tag="round.next", frozen=True):
+    """Move the round to the next person here (the round ends after the last)."""
+
+
+class PassTurn(Command, tag="round.pass", frozen=True):
+    """A participant passes on their turn: only the facilitators learn it was a pass; the room
+    sees the next turn start."""
+
+
+class EndRound(Command, tag="round.end", frozen=True):
+    """End the go-around now (turns not taken are left out)."""
+
+
+MAX_NOTE_CHARS = 200
+
+
+class RequestTalk(Command, tag="request.send", frozen=True):
+    """ "I'd like to talk with a counselor after group": facilitators see it with the sender's
+    name (the participant is told so before sending)."""
+
+    note: Annotated[str, Meta(max_length=2000)] = ""
+    """An optional short note: up to ``MAX_NOTE_CHARS`` (200) characters once trimmed."""
+
+
+class HandleRequest(Command, tag="request.handle", frozen=True):
+    """A facilitator has taken care of a private request."""
+
+    request: Annotated[int, Meta(ge=1)]
+    """The request's number (``request`` in ``request.made``)."""
 
 
 AnyCommand = (
@@ -304,8 +398,20 @@ AnyCommand = (
     | ResumeExercise
     | SkipExerciseStep
     | StopExercise
-    | RateFeeling
-    | CloseFeelings
+    | OpenCheckin
+    | AnswerCheckin
+    | CloseCheckin
+    | RaiseHand
+    | LowerHand
+    | CallSpeaker
+    | EndTurn
+    | StartRound
+    | ReorderRound
+    | NextTurn
+    | PassTurn
+    | EndRound
+    | RequestTalk
+    | HandleRequest
 )
 AnyHandshake = CreateSession | Hello
 ClientMessage = CreateSession | Hello | AnyCommand
@@ -333,8 +439,22 @@ FACILITATOR_COMMANDS: frozenset[type[Command]] = frozenset(
         ResumeExercise,
         SkipExerciseStep,
         StopExercise,
-        CloseFeelings,
+        OpenCheckin,
+        CloseCheckin,
+        LowerHand,
+        CallSpeaker,
+        EndTurn,
+        StartRound,
+        ReorderRound,
+        NextTurn,
+        EndRound,
+        HandleRequest,
     }
 )
-ANONYMOUS_COMMANDS: frozenset[type[Command]] = frozenset({SubmitShare, RateFeeling})
-"""Their ids are never stored and their acks go to the sender only."""
+PARTICIPANT_COMMANDS: frozenset[type[Command]] = frozenset(
+    {SubmitShare, AnswerCheckin, RaiseHand, PassTurn, RequestTalk}
+)
+"""Only a participant's seat may send these."""
+ANONYMOUS_COMMANDS: frozenset[type[Command]] = frozenset({SubmitShare, AnswerCheckin, PassTurn})
+"""Their ids are never stored and their acks go to the sender only; nothing stored says who
+sent them."""

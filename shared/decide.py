@@ -14,32 +14,46 @@ from dataclasses import dataclass, field, replace
 
 import msgspec
 
+from shared import checkins, floor
 from shared.commands import (
     FACILITATOR_COMMANDS,
     MAX_NAME_CHARS,
     MAX_SHARE_CHARS,
+    PARTICIPANT_COMMANDS,
     AddCofacilitator,
     AddItem,
+    AnswerCheckin,
     AnyCommand,
-    CloseFeelings,
+    CallSpeaker,
+    CloseCheckin,
+    EndRound,
     EndSession,
+    EndTurn,
     ExtendItem,
+    HandleRequest,
     LockRoom,
+    LowerHand,
     MergeSeats,
     ModerateShare,
     MoveItem,
     NextItem,
+    NextTurn,
+    OpenCheckin,
+    PassTurn,
     PauseExercise,
-    RateFeeling,
+    RaiseHand,
     ReadmitParticipant,
     RemoveItem,
     RemoveParticipant,
+    ReorderRound,
+    RequestTalk,
     RestoreItem,
     ResumeExercise,
     SetMinutes,
     SkipExerciseStep,
     SkipItem,
     StartExercise,
+    StartRound,
     StartSession,
     StopExercise,
     SubmitShare,
@@ -52,7 +66,6 @@ from shared.decision import (
     HoldShare,
     NewCode,
     ReleaseShares,
-    Tally,
     drafts,
     reject,
 )
@@ -67,7 +80,6 @@ from shared.events import (
     ExerciseStopped,
     FacilitatorAdded,
     FacilitatorNotes,
-    FeelingsSummary,
     HeadCount,
     ItemAdded,
     ItemExtended,
@@ -114,9 +126,9 @@ class Context:
     """What the rules need beyond the log: the hub's catalogue and the open answer tallies."""
 
     exercises: Mapping[str, Exercise] = field(default_factory=dict)
-    answers: Mapping[int, Sequence[int]] = field(default_factory=dict)
-    """Per exercise run, how many answered each score 0-10 so far (no order, no names)."""
-    voters: Mapping[int, AbstractSet[str]] = field(default_factory=dict)
+    ballots: Mapping[int, Mapping[str, int]] = field(default_factory=dict)
+    """Per open check-in, each seat's latest answer: in the hub's memory only, forgotten when
+    the check-in closes (only the counts are published)."""
     minimum: int = 3
     """Fewest answers for which a distribution is shown (never below 2)."""
     accounts: AbstractSet[str] = frozenset()
@@ -248,6 +260,8 @@ def permitted(command: AnyCommand, actor: Actor) -> Error | None:
     """Why this role may never send this command, whatever the state (None: it may)."""
     if type(command) in FACILITATOR_COMMANDS and actor.role != "facilitator":
         return reject("not_allowed", "Only the facilitator can do that.")
+    if type(command) in PARTICIPANT_COMMANDS and actor.role == "facilitator":
+        return reject("not_allowed", "Only participants can do that.")
     if actor.role == "board":
         return reject("not_allowed", "The room board only displays the session.")
     return None
@@ -350,13 +364,42 @@ def _decide(
             if state.exercise is None:
                 return reject("invalid", "No exercise is running.")
             return Decision(events=drafts(ExerciseStopped(run=state.exercise.run, at=now)))
-        case RateFeeling():
-            return _rate(state, command, actor, context, now)
-        case CloseFeelings():
-            run = state.run(command.run)
-            if run is not None and run.active and not run.position(now).finished:
-                return reject("invalid", "The question opens when the exercise finishes.")
-            return _close_feelings(state, command.run, context)
+        case OpenCheckin():
+            return checkins.open_checkin(state, command, now)
+        case AnswerCheckin():
+            return checkins.answer(state, command, actor)
+        case CloseCheckin():
+            return checkins.close(state, command.checkin, context.ballots, context.minimum, now)
+        case _:
+            return _floor(state, command, actor.seat or "", now)
+
+
+def _floor(state: SessionState, command: AnyCommand, seat: str, now: float) -> Decision | Error:
+    """Who speaks, and private requests (``shared.floor``)."""
+    match command:
+        case RaiseHand():
+            return floor.raise_hand(state, command, seat, now)
+        case LowerHand():
+            return floor.lower_hand(state, command, now)
+        case CallSpeaker():
+            return floor.call(state, command, now)
+        case EndTurn():
+            return floor.end_turn(state, now)
+        case StartRound():
+            return floor.start_round(state, command, now)
+        case ReorderRound():
+            return floor.reorder(state, command)
+        case NextTurn():
+            return floor.next_turn(state, now)
+        case PassTurn():
+            return floor.pass_turn(state, seat, now)
+        case EndRound():
+            return floor.end_round(state, now)
+        case RequestTalk():
+            return floor.request_talk(state, command, seat, now)
+        case HandleRequest():
+            return floor.handle_request(state, command.request, now)
+    return reject("unknown_command", "This hub does not know that command.")
 
 
 def _restore(state: SessionState, index: int) -> Decision | Error:
@@ -379,10 +422,12 @@ def _end(state: SessionState, context: Context, now: float, account: str) -> Dec
     closing: list[AnyEvent] = []
     if state.exercise is not None:
         closing.append(ExerciseStopped(run=state.exercise.run, at=now))
-    for number in sorted(context.answers):
-        summary = _close_feelings(state, number, context)
-        if not isinstance(summary, Error):
-            closing += [e for _, e in summary.events]
+    if state.open_checkin is not None:
+        closed = checkins.close(
+            state, state.open_checkin.number, context.ballots, context.minimum, now
+        )
+        closing += [e for _, e in closed.events] if isinstance(closed, Decision) else []
+    closing += floor.closing(state, now)
     return Decision(
         events=drafts(*closing, SessionEnded(at=now)),
         audit=(AuditEntry(now, account, "session ended"),),
@@ -449,37 +494,6 @@ def _start_exercise(
     run = len(state.exercises) + 1
     events.append(ExerciseStarted(run=run, exercise=exercise, at=now))
     return Decision(events=drafts(*events))
-
-
-def _rate(
-    state: SessionState, command: RateFeeling, actor: Actor, context: Context, now: float
-) -> Decision | Error:
-    """Validate an anonymous answer; the hub tallies it without storing who or when."""
-    if actor.seat is None:
-        return reject("not_allowed", "Only participants answer this question.")
-    run = state.run(command.run)
-    if run is None:
-        return reject("invalid", "There is no such exercise to rate.")
-    if any(f.run == command.run for f in state.feelings):
-        return reject("invalid", "This question has closed. Thank you.")
-    if run.active and not run.position(now).finished:
-        return reject("invalid", "Please answer once the exercise has finished.")
-    if actor.seat in context.voters.get(command.run, ()):
-        return reject("invalid", "You have already answered. Thank you.")
-    return Decision(effects=(Tally(run=command.run, score=command.score, voter=actor.seat),))
-
-
-def _close_feelings(state: SessionState, run: int, context: Context) -> Decision | Error:
-    if state.run(run) is None:
-        return reject("invalid", "There is no such exercise.")
-    if any(f.run == run for f in state.feelings):
-        return reject("invalid", "The answers for this exercise are already published.")
-    counts = tuple(context.answers.get(run, ()))
-    answered = sum(counts)
-    minimum = max(2, context.minimum)
-    shown = counts if answered >= minimum else None
-    summary = FeelingsSummary(run=run, answered=answered, counts=shown, minimum=minimum)
-    return Decision(events=drafts(summary))
 
 
 def _door(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from shared.commands import Role
-from shared.events import AnyEvent, CodeChanged, Error, ErrorCode
+from shared.events import AnyEvent, CodeChanged, Error, ErrorCode, Passed
 
 EVERYONE = "all"
 FACILITATORS = "facilitators"
@@ -71,11 +71,19 @@ class HoldShare:
 
 @dataclass(frozen=True, slots=True)
 class Tally:
-    """Count an anonymous answer; only the count is kept, and only until it is published."""
+    """Count an anonymous check-in answer: a seat's latest answer is kept in memory only, until
+    the check-in closes and publishes the counts."""
 
-    run: int
-    score: int
+    checkin: int
+    value: int
     voter: str
+
+
+@dataclass(frozen=True, slots=True)
+class TellFacilitators:
+    """Tell the facilitators' screens something the record must not keep (a pass)."""
+
+    frame: Passed
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +103,7 @@ class NewCode:
     """Draw an unused room code; ``Decision.with_code`` adds the event that announces it."""
 
 
-Effect = HoldShare | Tally | ReleaseShares | Disconnect | NewCode
+Effect = HoldShare | Tally | TellFacilitators | ReleaseShares | Disconnect | NewCode
 
 
 @dataclass(frozen=True, slots=True)

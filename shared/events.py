@@ -14,6 +14,7 @@ from msgspec import Struct
 
 from shared.commands import Role
 from shared.exercises import Exercise
+from shared.questions import Question
 from shared.templates import ItemKind
 
 Reach = Literal["room", "facilitators", "seat", "shown"]
@@ -323,9 +324,129 @@ class ExerciseStopped(Event, tag="exercise.stopped", frozen=True):
     at: float
 
 
+class CheckinOpened(Event, tag="checkin.opened", frozen=True):
+    """A check-in question is open: each participant may answer it, anonymously, until it
+    closes. While it is open, everyone is told only how many have answered (``answering``)."""
+
+    checkin: int
+    """The check-in's number in the session (1, 2, 3 …)."""
+    question: Question
+    """What is asked, and the answers it takes."""
+    at: float
+    run: int | None = None
+    """The room exercise it follows, if any ("How do you feel now?")."""
+
+
+class CheckinClosed(Event, tag="checkin.closed", frozen=True):
+    """The answers, published once: the only record of a check-in's answers. ``counts`` is
+    withheld when fewer than ``minimum`` answered."""
+
+    checkin: int
+    answered: int
+    """How many answered."""
+    at: float
+    counts: tuple[int, ...] | None = None
+    """How many chose each answer from the question's ``low`` to its ``high``; absent below
+    ``minimum`` answers."""
+    minimum: int = 3
+    """The hub's threshold, so a client can say how many answers were needed."""
+
+
+class HandRaised(Event, tag="hand.raised", frozen=True):
+    """A participant raised (or lowered) a hand: the queue is in the order hands went up."""
+
+    reach: ClassVar[Reach] = "seat"
+
+    participant: str
+    raised: bool
+    """True: in the queue; false: out of it."""
+    at: float
+
+
+class SpeakerCalled(Event, tag="floor.called", frozen=True):
+    """``participant`` has the floor from ``at`` (a hand called, or a turn in a round); whoever
+    spoke before has finished. Everyone sees who speaks and the speaking timer."""
+
+    participant: str
+    name: str
+    """The speaker's display name, shown to the room."""
+    at: float
+    minutes: int
+    """The soft limit: after it the timer asks the speaker to finish their thought."""
+    hard_minutes: int | None = None
+    """The hard limit, if any: after it the timer says the time is up."""
+    turn: int | None = None
+    """In a round: the turn's number (1, 2, 3 …)."""
+    of: int | None = None
+    """In a round: how many turns it has."""
+
+
+class SpeakerDone(Event, tag="floor.done", frozen=True):
+    """The speaker finished at ``at``: nobody has the floor."""
+
+    at: float
+
+
+class RoundStarted(Event, tag="round.started", frozen=True):
+    """A go-around begins: the order is for facilitators; the room sees each turn as it comes
+    (``floor.called``)."""
+
+    reach: ClassVar[Reach] = "facilitators"
+
+    order: tuple[str, ...]
+    """The seats in speaking order."""
+    minutes: int
+    """Each turn's soft limit."""
+    at: float
+    hard_minutes: int | None = None
+    """Each turn's hard limit, if any."""
+
+
+class RoundReordered(Event, tag="round.reordered", frozen=True):
+    """The round's order changed: turns taken stay, the rest follow ``order``."""
+
+    reach: ClassVar[Reach] = "facilitators"
+
+    order: tuple[str, ...]
+    """The whole order now: turns taken, the current one, then those to come."""
+
+
+class RoundEnded(Event, tag="round.ended", frozen=True):
+    """The go-around is over (after its last turn, or ended early)."""
+
+    at: float
+
+
+class TalkRequested(Event, tag="request.made", frozen=True):
+    """A participant asked to talk with a counselor after group: for facilitators and that
+    participant only."""
+
+    reach: ClassVar[Reach] = "seat"
+
+    request: int
+    """The request's number in the session (1, 2, 3 …)."""
+    participant: str
+    name: str
+    """The participant's display name when they asked."""
+    at: float
+    note: str = ""
+    """Their optional note, spaces at the ends trimmed."""
+
+
+class RequestHandled(Event, tag="request.handled", frozen=True):
+    """A facilitator took care of a private request."""
+
+    reach: ClassVar[Reach] = "seat"
+
+    request: int
+    participant: str
+    """Who asked (so that participant learns it was seen)."""
+    at: float
+
+
 class FeelingsSummary(Event, tag="feelings.summary", frozen=True):
-    """Published once, when the facilitator closes the question; ``counts`` (answers per score
-    0-10) is withheld when fewer than the minimum answered."""
+    """The answers to "How do you feel now?" after exercise ``run``, as hubs before protocol 4
+    recorded them (now a ``checkin.closed``). Kept so older records still read."""
 
     reach: ClassVar[Reach] = "facilitators"
 
@@ -370,6 +491,16 @@ AnyEvent = (
     | ExerciseResumed
     | ExerciseSkipped
     | ExerciseStopped
+    | CheckinOpened
+    | CheckinClosed
+    | HandRaised
+    | SpeakerCalled
+    | SpeakerDone
+    | RoundStarted
+    | RoundReordered
+    | RoundEnded
+    | TalkRequested
+    | RequestHandled
     | FeelingsSummary
 )
 
@@ -400,6 +531,11 @@ class Welcome(Frame, tag="welcome", frozen=True):
     estimate your offset to it from here."""
     participant: str | None = None
     """Your seat's id (participants and boards); absent for a facilitator."""
+    crisis: str = ""
+    """The facility's words for someone in crisis now (the hub's ``crisis_text``), shown by
+    the participant terminal's help key next to the crisis line for ``locale``."""
+    locale: str = "US"
+    """The country whose crisis line the terminals show (``shared.crisis``)."""
     reset: bool = False
     """True when the events that follow start from the beginning: drop any local state. It is
     true on every first welcome, and on a resume whose ``epoch`` is not the session's or whose
@@ -418,14 +554,22 @@ class Logged(Frame, tag="event", frozen=True):
 
 
 class Answering(Frame, tag="answering", frozen=True):
-    """How many have answered the open "How do you feel now?" question of ``run`` so far.
+    """How many have answered the open check-in so far: to everyone, after each new answer and
+    after each replay. Never stored, and never a score: the distribution is published once,
+    when the check-in closes (``checkin.closed``)."""
 
-    Facilitators only, after each answer and after a facilitator's replay; never stored, and
-    never a score: the distribution is published once, when the question closes."""
-
-    run: int
+    checkin: int
     answered: int
-    """How many participants have answered so far (each at most once)."""
+    """How many participants have answered so far (each counted once)."""
+
+
+class Passed(Frame, tag="passed", frozen=True):
+    """``participant`` passed on their turn in the round. Facilitators only, never stored:
+    the room and the record see only that the next turn started."""
+
+    participant: str
+    turn: int
+    """The turn they passed (``turn`` in ``floor.called``)."""
 
 
 class CaughtUp(Frame, tag="caught_up", frozen=True):
@@ -544,7 +688,8 @@ ERRORS: dict[ErrorCode, ErrorUse] = {
     ),
     "not_allowed": ErrorUse(
         "The sender's role may not do this: a facilitator's command from a participant, any "
-        "command from a board, `feeling.rate` from a facilitator, a co-facilitator adding "
+        "command from a board, a participant's command (`checkin.answer`, `hand.raise` …) from a "
+        "facilitator, a co-facilitator adding "
         "another. At the handshake: a seat `token` that does not prove a seat of this role "
         "in this session, or a new seat asked for without the current room `code`.",
         1008,
@@ -628,4 +773,4 @@ class Error(Frame, tag="error", frozen=True):
     """The ``id`` of the command refused, when the frame had a readable one."""
 
 
-ServerMessage = Welcome | Logged | CaughtUp | Answering | Ack | Error
+ServerMessage = Welcome | Logged | CaughtUp | Answering | Passed | Ack | Error

@@ -13,6 +13,8 @@ from msgspec.structs import replace
 from shared.events import (
     AgendaMoved,
     AnyEvent,
+    CheckinClosed,
+    CheckinOpened,
     CodeChanged,
     ExercisePaused,
     ExerciseResumed,
@@ -22,6 +24,7 @@ from shared.events import (
     FacilitatorAdded,
     FacilitatorNotes,
     FeelingsSummary,
+    HandRaised,
     HeadCount,
     ItemAdded,
     ItemExtended,
@@ -34,7 +37,11 @@ from shared.events import (
     ParticipantReadmitted,
     ParticipantRemoved,
     PresenceChanged,
+    RequestHandled,
     RoomLocked,
+    RoundEnded,
+    RoundReordered,
+    RoundStarted,
     SeatsMerged,
     SessionCreated,
     SessionEnded,
@@ -44,16 +51,23 @@ from shared.events import (
     ShareShown,
     ShareSubmitted,
     ShareTakenBack,
+    SpeakerCalled,
+    SpeakerDone,
+    TalkRequested,
 )
 from shared.exercise_run import paused, resumed, skipped, stopped
+from shared.questions import FEELING
 from shared.state import (
+    Checkin,
     ExerciseRun,
-    Feelings,
     ItemState,
     Participant,
+    Round,
     SessionState,
     Share,
     ShareStatus,
+    TalkRequest,
+    Turn,
 )
 
 
@@ -170,11 +184,84 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
             return _edit_run(state, event.run, skipped, event.seconds)
         case ExerciseStopped():
             return _edit_run(state, event.run, stopped, event.at)
-        case FeelingsSummary():
-            result = Feelings(
-                run=event.run, answered=event.answered, counts=event.counts, minimum=event.minimum
+        case CheckinOpened():
+            opened = Checkin(
+                number=event.checkin, question=event.question, opened_at=event.at, run=event.run
             )
-            return replace(state, feelings=(*state.feelings, result))
+            return replace(state, checkins=(*state.checkins, opened))
+        case CheckinClosed():
+            return _edit_checkin(
+                state,
+                event.checkin,
+                closed_at=event.at,
+                answered=event.answered,
+                counts=event.counts,
+                minimum=event.minimum,
+            )
+        case FeelingsSummary():  # recorded before check-ins: the same thing, after a run
+            ran = state.run(event.run)
+            at = (ran.stopped_at or ran.started_at) if ran is not None else 0.0
+            closed = Checkin(
+                number=len(state.checkins) + 1,
+                question=FEELING,
+                opened_at=at,
+                run=event.run,
+                closed_at=at,
+                answered=event.answered,
+                counts=event.counts,
+                minimum=event.minimum,
+            )
+            return replace(state, checkins=(*state.checkins, closed))
+        case HandRaised():
+            hands = tuple(h for h in state.hands if h != event.participant)
+            return replace(state, hands=(*hands, event.participant) if event.raised else hands)
+        case SpeakerCalled():
+            state = _end_turn(state, event.at)
+            turn = Turn(
+                participant=event.participant,
+                name=event.name,
+                started_at=event.at,
+                minutes=event.minutes,
+                hard_minutes=event.hard_minutes,
+                turn=event.turn,
+                of=event.of,
+            )
+            hands = tuple(h for h in state.hands if h != event.participant)
+            state = replace(state, turns=(*state.turns, turn), hands=hands)
+            if event.turn is not None and state.round is not None:
+                state = _edit_round(state, taken=event.turn)
+            return state
+        case SpeakerDone():
+            return _end_turn(state, event.at)
+        case RoundStarted():
+            going = Round(
+                order=event.order,
+                minutes=event.minutes,
+                hard_minutes=event.hard_minutes,
+                started_at=event.at,
+            )
+            return replace(state, rounds=(*state.rounds, going))
+        case RoundReordered():
+            return _edit_round(state, order=event.order)
+        case RoundEnded():
+            return _edit_round(_end_turn(state, event.at), ended_at=event.at)
+        case TalkRequested():
+            asked = TalkRequest(
+                number=event.request,
+                participant=event.participant,
+                name=event.name,
+                at=event.at,
+                note=event.note,
+            )
+            return replace(state, requests=(*state.requests, asked))
+        case RequestHandled():
+            return replace(
+                state,
+                requests=tuple(
+                    replace(r, handled_at=event.at) if r.number == event.request else r
+                    for r in state.requests
+                ),
+            )
 
 
 def replay(events: Iterable[AnyEvent], state: SessionState | None = None) -> SessionState:
@@ -196,6 +283,26 @@ def _edit_run(
         state,
         exercises=tuple(change(r, value) if r.run == number else r for r in state.exercises),
     )
+
+
+def _edit_checkin(state: SessionState, number: int, **changes: object) -> SessionState:
+    return replace(
+        state,
+        checkins=tuple(replace(c, **changes) if c.number == number else c for c in state.checkins),
+    )
+
+
+def _end_turn(state: SessionState, at: float) -> SessionState:
+    """Whoever has the floor has finished."""
+    if state.speaker is None:
+        return state
+    return replace(state, turns=(*state.turns[:-1], replace(state.turns[-1], ended_at=at)))
+
+
+def _edit_round(state: SessionState, **changes: object) -> SessionState:
+    if state.round is None:
+        return state
+    return replace(state, rounds=(*state.rounds[:-1], replace(state.rounds[-1], **changes)))
 
 
 def _reindex(state: SessionState, agenda: list[ItemState]) -> SessionState:

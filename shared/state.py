@@ -11,6 +11,7 @@ from typing import Literal
 from msgspec import Struct
 
 from shared.exercises import Exercise, Position, phase_at
+from shared.questions import Question, median
 from shared.templates import ItemKind
 
 ItemStatus = Literal["pending", "current", "done", "skipped"]
@@ -117,14 +118,72 @@ class ExerciseRun(Struct, frozen=True, kw_only=True):
         return phase_at(self.exercise, self.elapsed(now))
 
 
-class Feelings(Struct, frozen=True, kw_only=True):
-    """The room's answers to "How do you feel now?" after one exercise run."""
+class Checkin(Struct, frozen=True, kw_only=True):
+    """One check-in question and, once closed, its published answers (nothing per person)."""
 
-    run: int
-    answered: int
+    number: int
+    question: Question
+    opened_at: float
+    run: int | None = None
+    """The room exercise it followed, if any."""
+    closed_at: float | None = None
+    answered: int | None = None
+    """How many answered, once closed."""
     counts: tuple[int, ...] | None = None
-    """Answers per score 0-10; None when fewer than the minimum answered."""
+    """Answers per value from ``question.low``; None while open or below the minimum."""
     minimum: int = 3
+
+    @property
+    def open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def median(self) -> float | None:
+        return None if self.counts is None else median(self.counts, self.question.low)
+
+
+class Turn(Struct, frozen=True, kw_only=True):
+    """Someone had the floor: a called hand or a turn in a round. Durations, never content."""
+
+    participant: str
+    name: str
+    started_at: float
+    minutes: int
+    hard_minutes: int | None = None
+    turn: int | None = None
+    """Its number in a round, if it was one."""
+    of: int | None = None
+    ended_at: float | None = None
+
+    def elapsed(self, now: float) -> float:
+        return (self.ended_at if self.ended_at is not None else now) - self.started_at
+
+
+class Round(Struct, frozen=True, kw_only=True):
+    """A go-around, as facilitators see it (the room sees only its turns)."""
+
+    order: tuple[str, ...]
+    minutes: int
+    hard_minutes: int | None = None
+    started_at: float
+    taken: int = 0
+    """Turns started so far: ``order[taken - 1]`` speaks (or spoke last)."""
+    ended_at: float | None = None
+
+    @property
+    def to_come(self) -> tuple[str, ...]:
+        return self.order[self.taken :]
+
+
+class TalkRequest(Struct, frozen=True, kw_only=True):
+    """ "I'd like to talk with a counselor after group" (facilitators and the asker only)."""
+
+    number: int
+    participant: str
+    name: str
+    at: float
+    note: str = ""
+    handled_at: float | None = None
 
 
 class SessionState(Struct, frozen=True, kw_only=True):
@@ -142,7 +201,15 @@ class SessionState(Struct, frozen=True, kw_only=True):
     started_at: float | None = None
     ended_at: float | None = None
     exercises: tuple[ExerciseRun, ...] = ()
-    feelings: tuple[Feelings, ...] = ()
+    checkins: tuple[Checkin, ...] = ()
+    hands: tuple[str, ...] = ()
+    """Seats with a raised hand, first raised first (a participant knows only their own)."""
+    turns: tuple[Turn, ...] = ()
+    """Everyone who had the floor, in order; the last one speaks if it has not ended."""
+    rounds: tuple[Round, ...] = ()
+    """Go-arounds (facilitators only)."""
+    requests: tuple[TalkRequest, ...] = ()
+    """Private requests to talk after group (facilitators, and each asker their own)."""
     facilitators: tuple[str, ...] = ()
     """Accounts that may run the session, owner first (only facilitators see this)."""
     locked: bool = False
@@ -158,6 +225,42 @@ class SessionState(Struct, frozen=True, kw_only=True):
         """The exercise the room is doing now, if any."""
         last = self.exercises[-1] if self.exercises else None
         return last if last is not None and last.active else None
+
+    @property
+    def open_checkin(self) -> Checkin | None:
+        last = self.checkins[-1] if self.checkins else None
+        return last if last is not None and last.open else None
+
+    def checkin(self, number: int) -> Checkin | None:
+        return next((c for c in self.checkins if c.number == number), None)
+
+    def checkin_after(self, run: int) -> Checkin | None:
+        """The check-in that followed room exercise ``run``, if one was asked."""
+        return next((c for c in self.checkins if c.run == run), None)
+
+    @property
+    def speaker(self) -> Turn | None:
+        """Who has the floor now, if anyone."""
+        last = self.turns[-1] if self.turns else None
+        return last if last is not None and last.ended_at is None else None
+
+    @property
+    def round(self) -> Round | None:
+        """The go-around going on now (facilitators only know its order)."""
+        last = self.rounds[-1] if self.rounds else None
+        return last if last is not None and last.ended_at is None else None
+
+    def request(self, number: int) -> TalkRequest | None:
+        return next((r for r in self.requests if r.number == number), None)
+
+    @property
+    def open_requests(self) -> tuple[TalkRequest, ...]:
+        return tuple(r for r in self.requests if r.handled_at is None)
+
+    def here(self, seat: str) -> bool:
+        """A participant's seat whose person is in the room now."""
+        person = self.participant(seat)
+        return person is not None and person.online and not person.removed and not person.board
 
     def run(self, number: int) -> ExerciseRun | None:
         return next((r for r in self.exercises if r.run == number), None)

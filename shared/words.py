@@ -159,7 +159,17 @@ def left_words(row: AttendanceRow, tz: tzinfo | None, *, ended: bool) -> str:
 # -- check-ins ---------------------------------------------------------------------------------
 
 
-def scores(counts: Sequence[int]) -> str:
-    """A 0-10 distribution as "score 3: 1, score 7: 2" (scores nobody chose left out)."""
-    given = [f"score {score}: {n}" for score, n in enumerate(counts) if n]
-    return ", ".join(given) or "no scores"
+def scores(counts: Sequence[int], answers: Sequence[str] | None = None) -> str:
+    """A distribution as "3: 1, 7: 2" or "No: 4, Yes: 1" (answers nobody chose left out).
+
+    ``answers`` names each count (default: 0, 1, 2 …)."""
+    names = answers if answers is not None else [str(n) for n in range(len(counts))]
+    given = [f"{name}: {n}" for name, n in zip(names, counts, strict=False) if n]
+    return ", ".join(given) or "no answers"
+
+
+def median_words(median: float | None) -> str:
+    """A published median as people read it: "median 6" or "median 6.5"."""
+    if median is None:
+        return ""
+    return f"median {median:g}"

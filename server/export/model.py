@@ -101,7 +101,10 @@ class CheckInAggregate(Struct, kw_only=True):
     question: str
     answered: int
     counts: list[int]
-    """Answers per score 0-10, lowest score first."""
+    """Answers per value, lowest first: ``answers`` names each."""
+    answers: list[str]
+    """The values' words (their numbers, or labels such as No/Yes), lowest first."""
+    median: float | None = None
 
 
 class PrivateRequest(Struct, kw_only=True):
@@ -149,10 +152,9 @@ def _activities(
 ) -> tuple[list[ExerciseEntry], list[CheckInAggregate], list[PrivateRequest]]:
     """Exercises run, check-in aggregates and private requests: the one place they are filled.
 
-    Check-ins are the "How do you feel now?" answers after an exercise, and only those that
-    reached the minimum count (the hub withholds the others' counts). Private requests are not
-    in the protocol yet: fill them here once their events exist; the review screen, the three
-    formats and the per-participant filter already handle them.
+    Check-ins are only those that reached the minimum count (the hub withholds the others'
+    counts). Private requests are for the facilitators' record: the per-participant filter
+    keeps only that person's.
     """
     exercises = []
     for run in state.exercises:
@@ -167,19 +169,30 @@ def _activities(
             )
         )
     checkins = []
-    for feelings in state.feelings:
-        if feelings.counts is None:
+    for checkin in state.checkins:
+        if checkin.counts is None or checkin.answered is None:
             continue
-        ran = state.run(feelings.run)
+        ran = state.run(checkin.run) if checkin.run is not None else None
         after = f" (after {ran.exercise.title})" if ran is not None else ""
+        question = checkin.question
         checkins.append(
             CheckInAggregate(
-                question=f"How do you feel now?{after}",
-                answered=feelings.answered,
-                counts=list(feelings.counts),
+                question=f"{question.prompt}{after}",
+                answered=checkin.answered,
+                counts=list(checkin.counts),
+                answers=[question.label(value) for value in question.values],
+                median=checkin.median,
             )
         )
-    requests: list[PrivateRequest] = []
+    requests = [
+        PrivateRequest(
+            participant=r.participant,
+            name=r.name,
+            request=r.note or "(no note)",
+            handled=r.handled_at is not None,
+        )
+        for r in state.requests
+    ]
     return exercises, checkins, requests
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from server.export.model import CheckInAggregate, ExerciseEntry, GroupNote
-from shared.words import clock, day, minutes, scores, zone
+from shared.words import clock, day, median_words, minutes, scores, zone
 
 __all__ = ["NOBODY", "checkin_line", "exercise_line", "facts", "status_words", "title"]
 
@@ -55,4 +55,8 @@ def exercise_line(entry: ExerciseEntry, tz: tzinfo | None) -> str:
 
 
 def checkin_line(checkin: CheckInAggregate) -> str:
-    return f"{checkin.question}: {checkin.answered} answered; {scores(checkin.counts)}"
+    middle = median_words(checkin.median)
+    given = scores(checkin.counts, checkin.answers)
+    return f"{checkin.question}: {checkin.answered} answered; {given}" + (
+        f"; {middle}" if middle else ""
+    )
