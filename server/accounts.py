@@ -3,8 +3,10 @@
 scrypt is memory-hard (128 MiB at the default cost), so a stolen database file does not give
 up passwords to a GPU in an afternoon. The cost of new hashes is a setting
 (``CIRCLE_SCRYPT_N``, read by ``server.config.scrypt_n``); it is stored with each hash, so it can
-be raised later without breaking existing accounts. Hashing runs on one thread of its own: it is
-slow on purpose and must not stall the hub's event loop, nor run many times at once.
+be raised later without breaking existing accounts. Hashing is slow on purpose, so it runs off the
+hub's event loop, on as many threads as there are cores (``hashlib.scrypt`` releases the GIL),
+and sign-ins wait their turn address by address: one address sending a burst of wrong passwords
+cannot hold up a sign-in from another.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import base64
 import functools
 import hashlib
 import hmac
+import os
 import re
 import secrets
+from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
@@ -97,6 +102,40 @@ class PasswordHashes(Protocol):
     async def password_hash(self, account: str) -> str | None: ...
 
 
+class TakeTurns:
+    """``slots`` places, handed out to waiting addresses in turn (round robin), not in arrival
+    order, so a burst from one address waits behind everyone else's next one."""
+
+    def __init__(self, slots: int) -> None:
+        self.free = slots
+        self._waiting: dict[str, deque[asyncio.Future[None]]] = {}
+
+    async def acquire(self, address: str) -> None:
+        if self.free and not self._waiting:
+            self.free -= 1
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(address, deque()).append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.release()  # it was handed a place as it gave up: pass it on
+            raise
+
+    def release(self) -> None:
+        while self._waiting:
+            address = next(iter(self._waiting))
+            queue = self._waiting.pop(address)
+            turn = queue.popleft()
+            if queue:
+                self._waiting[address] = queue  # to the back of the line of addresses
+            if not turn.done():
+                turn.set_result(None)
+                return
+        self.free += 1
+
+
 class Accounts:
     """Checks sign-ins against the store; ``extra`` adds accounts that live in memory only
     (the demo's facilitator, which must not linger in a real hub's file)."""
@@ -106,19 +145,32 @@ class Accounts:
         self.extra = dict(extra or {})
         self.cost = scrypt_n()
         """The cost of the decoy hash for unknown names (a bad setting stops the hub here)."""
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scrypt")
+        workers = os.cpu_count() or 1
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scrypt")
+        self._turns = TakeTurns(workers)
 
-    async def verify(self, login: Login) -> str | None:
-        """The account the login proves, or None; the same answer for any kind of failure."""
+    async def verify(
+        self, login: Login, address: str = "", blocked: Callable[[], bool] = lambda: False
+    ) -> str | None:
+        """The account the login proves, or None; the same answer for any kind of failure.
+
+        ``blocked`` is asked again when the sign-in's turn comes: an address that has failed
+        too often meanwhile gets no more hashing time."""
         try:
             account = clean_account(login.account)
         except AccountError:
             account = ""
         stored = await self.password_hash(account) if account else None
-        loop = asyncio.get_running_loop()
-        ok = await loop.run_in_executor(
-            self._pool, verify_password, stored or _unknown(self.cost), login.password
-        )
+        await self._turns.acquire(address)
+        try:
+            if blocked():
+                return None
+            loop = asyncio.get_running_loop()
+            ok = await loop.run_in_executor(
+                self._pool, verify_password, stored or _unknown(self.cost), login.password
+            )
+        finally:
+            self._turns.release()
         return account if ok and stored is not None else None
 
     async def password_hash(self, account: str) -> str | None:

@@ -41,6 +41,7 @@ from shared.commands import (
     CreateSession,
     Handshake,
     Hello,
+    Login,
 )
 from shared.content_check import format_problem, load_catalogue
 from shared.decision import (
@@ -166,12 +167,12 @@ class Hub:
 
     async def handler(self, ws: ServerConnection) -> None:
         conn = str(ws.id)[:8]
-        log.info("connection %s opened", conn)
+        log.debug("connection %s opened", conn)
         bound_kernel_buffer(ws, self.config.max_send_buffer)
         self.metrics.connections.inc()
         room: Room | None = None
         actor: Actor | None = None
-        address = str(ws.remote_address[0]) if ws.remote_address else "?"
+        address = _address(ws)
         try:
             try:
                 if self.attempts.blocked(address):
@@ -229,7 +230,7 @@ class Hub:
                 "This hub is running as many sessions as it may. Please try again later.",
                 CloseCode.TRY_AGAIN_LATER,
             )
-        account = await self.accounts.verify(cmd.login)
+        account = await self._verify(ws, cmd.login)
         if account is None:
             raise Refused("sign_in_failed", SIGN_IN_FAILED)
         template = self.templates.get(cmd.template)
@@ -267,6 +268,10 @@ class Hub:
         token = await self._facilitator_token(record.secret, account)
         await self._attach(ws, room, actor, token, 0)
         return room, actor
+
+    async def _verify(self, ws: ServerConnection, login: Login) -> str | None:
+        address = _address(ws)
+        return await self.accounts.verify(login, address, lambda: self.attempts.blocked(address))
 
     async def _facilitator_token(self, secret: str, account: str) -> str:
         """A credential to come back without the password, for ``token_idle_seconds``."""
@@ -337,7 +342,7 @@ class Hub:
         account = seat = None
         if hello.role == "facilitator":
             if hello.login is not None:
-                account = await self.accounts.verify(hello.login)
+                account = await self._verify(ws, hello.login)
             else:
                 claimed = auth.claim(hello.token)
                 stored = await self.accounts.password_hash(claimed.account) if claimed else None
@@ -418,7 +423,7 @@ class Hub:
             ended = room.state.status == "ended"
             room.tell_answering(ws)
             if not ended:
-                room.connections[ws] = actor
+                room.add(ws, actor)
                 if actor.seat is not None:
                     room.seat_back(actor.seat)
                 await room.commit(back.events)
@@ -525,22 +530,25 @@ class Hub:
         Its terminal reconnects, is refused with the words for it, and stops."""
         for ws, actor in list(room.connections.items()):
             if actor.seat == seat:
-                room.connections.pop(ws)
+                room.remove(ws)
                 task = asyncio.ensure_future(ws.close(CloseCode.POLICY_VIOLATION, "removed"))
                 self._closing.add(task)
                 task.add_done_callback(self._closing.discard)
 
     async def _left(self, ws: ServerConnection, room: Room, actor: Actor) -> None:
         async with room.lock:
-            room.connections.pop(ws, None)
+            room.remove(ws)
             seat = actor.seat
-            still_here = any(a.seat == seat for a in room.connections.values())
-            if seat is not None and not still_here:
+            if seat is not None and not room.seated(seat):
                 await room.seat_gone(seat)
             if not room.connections and room.state.status == "ended":
                 room.stop()
                 self.rooms.pop(room.record.id, None)
                 self.metrics.rooms.set(len(self.rooms))
+
+
+def _address(ws: ServerConnection) -> str:
+    return str(ws.remote_address[0]) if ws.remote_address else "?"
 
 
 async def run_hub(config: HubConfig, *, ready: Callable[[Server], None] | None = None) -> None:

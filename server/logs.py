@@ -1,7 +1,8 @@
 """Logging setup that keeps share text out of every log, at every level.
 
-The ``websockets`` library prints whole frames at DEBUG (share text included), so its loggers
-never go below INFO whatever level the operator asks for.
+The ``websockets`` library prints whole frames at DEBUG (share text included), and at INFO it
+repeats each connection the hub already logs, so its loggers stay at WARNING or above whatever
+level the operator asks for.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ LEVELS = ("debug", "info", "warning", "error")
 
 def configure(level: str = "info", *, stream: str = "ext://sys.stderr") -> None:
     app_level = level.upper()
-    library_level = "INFO" if app_level == "DEBUG" else app_level
+    library_level = "WARNING" if app_level in ("DEBUG", "INFO") else app_level
     logging.config.dictConfig(
         {
             "version": 1,

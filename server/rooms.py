@@ -6,6 +6,7 @@ import asyncio
 import logging
 import secrets
 import socket
+import zlib
 from collections.abc import Callable, Sequence
 
 from websockets.asyncio.server import ServerConnection, broadcast
@@ -14,7 +15,7 @@ from server.metrics import Metrics
 from server.store import SessionRecord, Store, Stored
 from shared.codec import decode_event, encode, logged_frame
 from shared.decide import presence, release
-from shared.decision import Actor, AuditEntry, Tally, sees
+from shared.decision import EVERYONE, FACILITATORS, Actor, AuditEntry, Tally, only, sees
 from shared.events import (
     Answering,
     AnyEvent,
@@ -74,6 +75,10 @@ class Room:
         the distribution when the check-in closes (a hub restart forgets open answers)."""
         self.lock = asyncio.Lock()
         self.connections: dict[ServerConnection, Actor] = {}
+        """Who is connected, as whom: change it only through ``add`` and ``remove``."""
+        self._audiences: dict[str, set[ServerConnection]] = {EVERYONE: set(), FACILITATORS: set()}
+        """The connections that see each audience besides the facilitators (who see them all),
+        so fan-out looks up its recipients instead of asking each connection."""
         self.held = 0
         """Anonymous shares stored but not yet released into the log."""
         self._batch: asyncio.TimerHandle | None = None
@@ -149,9 +154,13 @@ class Room:
         self._schedule_batch()
 
     def _schedule_batch(self) -> None:
+        """Release on this room's own beat: every room's batch falls at another moment of the
+        interval (by its id), so the rooms of a busy hub never all release at once."""
         if self._batch is None:
             loop = asyncio.get_running_loop()
-            self._batch = loop.call_later(self.batch_seconds, self._batch_due)
+            phase = zlib.crc32(self.record.id.encode()) / 2**32 * self.batch_seconds
+            wait = self.batch_seconds - (loop.time() - phase) % self.batch_seconds
+            self._batch = loop.call_later(wait, self._batch_due)
 
     def _batch_due(self) -> None:
         self._batch = None
@@ -221,7 +230,7 @@ class Room:
 
     async def _mark_away(self, seat: str, left_at: float) -> None:
         async with self.lock:
-            if not any(actor.seat == seat for actor in self.connections.values()):
+            if not self.seated(seat):
                 await self.commit(presence(self.state, seat, False, left_at).events)
 
     def tally(self, answer: Tally, command_id: str) -> None:
@@ -243,12 +252,31 @@ class Room:
 
     def tell_facilitators(self, frame: bytes) -> None:
         """Something for the facilitators' screens that is never stored (a pass)."""
-        for ws, actor in list(self.connections.items()):
-            if actor.role == "facilitator":
-                self.reply(ws, frame)
+        for ws in list(self._audiences[FACILITATORS]):
+            self.reply(ws, frame)
+
+    def add(self, ws: ServerConnection, actor: Actor) -> None:
+        self.connections[ws] = actor
+        self._audiences[EVERYONE].add(ws)
+        if actor.seat is None:
+            self._audiences[FACILITATORS].add(ws)
+        else:
+            self._audiences.setdefault(only(actor.seat), set()).add(ws)
+
+    def remove(self, ws: ServerConnection) -> Actor | None:
+        actor = self.connections.pop(ws, None)
+        if actor is not None:
+            for audience in (EVERYONE, FACILITATORS, only(actor.seat or "")):
+                self._audiences.get(audience, set()).discard(ws)
+        return actor
+
+    def seated(self, seat: str) -> bool:
+        """Whether any terminal of ``seat`` is connected."""
+        return bool(self._audiences.get(only(seat)))
 
     def fan_out(self, row: Stored) -> None:
-        targets = [ws for ws, actor in self.connections.items() if sees(actor, row.audience)]
+        """One frame for the event, the same bytes written to every connection that sees it."""
+        targets = self._audiences[FACILITATORS] | self._audiences.get(row.audience, set())
         broadcast(targets, logged_frame(row.seq, row.body), text=True)
         for ws in targets:
             self._drop_if_stalled(ws)
@@ -280,5 +308,5 @@ class Room:
         """Abort a connection that does not read what it is sent."""
         log.info("connection %s dropped: not reading", str(ws.id)[:8])
         self.metrics.dropped_slow.inc()
-        self.connections.pop(ws, None)
+        self.remove(ws)
         ws.transport.abort()

@@ -354,9 +354,11 @@ def _move(state: SessionState, index: int | None, at: float) -> SessionState:
 def _set_share(
     state: SessionState, share_id: int, status: ShareStatus, text: str | None = None
 ) -> SessionState:
-    existing = state.share(share_id)
+    existing = state.share(share_id) if state.shares and share_id <= state.shares[-1].id else None
     if existing is None:
         added = Share(id=share_id, text=text or "", status=status, public=status == "shown")
+        if not state.shares or share_id > state.shares[-1].id:  # a new share: it goes last
+            return replace(state, shares=(*state.shares, added))
         shares = tuple(sorted((*state.shares, added), key=lambda s: s.id))
         return replace(state, shares=shares)
     updated = replace(
