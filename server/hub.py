@@ -42,6 +42,7 @@ from shared.commands import (
     Handshake,
     Hello,
     Login,
+    PassTurn,
 )
 from shared.content_check import format_problem, load_catalogue
 from shared.decision import (
@@ -53,7 +54,6 @@ from shared.decision import (
     ReleaseShares,
     Tally,
     TellFacilitators,
-    sees,
 )
 from shared.events import Ack, CaughtUp, Error, ErrorCode, Welcome
 from shared.templates import AgendaTemplate
@@ -418,7 +418,7 @@ class Hub:
                 if isinstance(again, Error) and again.code != "session_ended":
                     raise Refused(again.code, again.detail)
                 back = again if isinstance(again, Decision) else back
-            room.send_to(ws, await self.store.read(room.record.id, last), actor)
+            room.send_to(ws, room.backlog(actor, last)[0])
             room.reply(ws, encode(CaughtUp(seq=room.seq)))
             ended = room.state.status == "ended"
             room.tell_answering(ws)
@@ -440,20 +440,19 @@ class Hub:
         """
         last = after
         for _ in range(5):  # a client slower than the room gives up and meets the watchdog
-            rows = await self.store.read(room.record.id, last)
+            rows, covered = room.backlog(actor, last)
             if sum(len(r.body) for r in rows) <= self.config.max_send_buffer // 2:
-                room.send_to(ws, rows, actor)  # a short one goes at once
-                return rows[-1].seq if rows else last
+                room.send_to(ws, rows)  # a short one goes at once
+                return covered
             try:
                 async with asyncio.timeout(self.config.ping_timeout):
                     for row in rows:
-                        if sees(actor, row.audience):
-                            await ws.send(logged_frame(row.seq, row.body), text=True)
+                        await ws.send(logged_frame(row.seq, row.body), text=True)
                     await (await ws.ping())
             except TimeoutError:
                 room.drop(ws)
                 raise ConnectionClosed(None, None) from None
-            last = rows[-1].seq
+            last = covered
         return last
 
     async def _commands(self, ws: ServerConnection, room: Room, actor: Actor) -> None:
@@ -475,7 +474,7 @@ class Hub:
                 error = Error(code="already_joined", detail="This connection already joined.")
                 room.reply(ws, encode(error if allowed else over_budget(data)))
                 continue
-            kind = type(message).__struct_config__.tag
+            kind = metric_kind(message)
             if not allowed:
                 self.metrics.commands.labels(kind, "rate_limited").inc()
                 room.reply(ws, encode(over_budget(data)))
@@ -545,6 +544,14 @@ class Hub:
                 room.stop()
                 self.rooms.pop(room.record.id, None)
                 self.metrics.rooms.set(len(self.rooms))
+
+
+def metric_kind(message: AnyCommand) -> str:
+    """The command's type as the metrics count it. A pass is counted as the round moving on:
+    a scraped counter's timing would otherwise tell which turn was passed, and so who passed."""
+    return (
+        "round.next" if isinstance(message, PassTurn) else str(type(message).__struct_config__.tag)
+    )
 
 
 def _address(ws: ServerConnection) -> str:

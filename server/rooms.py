@@ -66,6 +66,13 @@ class Room:
         self.clock = clock
         self.state = SessionState()
         self.seq = 0
+        self.rows: list[Stored] = []
+        """The whole log in memory (``rows[n]`` has seq n + 1): catching a terminal up reads
+        no disk. A session's log is small; the store has every row too."""
+        self._superseded: set[int] = set()
+        """Seqs of events a later event of the same kind made moot (an old head count), which
+        a terminal catching up does not need."""
+        self._latest: dict[str, int] = {}
         self.applied: set[str] = set()
         """Command ids already applied: a retry is acknowledged, not applied again."""
         self.ballots: dict[int, dict[str, int]] = {}
@@ -92,8 +99,7 @@ class Room:
     async def load(self) -> None:
         """Rebuild the state from the log (after a restart, or when first used)."""
         for stored in await self.store.read(self.record.id):
-            self.state = reduce(self.state, decode_event(stored.body))
-            self.seq = stored.seq
+            self._keep(stored, decode_event(stored.body))
         self.applied = await self.store.command_ids(self.record.id)
         self.held = len(await self.store.pending(self.record.id))
         if self.held:  # held when the hub stopped: they go out with the next batch
@@ -130,14 +136,34 @@ class Room:
         for (_, event), row in zip(drafts, stored, strict=True):
             if isinstance(event, CheckinClosed):
                 self.ballots.pop(event.checkin, None)
-            self.state = reduce(self.state, event)
-            self.seq = row.seq
+            self._keep(row, event)
             self.metrics.events.labels(type(event).__struct_config__.tag).inc()
             self.fan_out(row)
         if any(isinstance(event, SessionStarted) for _, event in drafts):
             log.info("session %s started", self.record.id[:8])
         if ended is not None:
             log.info("session %s ended", self.record.id[:8])
+
+    def _keep(self, row: Stored, event: AnyEvent) -> None:
+        self.state = reduce(self.state, event)
+        self.seq = row.seq
+        self.rows.append(row)
+        if event.latest_only:
+            kind = type(event).__struct_config__.tag
+            earlier = self._latest.get(str(kind))
+            if earlier is not None:
+                self._superseded.add(earlier)
+            self._latest[str(kind)] = row.seq
+
+    def backlog(self, actor: Actor, after: int) -> tuple[list[Stored], int]:
+        """What a terminal that has applied up to ``after`` still needs, and the last seq that
+        covers (the log's last, which it may not see)."""
+        rows = [
+            r
+            for r in self.rows[after:]
+            if r.seq not in self._superseded and sees(actor, r.audience)
+        ]
+        return rows, self.seq
 
     # -- anonymous shares: held, then released in shuffled batches ------------------------------
 
@@ -281,11 +307,10 @@ class Room:
         for ws in targets:
             self._drop_if_stalled(ws)
 
-    def send_to(self, ws: ServerConnection, rows: list[Stored], actor: Actor) -> None:
+    def send_to(self, ws: ServerConnection, rows: list[Stored]) -> None:
         """Write a backlog without waiting; used under ``lock`` to close the gap before joining."""
-        frames = [logged_frame(r.seq, r.body) for r in rows if sees(actor, r.audience)]
-        for frame in frames:
-            broadcast([ws], frame, text=True)
+        for row in rows:
+            broadcast([ws], logged_frame(row.seq, row.body), text=True)
         self._drop_if_stalled(ws)
 
     def reply(self, ws: ServerConnection, frame: bytes) -> None:

@@ -26,6 +26,9 @@ to the room, before that only the facilitators. Facilitators receive every event
 
 class Event(Struct, tag_field="type", frozen=True, kw_only=True, omit_defaults=True):
     reach: ClassVar[Reach] = "room"
+    latest_only: ClassVar[bool] = False
+    """Each event of this kind replaces the last one's news entirely (a head count), so a
+    terminal catching up is sent only the latest."""
 
 
 class PlannedItem(Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -100,7 +103,9 @@ class PresenceChanged(Event, tag="participant.presence", frozen=True):
 
 class HeadCount(Event, tag="room.head_count", frozen=True):
     """How many participants are here now (boards not counted): all that participants and
-    boards learn of who is in the room."""
+    boards learn of who is in the room. A terminal catching up gets only the latest."""
+
+    latest_only: ClassVar[bool] = True
 
     present: int
     """Participants here now (not away, not removed)."""
@@ -342,6 +347,7 @@ class CheckinClosed(Event, tag="checkin.closed", frozen=True):
     withheld when fewer than ``minimum`` answered."""
 
     checkin: int
+    """The check-in's number (``checkin`` in ``checkin.opened``)."""
     answered: int
     """How many answered."""
     at: float
@@ -439,6 +445,7 @@ class RequestHandled(Event, tag="request.handled", frozen=True):
     reach: ClassVar[Reach] = "seat"
 
     request: int
+    """The request's number (``request`` in ``request.made``)."""
     participant: str
     """Who asked (so that participant learns it was seen)."""
     at: float
@@ -559,6 +566,7 @@ class Answering(Frame, tag="answering", frozen=True):
     when the check-in closes (``checkin.closed``)."""
 
     checkin: int
+    """The open check-in's number."""
     answered: int
     """How many participants have answered so far (each counted once)."""
 

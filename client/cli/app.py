@@ -8,19 +8,13 @@ each with one line on stderr, never a traceback.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from cyclopts import App, CycloptsError, Group, Parameter
 from rich.console import Console
 from rich.text import Text
 
-from client.cli import content, facilitators, review, session, sessions
-from client.cli.demo import demo
-from client.cli.facilitate import facilitate
-from client.cli.hub import hub
-from client.cli.join import board, join
 from client.cli.terminal import NoPassword, fail, one_line
-from server.api import AccountError, ConfigError, ExportError, RecordError, StoreError
 
 
 def _usage_error(error: CycloptsError) -> Text:
@@ -41,16 +35,25 @@ app = App(
 )
 RUN = Group("Run a session", sort_key=0)
 RECORDS = Group("Records, accounts and content", sort_key=1)
-COMMANDS: tuple[Callable[..., int], ...] = (hub, facilitate, join, board, demo)
-for order, command in enumerate(COMMANDS):
-    app.command(command, group=RUN, sort_key=order)
-for order, sub in enumerate((session.app, sessions.app, review.app, facilitators.app, content.app)):
-    sub.group = RUN if sub is session.app else RECORDS
-    sub.sort_key = order
-    app.command(sub)
+# Each command's module is imported only when that command runs (cyclopts' lazy commands), so
+# ``circle join`` starts without loading the hub, the exporters or the other apps.
+COMMANDS = ("hub:hub", "facilitate:facilitate", "join:join", "join:board", "demo:demo")
+for order, path in enumerate(COMMANDS):
+    app.command(f"client.cli.{path}", group=RUN, sort_key=order)
+GROUPS = ("session", "sessions", "review", "facilitators", "content")
+for order, name in enumerate(GROUPS):
+    group = RUN if name == "session" else RECORDS
+    app.command(f"client.cli.{name}:app", name=name, group=group, sort_key=order)
 
-EXPECTED = (AccountError, ConfigError, ExportError, NoPassword, RecordError, StoreError)
-"""Failures with a message meant for a person; each command handles most of them itself."""
+
+def expected(exc: Exception) -> bool:
+    """A failure with a message meant for a person; each command handles most of them itself."""
+    from server.api import AccountError, ConfigError, ExportError, RecordError, StoreError
+
+    return isinstance(
+        exc, AccountError | ConfigError | ExportError | NoPassword | RecordError | StoreError
+    )
+
 
 _ACTIONS = {
     "sessions": {"delete", "purge"},
@@ -79,10 +82,14 @@ def action_first(tokens: Sequence[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     tokens = action_first(sys.argv[1:] if argv is None else argv)
+    if not tokens or tokens[0] in ("-h", "--help"):
+        app.resolved_commands()  # the overview names every command with its help line
     try:
         result = app(tokens)
     except KeyboardInterrupt:
         return 130
-    except EXPECTED as exc:
+    except Exception as exc:
+        if not expected(exc):
+            raise
         return fail(one_line(exc))
     return result if isinstance(result, int) else 0

@@ -4,25 +4,17 @@ and the helpers behind them."""
 from __future__ import annotations
 
 import os
-import sqlite3
-import ssl
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
-import msgspec
 from cyclopts import Parameter
 
-from client.cli.terminal import PASSWORD_ENV, fail, one_line
-from server.api import (
-    ExportError,
-    RecordError,
-    StoreError,
-    client_context,
-    default_db,
-    user_content_dir,
-)
+from client.cli.terminal import PASSWORD_ENV
+
+if TYPE_CHECKING:
+    import ssl
 
 DEFAULT_HUB = os.environ.get("CIRCLE_HUB", "ws://127.0.0.1:8765")
 
@@ -86,32 +78,24 @@ def shown_hub(uri: str) -> str | None:
     return None if uri == DEFAULT_HUB else uri
 
 
+# The server's modules are imported where they are used, not here: a terminal that only joins a
+# session starts without loading the hub (``python -m benchmarks.startup``).
+
+
 def db_path(db: Path | None) -> Path:
+    from server.api import default_db
+
     return db if db is not None else default_db()
 
 
 def tls_context(cafile: Path | None) -> ssl.SSLContext | None:
     """The context for ``--cafile`` (None without it: websockets then uses the system's)."""
+    from server.api import client_context
+
     return None if cafile is None else client_context(cafile)
 
 
 def content_dirs(extra: Sequence[Path] | None) -> tuple[Path, ...]:
+    from server.api import user_content_dir
+
     return (user_content_dir(), *(extra or ()))
-
-
-RECORD_PROBLEMS: tuple[type[Exception], ...] = (
-    StoreError,
-    RecordError,
-    ExportError,
-    sqlite3.DatabaseError,
-    msgspec.MsgspecError,
-)
-"""What reading the records can raise, each worth one line and exit 1 (never a traceback)."""
-
-
-def record_problem(exc: Exception, path: Path) -> int:
-    if isinstance(exc, sqlite3.DatabaseError):
-        return fail(f"{path} is damaged or not a circlekeeper database ({one_line(exc)}).")
-    if isinstance(exc, msgspec.MsgspecError):
-        return fail(f"{path} holds a damaged session record ({one_line(exc)}).")
-    return fail(one_line(exc))

@@ -12,14 +12,13 @@ from typing import Annotated
 from cyclopts import App, Parameter
 
 from client.cli.common import (
-    RECORD_PROBLEMS,
     DbFile,
     HighContrast,
     LargeText,
     SessionRef,
     db_path,
-    record_problem,
 )
+from client.cli.records import RECORD_PROBLEMS, record_problem
 from client.cli.terminal import fail
 from server.api import Format
 

@@ -15,14 +15,13 @@ from rich import box
 from rich.table import Table
 
 from client.cli.common import (
-    RECORD_PROBLEMS,
     DbFile,
     Json,
     SessionRef,
     Yes,
     db_path,
-    record_problem,
 )
+from client.cli.records import RECORD_PROBLEMS, record_problem
 from client.cli.terminal import confirm, fail, print_table
 from shared.words import minutes
 

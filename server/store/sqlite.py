@@ -99,6 +99,8 @@ class SQLiteLog:
                 raise StoreError(f"No database at {self.path}.")
             _touch_private(self.path)
         self._lock = threading.Lock()
+        self._last: dict[str, int] = {}
+        """Each session's last sequence number, once read or written here."""
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         except sqlite3.DatabaseError as exc:
@@ -148,11 +150,16 @@ class SQLiteLog:
                     "INSERT INTO sessions (id, code, epoch, secret, created_at) VALUES (?,?,?,?,?)",
                     (record.id, record.code, record.epoch, record.secret, record.created_at),
                 )
-                stored = self._insert(record.id, events)
+                stored = self._number(record.id, events)
+                db.executemany(
+                    "INSERT INTO events (session_id, seq, audience, body) VALUES (?,?,?,?)",
+                    [(record.id, s.seq, s.audience, s.body) for s in stored],
+                )
                 self._audit(record.id, audit)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
+                self._last.clear()
                 raise
             return stored
 
@@ -173,55 +180,86 @@ class SQLiteLog:
         return outcome
 
     def append_many(self, requests: Sequence[AppendRequest]) -> list[list[Stored] | Exception]:
-        """Commit several appends with one fsync; one failing request does not fail the others."""
-        results: list[list[Stored] | Exception] = []
+        """Commit several appends with one fsync; one failing request does not fail the others.
+
+        The batch is written with one statement per table; only if that fails is it written
+        again request by request, so a bad one is refused alone."""
         with self._lock:
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
             try:
+                results: list[list[Stored] | Exception] = list(self._commit(requests))
+            except sqlite3.Error:
+                if len(requests) == 1:
+                    raise
+                results = []
                 for request in requests:
-                    db.execute("SAVEPOINT one")
                     try:
-                        results.append(self._append_one(request))
+                        results += self._commit([request])
                     except sqlite3.Error as exc:
-                        db.execute("ROLLBACK TO one")
                         results.append(exc)
-                    db.execute("RELEASE one")
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
             if any(r.forget_share_text or r.released for r in requests):
                 # Old page images live on in the WAL until it is truncated: blanked share text,
                 # and the order in which held shares arrived among the session's other writes.
-                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return results
 
-    def _append_one(self, request: AppendRequest) -> list[Stored]:
-        session_id = request.session_id
-        stored = self._insert(session_id, request.events)
-        if request.command_id is not None:
-            self._db.execute(
-                "INSERT INTO commands (session_id, command_id) VALUES (?, ?)",
-                (session_id, request.command_id),
-            )
-        if request.forget_share_text:
-            self._forget_share_text(session_id)
-        if request.ended_at is not None:
-            self._db.execute(
-                "UPDATE sessions SET ended_at=? WHERE id=?", (request.ended_at, session_id)
-            )
-        if request.code is not None:
-            self._db.execute("UPDATE sessions SET code=? WHERE id=?", (request.code, session_id))
-        self._audit(session_id, request.audit)
-        self._db.executemany(
-            "INSERT INTO mix (session_id, key, text) VALUES (?,?,?)",
-            [(session_id, secrets.token_bytes(16), text) for text in request.mixed],
-        )
-        self._db.executemany(
-            "DELETE FROM mix WHERE session_id=? AND key=?",
-            [(session_id, key) for key in request.released],
-        )
+    def _commit(self, requests: Sequence[AppendRequest]) -> list[list[Stored]]:
+        """One transaction for all of ``requests``, or none of it. The caller holds the lock."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            stored = self._write(requests)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            self._last.clear()  # the numbers taken for the batch were not used
+            raise
+        return stored
+
+    def _write(self, requests: Sequence[AppendRequest]) -> list[list[Stored]]:
+        db = self._db
+        stored = [self._number(r.session_id, r.events) for r in requests]
+        rows = [
+            (r.session_id, s.seq, s.audience, s.body)
+            for r, batch in zip(requests, stored, strict=True)
+            for s in batch
+        ]
+        commands = [(r.session_id, r.command_id) for r in requests if r.command_id is not None]
+        mixed = [(r.session_id, secrets.token_bytes(16), t) for r in requests for t in r.mixed]
+        released = [(r.session_id, key) for r in requests for key in r.released]
+        audit = [(r.session_id, *entry) for r in requests for entry in r.audit]
+        for sql, values in (
+            ("INSERT INTO events (session_id, seq, audience, body) VALUES (?,?,?,?)", rows),
+            ("INSERT INTO commands (session_id, command_id) VALUES (?, ?)", commands),
+            ("INSERT INTO mix (session_id, key, text) VALUES (?,?,?)", mixed),
+            ("DELETE FROM mix WHERE session_id=? AND key=?", released),
+            (
+                "INSERT INTO audit (session_id, at, account, action, detail) VALUES (?,?,?,?,?)",
+                audit,
+            ),
+        ):
+            if values:  # a statement that would do nothing is not run at all
+                db.executemany(sql, values)
+        for r in requests:  # the rare ones: the end of a session, a new room code
+            if r.forget_share_text:
+                self._forget_share_text(r.session_id)
+            if r.ended_at is not None:
+                db.execute("UPDATE sessions SET ended_at=? WHERE id=?", (r.ended_at, r.session_id))
+            if r.code is not None:
+                db.execute("UPDATE sessions SET code=? WHERE id=?", (r.code, r.session_id))
+        return stored
+
+    def _number(self, session_id: str, events: Append) -> list[Stored]:
+        """Give ``events`` the session's next sequence numbers (this process is the only one
+        appending to a session, so the last number is read from the file once)."""
+        if not events:
+            return []
+        last = self._last.get(session_id)
+        if last is None:
+            (last,) = self._db.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id=?", (session_id,)
+            ).fetchone()
+        stored = [Stored(last + n, audience, body) for n, (audience, body) in enumerate(events, 1)]
+        self._last[session_id] = stored[-1].seq
         return stored
 
     def _audit(self, session_id: str, entries: Sequence[AuditEntry]) -> None:
@@ -229,17 +267,6 @@ class SQLiteLog:
             "INSERT INTO audit (session_id, at, account, action, detail) VALUES (?,?,?,?,?)",
             [(session_id, *entry) for entry in entries],
         )
-
-    def _insert(self, session_id: str, events: Append) -> list[Stored]:
-        (last,) = self._db.execute(
-            "SELECT COALESCE(MAX(seq), 0) FROM events WHERE session_id=?", (session_id,)
-        ).fetchone()
-        stored = [Stored(last + n, audience, body) for n, (audience, body) in enumerate(events, 1)]
-        self._db.executemany(
-            "INSERT INTO events (session_id, seq, audience, body) VALUES (?,?,?,?)",
-            [(session_id, s.seq, s.audience, s.body) for s in stored],
-        )
-        return stored
 
     def _forget_share_text(self, session_id: str) -> None:
         rows = self._db.execute(
@@ -385,6 +412,7 @@ class SQLiteLog:
                     ).rowcount
                     db.execute("DELETE FROM commands WHERE session_id=?", (session_id,))
                     db.execute("DELETE FROM sessions WHERE id=?", (session_id,))
+                    self._last.pop(session_id, None)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")

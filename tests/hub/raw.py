@@ -12,7 +12,7 @@ from websockets.exceptions import ConnectionClosed
 
 from server.store import Stored
 from server.store.sqlite import SQLiteStore
-from shared.codec import decode_server, encode
+from shared.codec import decode_event, decode_server, encode
 from shared.commands import PROTOCOL_VERSION, AnyCommand, AnyHandshake, Hello, Role
 from shared.decision import Actor, sees
 from shared.events import Ack, Error, Logged, ServerMessage, Welcome
@@ -109,9 +109,18 @@ async def join(uri: str, first: Hello) -> Raw:
 
 
 async def visible(store: SQLiteStore, session_id: str, actor: Actor, after: int = 0) -> list[int]:
-    """The sequence numbers of the stored events this actor may see."""
+    """The sequence numbers of the stored events this actor may see, head counts left out.
+
+    A terminal catching up is sent only the latest head count (``Event.latest_only``), so which
+    ones it gets depends on when it caught up: compare what it received through ``lasting``."""
     rows: list[Stored] = await store.read(session_id, after)
-    return [r.seq for r in rows if sees(actor, r.audience)]
+    return [r.seq for r in rows if sees(actor, r.audience) and not decode_event(r.body).latest_only]
+
+
+async def lasting(store: SQLiteStore, session_id: str, seqs: list[int]) -> list[int]:
+    """``seqs`` without the head counts (see ``visible``)."""
+    moot = {r.seq for r in await store.read(session_id) if decode_event(r.body).latest_only}
+    return [seq for seq in seqs if seq not in moot]
 
 
 async def http_get(uri: str, path: str) -> tuple[int, bytes]:

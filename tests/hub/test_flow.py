@@ -28,7 +28,7 @@ from shared.events import (
     ShareSubmitted,
 )
 from tests.helpers import Client, RunningHub, facilitator, fast_delays, new_id, participant, share
-from tests.hub.raw import visible
+from tests.hub.raw import lasting, visible
 
 
 async def board(uri: str, code: str) -> Client:
@@ -109,11 +109,15 @@ async def test_a_whole_session_with_several_participants_and_a_board(hub: Runnin
 
     # Every client saw exactly the stored events meant for it, once and in order.
     session_id = fac_view.session_id
-    assert fac.seqs == await visible(hub.store, session_id, Actor("facilitator"))
+    assert await lasting(hub.store, session_id, fac.seqs) == await visible(
+        hub.store, session_id, Actor("facilitator")
+    )
     for person in [*people, screen]:
         assert person.link.welcome is not None
         actor = Actor(person.link.welcome.role, person.link.welcome.participant)
-        assert person.seqs == await visible(hub.store, session_id, actor)
+        assert await lasting(hub.store, session_id, person.seqs) == await visible(
+            hub.store, session_id, actor
+        )
 
     for client in everyone:
         await client.stop()

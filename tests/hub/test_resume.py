@@ -31,7 +31,7 @@ from shared.events import (
 )
 from shared.reduce import replay
 from tests.helpers import Client, RunningHub, facilitator, new_id, participant, share
-from tests.hub.raw import Raw, hello, join, visible
+from tests.hub.raw import Raw, hello, join, lasting, visible
 
 PRIVATE = "Nobody but the facilitator should read this."
 
@@ -85,7 +85,9 @@ async def test_pending_shares_never_reach_participants_on_resume(hub: RunningHub
     w = kim.welcome
     assert w.reset and w.participant is not None
     kim_actor = Actor("participant", w.participant)
-    assert [f.seq for f in first] == await visible(hub.store, w.session_id, kim_actor)
+    assert await lasting(hub.store, w.session_id, [f.seq for f in first]) == await visible(
+        hub.store, w.session_id, kim_actor
+    )
     state = replay(f.event for f in first)
     assert [(s.id, s.text) for s in state.shares] == [(1, "Shown to the room.")]
     await kim.close()
@@ -100,7 +102,9 @@ async def test_pending_shares_never_reach_participants_on_resume(hub: RunningHub
     full = await backlog(again)
     assert again.welcome.reset and again.welcome.participant == w.participant
     assert_no_private(full)
-    assert [f.seq for f in full] == await visible(hub.store, w.session_id, kim_actor)
+    assert await lasting(hub.store, w.session_id, [f.seq for f in full]) == await visible(
+        hub.store, w.session_id, kim_actor
+    )
     await again.close()
 
     # Coming back from where Kim stopped: only what followed.
@@ -109,7 +113,9 @@ async def test_pending_shares_never_reach_participants_on_resume(hub: RunningHub
     missed = await backlog(resumed)
     assert not resumed.welcome.reset
     assert_no_private(missed)
-    assert [f.seq for f in missed] == await visible(hub.store, w.session_id, kim_actor, n)
+    assert await lasting(hub.store, w.session_id, [f.seq for f in missed]) == await visible(
+        hub.store, w.session_id, kim_actor, n
+    )
     assert any(isinstance(f.event, ItemExtended) for f in missed)
     assert missed[0].seq > n
     await resumed.close()
@@ -118,14 +124,18 @@ async def test_pending_shares_never_reach_participants_on_resume(hub: RunningHub
     stale = await join(hub.uri, hello(code, token=w.token, after=n, epoch="not-this-one"))
     over = await backlog(stale)
     assert stale.welcome.reset
-    assert [f.seq for f in over] == await visible(hub.store, w.session_id, kim_actor)
+    assert await lasting(hub.store, w.session_id, [f.seq for f in over]) == await visible(
+        hub.store, w.session_id, kim_actor
+    )
     assert_no_private(over)
     await stale.close()
     # So does one from the future.
     ahead = await join(hub.uri, hello(code, token=w.token, after=10_000, epoch=w.epoch))
     beyond = await backlog(ahead)
     assert ahead.welcome.reset
-    assert [f.seq for f in beyond] == await visible(hub.store, w.session_id, kim_actor)
+    assert await lasting(hub.store, w.session_id, [f.seq for f in beyond]) == await visible(
+        hub.store, w.session_id, kim_actor
+    )
     await ahead.close()
 
     await fac.stop()
@@ -146,7 +156,7 @@ async def test_a_dropped_link_resumes_with_exactly_the_missed_events(hub: Runnin
     # The network eats everything sent to Sam from now on, then the connection dies.
     ws = await server_side(hub, sam)
     room = hub.hub.rooms[welcome_of(sam).session_id]
-    room.connections.pop(ws)
+    room.remove(ws)
     assert isinstance(await fac.do(NextItem(id=new_id())), Ack)
     await share(kim, fac, PRIVATE)
     assert isinstance(await fac.do(ExtendItem(id=new_id(), minutes=4)), Ack)
@@ -167,7 +177,9 @@ async def test_a_dropped_link_resumes_with_exactly_the_missed_events(hub: Runnin
     assert not welcomes[1].reset
     w = welcome_of(sam)
     expected = await visible(hub.store, w.session_id, Actor("participant", w.participant))
-    assert sam.seqs == expected  # contiguous in what Sam may see, in order, none twice
+    assert (
+        await lasting(hub.store, w.session_id, sam.seqs) == expected
+    )  # contiguous in what Sam may see, in order, none twice
     assert len(set(sam.seqs)) == len(sam.seqs)
     assert_no_private([f for f in sam.frames if isinstance(f, Logged)])
     assert [s.text for s in sam.state.shares] == ["Before the drop.", "Shown while Sam was away."]

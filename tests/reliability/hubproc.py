@@ -7,6 +7,7 @@ import contextlib
 import signal
 import socket
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from server.store.sqlite import SQLiteLog
@@ -32,7 +33,9 @@ class HubProcess:
         self._drain: asyncio.Task[None] | None = None
 
     @classmethod
-    async def start(cls, db: Path, port: int, *extra: str) -> HubProcess:
+    async def start(
+        cls, db: Path, port: int, *extra: str, limits: Sequence[str] = FAST_LIMITS
+    ) -> HubProcess:
         """Start a hub on ``db`` (with the test facilitator accounts in it)."""
         log = SQLiteLog(db)
         try:
@@ -41,7 +44,7 @@ class HubProcess:
             log.close()
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "server", "--port", str(port), "--db", str(db),
-            *FAST_LIMITS, *extra,
+            *limits, *extra,
             stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         hub = cls(proc, port)

@@ -34,15 +34,18 @@ from server.store.sqlite import SQLiteStore
 from shared.codec import decode_event, decode_server, encode
 from shared.commands import (
     PROTOCOL_VERSION,
+    AnswerCheckin,
     AnyCommand,
-    CloseFeelings,
+    CloseCheckin,
     CreateSession,
     EndSession,
     ExtendItem,
     ModerateShare,
     MoveItem,
     NextItem,
-    RateFeeling,
+    PassTurn,
+    RaiseHand,
+    RequestTalk,
     SkipItem,
     StartExercise,
     StartSession,
@@ -62,7 +65,7 @@ from tests.helpers import (
     new_id,
     participant,
 )
-from tests.hub.raw import hello, http_get, join, visible
+from tests.hub.raw import hello, http_get, join, lasting, visible
 
 SEED = 20_261_123
 FRAMES = 10_000
@@ -99,8 +102,11 @@ def legal_command(rng: random.Random, shares: dict[str, str]) -> AnyCommand:
     """
     n = rng.choice([0, 1, 2, 3, 7, 999, 2**31, 2**62])
     options: list[AnyCommand] = [
-        RateFeeling(id=new_id(), run=max(1, n), score=rng.randint(0, 10)),
-        CloseFeelings(id=new_id(), run=max(1, n)),
+        AnswerCheckin(id=new_id(), checkin=max(1, n), value=rng.randint(0, 10)),
+        CloseCheckin(id=new_id(), checkin=max(1, n)),
+        RaiseHand(id=new_id(), raised=rng.random() < 0.5),
+        PassTurn(id=new_id()),
+        RequestTalk(id=new_id(), note=rng.choice(["", "z" * 201, "\x1b[2J"])),
         ModerateShare(id=new_id(), share=max(1, n), action="show"),
         SkipItem(id=new_id(), index=n),
         MoveItem(id=new_id(), index=n, to=rng.randint(0, 5)),
@@ -307,7 +313,8 @@ class Session:
             welcome = client.link.welcome
             assert welcome is not None
             actor = Actor(role=welcome.role, seat=welcome.participant)
-            assert client.seqs == await visible(running.store, self.session_id, actor)
+            seqs = await lasting(running.store, self.session_id, client.seqs)
+            assert seqs == await visible(running.store, self.session_id, actor)
         assert self.fac.state == replay(events)  # the console shows exactly what is recorded
         shown = [s.text for s in self.fac.state.shares if s.public]
         assert len(shown) == 2  # the room sees what was shown, in the facilitator's numbering

@@ -50,7 +50,7 @@ from shared.events import (
     Welcome,
 )
 from tests.helpers import LOGIN, QUICK_BATCHES, Changed, accounts_store, new_id
-from tests.hub.raw import hello, join, visible
+from tests.hub.raw import hello, join, lasting, visible
 
 log = logging.getLogger(__name__)
 
@@ -340,13 +340,14 @@ async def test_a_stalled_client_is_dropped_and_delays_no_one(
                 reader.expect(expected[-1][-1])
             await asyncio.wait_for(asyncio.gather(*(r.done.wait() for r in readers)), 10)
             for reader, seqs in zip(readers, expected, strict=True):
-                assert reader.seqs == seqs
+                assert await lasting(running.store, session_id, reader.seqs) == seqs
                 assert len(seqs) > SHOWS + 100
 
             # The frozen terminal wakes up, notices, and resumes from the last event it applied.
             applied = await frozen.wake()
             seen_by_it = await visible(running.store, session_id, frozen.actor)
-            assert applied == seen_by_it[: len(applied)]
+            applied_lasting = await lasting(running.store, session_id, applied)
+            assert applied_lasting == seen_by_it[: len(applied_lasting)]
             back = await join(
                 running.uri,
                 hello(
@@ -375,7 +376,7 @@ async def test_a_stalled_client_is_dropped_and_delays_no_one(
             )
             missed = await visible(running.store, session_id, frozen.actor, after=applied[-1])
             assert len(missed) > SHOWS * 9 // 10
-            assert [m.seq for m in back.logged] == missed
+            assert await lasting(running.store, session_id, [m.seq for m in back.logged]) == missed
             assert dropped(running.hub) == 1  # the catch-up is not mistaken for a stall
         finally:
             frozen.ws.transport.abort()

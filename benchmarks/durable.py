@@ -1,0 +1,215 @@
+"""Durable commands: how many anonymous shares a second the hub acknowledges, each committed with
+``synchronous=FULL`` first, against a bare sqlite3 loop on the same disk in the same run.
+
+The hub runs in its own process on the first core; generator processes on the others keep a
+few shares in flight on every participant's connection (``--window``) and note each ack's
+latency. ``--rate`` paces the whole load instead (e.g. 2000 a second) to read latency at a
+steady load. The baseline writes one row per commit, WAL and FULL, as fast as it can.
+
+    .venv/bin/python -m benchmarks.durable --rooms 50 --participants 10 --seconds 20
+    .venv/bin/python -m benchmarks.durable --rooms 50 --participants 10 --seconds 20 --rate 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from websockets.asyncio.client import ClientConnection
+
+from benchmarks.fanout import _open, cpu_seconds
+from shared.codec import encode
+from shared.commands import PROTOCOL_VERSION, CreateSession, Hello, SubmitShare
+from shared.events import Welcome
+from tests.helpers import LOGIN
+from tests.reliability.hubproc import HubProcess, free_port
+
+
+def bare_sqlite(path: Path, seconds: float = 3.0) -> float:
+    """Commits a second of one small row each, WAL + FULL: the disk's own pace."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE t (k BLOB PRIMARY KEY, v TEXT) WITHOUT ROWID")
+    n, end = 0, time.monotonic() + seconds
+    while time.monotonic() < end:
+        db.execute("BEGIN")
+        db.execute("INSERT INTO t VALUES (?, ?)", (os.urandom(16), "a share of some length"))
+        db.execute("COMMIT")
+        n += 1
+    db.close()
+    return n / seconds
+
+
+async def _generate(
+    uri: str, codes: list[str], people: int, seconds: float, window: int, rate: float, ready: object
+) -> list[tuple[float, float]]:
+    """(sent at, latency) of every acknowledged share."""
+    marks: list[tuple[float, float]] = []
+    peers: list[ClientConnection] = []
+    for code in codes:
+        for n in range(people):
+            hello = Hello(protocol=PROTOCOL_VERSION, role="participant", code=code, name=f"p{n}")
+            peers.append((await _open(uri, encode(hello)))[0])
+    await asyncio.to_thread(ready.wait)  # type: ignore[attr-defined]
+    end = time.monotonic() + seconds
+    gap = len(peers) / rate if rate else 0.0
+
+    async def drive(index: int, ws: ClientConnection) -> None:
+        sent: dict[str, float] = {}
+        counter = 0
+        next_at = time.monotonic() + (gap * index / len(peers) if gap else 0.0)
+
+        async def send_one() -> None:
+            nonlocal counter, next_at
+            counter += 1
+            command_id = f"{index}-{counter}"
+            if gap:
+                await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+                next_at += gap
+            sent[command_id] = time.monotonic()
+            await ws.send(encode(SubmitShare(id=command_id, text="a share of some length")))
+
+        for _ in range(1 if gap else window):
+            await send_one()
+        async for raw in ws:
+            if '"ack"' not in raw:  # type: ignore[operator]
+                continue
+            command_id = str(raw).rsplit('"command":"', 1)[1].split('"', 1)[0]
+            started = sent.pop(command_id, None)
+            if started is not None:
+                marks.append((started, time.monotonic() - started))
+            if time.monotonic() < end:
+                await send_one()
+            elif not sent:
+                break
+
+    await asyncio.gather(*(drive(n, ws) for n, ws in enumerate(peers)))
+    for ws in peers:
+        await ws.close()
+    return marks
+
+
+def _generator(
+    uri: str,
+    codes: list[str],
+    people: int,
+    seconds: float,
+    window: int,
+    rate: float,
+    ready: object,
+    results: multiprocessing.Queue[list[tuple[float, float]]],
+) -> None:
+    cores = os.cpu_count() or 1
+    if cores > 1:
+        os.sched_setaffinity(0, set(range(1, cores)))
+    results.put(asyncio.run(_generate(uri, codes, people, seconds, window, rate, ready)))
+
+
+async def run(
+    rooms: int, people: int, seconds: float, window: int, rate: float, generators: int
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        baseline = bare_sqlite(Path(tmp) / "bare.sqlite3")
+        hub = await HubProcess.start(
+            Path(tmp) / "durable.sqlite3", free_port(), "--max-sessions", str(rooms + 1),
+            "--max-participants", str(people + 1),
+            limits=["--commands-per-second", "100000", "--command-burst", "100000"],
+        )  # fmt: skip
+        os.sched_setaffinity(hub.proc.pid, {0})
+        codes, facilitators = [], []
+        for _ in range(rooms):
+            create = CreateSession(
+                protocol=PROTOCOL_VERSION, login=LOGIN, template="twelve-step-sharing"
+            )
+            ws, welcome = await _open(hub.uri, encode(create))
+            assert isinstance(welcome, Welcome)
+            codes.append(welcome.code)
+            facilitators.append(ws)
+        drains = [asyncio.create_task(_drain(ws)) for ws in facilitators]
+        context = multiprocessing.get_context("spawn")
+        ready = context.Event()
+        results: multiprocessing.Queue[list[tuple[float, float]]] = context.Queue()
+        share = rate / generators if rate else 0.0
+        procs = [
+            context.Process(
+                target=_generator,
+                args=(
+                    hub.uri,
+                    codes[g::generators],
+                    people,
+                    seconds,
+                    window,
+                    share,
+                    ready,
+                    results,
+                ),
+            )
+            for g in range(generators)
+        ]
+        for proc in procs:
+            proc.start()
+        while True:  # every generator has its people in once the hub stops growing
+            await asyncio.sleep(1)
+            if _sockets(hub.proc.pid) >= rooms * (people + 1):
+                break
+        cpu_start, wall_start = cpu_seconds(hub.proc.pid), time.monotonic()
+        ready.set()
+        marks: list[tuple[float, float]] = []
+        for _ in procs:
+            marks += await asyncio.to_thread(results.get)
+        wall = time.monotonic() - wall_start
+        cpu = (cpu_seconds(hub.proc.pid) - cpu_start) / wall
+        for proc in procs:
+            proc.join()
+        for ws in facilitators:
+            await ws.close()
+        for task in drains:
+            task.cancel()
+        await hub.terminate()
+    ms = sorted(latency * 1000 for _, latency in marks)
+    per_second = len(ms) / seconds
+    pace = f"paced at {rate:,.0f}/s" if rate else f"{window} in flight per connection"
+    print(f"{rooms} rooms x {people} participants, {pace}, {seconds:.0f} s")
+    print(
+        f"circle hub: {per_second:,.0f} acknowledged shares/s; ack p50 "
+        f"{statistics.median(ms):.1f} ms, p99 {ms[int(len(ms) * 0.99) - 1]:.1f} ms, max "
+        f"{ms[-1]:.1f} ms; hub CPU {cpu * 100:.0f} %, {cpu / per_second * 1e6:.0f} us per share"
+    )
+    print(f"bare sqlite3, one row per commit: {baseline:,.0f} commits/s")
+    print(f"ours / bare: {per_second / baseline:.2f}x")
+
+
+async def _drain(ws: ClientConnection) -> None:
+    async for _ in ws:
+        pass
+
+
+def _sockets(pid: int) -> int:
+    fds = Path(f"/proc/{pid}/fd")
+    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rooms", type=int, default=50)
+    parser.add_argument("--participants", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--window", type=int, default=4)
+    parser.add_argument("--rate", type=float, default=0.0)
+    parser.add_argument("--generators", type=int, default=3)
+    args = parser.parse_args()
+    asyncio.run(
+        run(args.rooms, args.participants, args.seconds, args.window, args.rate, args.generators)
+    )
+
+
+if __name__ == "__main__":
+    main()
