@@ -80,7 +80,7 @@ async def _generate(
         for _ in range(1 if gap else window):
             await send_one()
         async for raw in ws:
-            if '"ack"' not in raw:  # type: ignore[operator]
+            if '"ack"' not in raw:
                 continue
             command_id = str(raw).rsplit('"command":"', 1)[1].split('"', 1)[0]
             started = sent.pop(command_id, None)

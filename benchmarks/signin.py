@@ -78,7 +78,7 @@ async def burst(size: int, cost: int) -> None:
         one = hash_seconds(stored)
         cores = os.cpu_count() or 1
         hub = await HubProcess.start(db, free_port(), "--max-sessions", str(size + 10))
-        stop, marks = asyncio.Event(), []
+        stop, marks = asyncio.Event(), list[tuple[float, float]]()
         room = asyncio.create_task(ticking(hub.uri, stop, marks))
         await asyncio.sleep(3)  # the quiet baseline: about 3 s of ticks
         started = time.monotonic()

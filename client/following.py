@@ -26,20 +26,24 @@ from shared.decision import Actor
 from shared.events import Error
 from shared.exercise_run import in_progress
 from shared.exercises import Position, pacer_size
-from shared.state import ExerciseRun, SessionState
+from shared.state import Checkin, ExerciseRun, SessionState
 
 __all__ = [
     "FEW_PEOPLE",
+    "CheckinAsk",
+    "CheckinStatus",
     "Draft",
-    "FeelingAsk",
-    "FeelingStatus",
     "Following",
     "Moment",
     "View",
+    "answered_words",
     "draft",
     "few_people",
+    "floor_words",
+    "hand_words",
     "hello_fits",
     "moment",
+    "request_words",
     "shown_shares",
 ]
 
@@ -47,10 +51,10 @@ FEW_PEOPLE = 3
 """With fewer participants here than this, the share box says that others might guess who
 wrote a share (the hub announces the head count; nothing here counts seats)."""
 
-View = Literal["join", "session", "exercise", "ended"]
+View = Literal["join", "session", "exercise", "checkin", "ended"]
 """The one view the participant's main screen shows."""
 
-FeelingStatus = Literal["asking", "sending", "thanked", "problem"]
+CheckinStatus = Literal["asking", "sending", "answered", "problem"]
 
 
 # -- the session -------------------------------------------------------------------------------
@@ -131,27 +135,84 @@ def moment(run: ExerciseRun, now: float) -> Moment:
 
 
 @dataclass
-class FeelingAsk:
-    """Where this terminal is with "How do you feel now?" for one room exercise run."""
+class CheckinAsk:
+    """Where this terminal is with one check-in question. Kept here only: the hub counts an
+    answer without knowing which terminal gave it, so only this screen knows what it chose."""
 
-    run: int
-    status: FeelingStatus = "asking"
+    checkin: int
+    status: CheckinStatus = "asking"
+    answer: int | None = None
+    """The answer the hub took last from this terminal (it may be changed while open)."""
+    sending: int | None = None
+    """The answer on its way, until the hub's Ack or Error."""
     words: str = ""
     """The hub's words when it could not take the answer."""
     command: str | None = None
-    """The id of the RateFeeling sent, to match its Ack or Error."""
+    """The id of the AnswerCheckin sent, to match its Ack or Error."""
 
     @property
     def answering(self) -> bool:
-        """The question takes an answer now (first try, or again after a problem)."""
-        return self.status in ("asking", "problem")
+        """The question takes an answer now (nothing on its way)."""
+        return self.status != "sending"
+
+    def sent(self, value: int, command: str) -> None:
+        self.status, self.sending, self.command, self.words = "sending", value, command, ""
+
+    def taken(self) -> None:
+        """The hub acknowledged the answer on its way."""
+        self.status, self.answer, self.sending, self.command = "answered", self.sending, None, None
+
+    def refused(self, words: str) -> None:
+        self.status, self.words, self.sending, self.command = "problem", words, None, None
+
+
+# -- who speaks, and a private request -------------------------------------------------------
+
+
+def answered_words(count: int) -> str:
+    """How many have answered an open check-in (all anyone learns before it closes)."""
+    if count == 0:
+        return "Nobody has answered yet."
+    return "1 person has answered." if count == 1 else f"{count} people have answered."
+
+
+def hand_words(state: SessionState, seat: str | None) -> str:
+    """This seat's raised hand, in words ("" when it is not up)."""
+    if seat is not None and seat in state.hands:
+        return "Your hand is up (you are in the queue)."
+    return ""
+
+
+def floor_words(state: SessionState, seat: str | None) -> str:
+    """Who has the floor, said to this seat: "You have the floor", or the speaker's name, with
+    the round's turn number ("" when nobody speaks)."""
+    turn = state.speaker
+    if turn is None:
+        return ""
+    who = "You have the floor" if turn.participant == seat else f"{turn.name} is speaking"
+    if turn.turn is not None and turn.of is not None:
+        return f"{who} · Turn {turn.turn} of {turn.of}"
+    return who
+
+
+def request_words(state: SessionState) -> str:
+    """What became of this participant's last private request ("" if they made none).
+
+    A participant's state holds only their own requests (the hub sends each to its asker and the
+    facilitators only)."""
+    if not state.requests:
+        return ""
+    last = state.requests[-1]
+    if last.handled_at is not None:
+        return "A counselor has seen your request."
+    return "Sent. A counselor will find you after group."
 
 
 @dataclass
 class Following:
     """This terminal's own part in following the room; the room's part is the ``SessionState``.
 
-    Everything here stays on this terminal: stepping out of an exercise or putting its question
+    Everything here stays on this terminal: stepping out of an exercise or putting a question
     away sends nothing and nobody is told.
     """
 
@@ -160,12 +221,19 @@ class Following:
     seat: str | None = None
     """Our seat, from the hub's ``Welcome``."""
     followed: set[int] = field(default_factory=set)
-    """Runs this terminal saw running: only those ask "How do you feel now?"."""
+    """Runs this terminal saw running: only those keep the exercise view up once over."""
     left: set[int] = field(default_factory=set)
     """Runs the participant stepped out of (quietly)."""
     dismissed: set[int] = field(default_factory=set)
-    """Runs whose question was skipped, or answered and put away."""
-    asks: dict[int, FeelingAsk] = field(default_factory=dict)
+    """Runs put away once over (back to the session)."""
+    asks: dict[int, CheckinAsk] = field(default_factory=dict)
+    """Check-ins this terminal saw open, by number: only those come up on screen."""
+    put_away_checkins: set[int] = field(default_factory=set)
+    """Check-ins sent back behind the session (they can be brought back while open)."""
+    hand_explained: bool = False
+    """The participant has read, and agreed to, what raising a hand shows (their name)."""
+    passed: int | None = None
+    """The round turn this participant passed, to tell them so (this screen only)."""
 
     def join(self, seat: str | None) -> None:
         """The hub let us in; ``seat`` is ``Welcome.participant``."""
@@ -175,12 +243,16 @@ class Following:
         """The hub turned a link away: back to the join view, the rest kept for a new try."""
         self.joined = False
 
-    def view(self, state: SessionState) -> View:
+    def view(self, state: SessionState, now: float) -> View:
         if state.status == "ended":
             return "ended"
         if not self.joined:
             return "join"
-        return "exercise" if self.room_run(state) is not None else "session"
+        run = self.room_run(state)
+        shown = self.checkin(state)
+        if run is not None and (in_progress(run, now) or shown is None or shown.run == run.run):
+            return "exercise"  # the run, its "Done" words, or the question about it
+        return "checkin" if shown is not None else "session"
 
     def share_open(self, state: SessionState, now: float) -> bool:
         """Whether the hub would take a share from this seat now (the text aside)."""
@@ -192,19 +264,27 @@ class Following:
     def note(self, state: SessionState, now: float) -> ExerciseRun | None:
         """Remember the room's run if this terminal sees it running; return it the first time.
 
-        A run that was over before this terminal saw it is not followed: nothing to follow,
-        nothing to ask about afterwards."""
+        A run that was over before this terminal saw it is not followed: nothing to follow.
+        Also remembers an open check-in, so its question comes up."""
+        self.note_checkin(state)
         live = state.exercise
         if live is None or not self.joined or live.run in self.followed:
             return None
         if not in_progress(live, now):
             return None
         self.followed.add(live.run)
-        self.asks[live.run] = FeelingAsk(live.run)
         return live
 
+    def note_checkin(self, state: SessionState) -> CheckinAsk | None:
+        """Remember the open check-in the first time this terminal sees it; return it then."""
+        open_now = state.open_checkin
+        if open_now is None or not self.joined or open_now.number in self.asks:
+            return None
+        ask = self.asks[open_now.number] = CheckinAsk(open_now.number)
+        return ask
+
     def room_run(self, state: SessionState) -> ExerciseRun | None:
-        """The room's run this terminal shows: running, or over with its question still open."""
+        """The room's run this terminal shows: running, or over until put away."""
         if not self.joined or not state.exercises:
             return None
         run = state.exercises[-1]
@@ -212,10 +292,33 @@ class Following:
             return None
         return run
 
-    def ask(self, state: SessionState) -> FeelingAsk | None:
-        """The question about the run shown, if there is one."""
-        run = self.room_run(state)
-        return None if run is None else self.asks.get(run.run)
+    def checkin(self, state: SessionState) -> Checkin | None:
+        """The check-in this terminal shows: the latest, if it was seen open and not put away
+        (after it closes, its published answers stay until put away)."""
+        if not self.joined or not state.checkins:
+            return None
+        last = state.checkins[-1]
+        if last.number not in self.asks or last.number in self.put_away_checkins:
+            return None
+        return last
+
+    def ask(self, state: SessionState) -> CheckinAsk | None:
+        """Where this terminal is with the check-in it shows."""
+        shown = self.checkin(state)
+        return None if shown is None else self.asks.get(shown.number)
+
+    def waiting_checkin(self, state: SessionState) -> Checkin | None:
+        """The open check-in, when it was put away: it can be brought back."""
+        open_now = state.open_checkin
+        if open_now is None or not self.joined or open_now.number not in self.put_away_checkins:
+            return None
+        return open_now
+
+    def back_to_checkin(self, state: SessionState) -> None:
+        waiting = self.waiting_checkin(state)
+        if waiting is not None:
+            self.put_away_checkins.discard(waiting.number)
+            self.dismissed.discard(waiting.run or 0)
 
     def stepped_out(self, state: SessionState) -> ExerciseRun | None:
         """The room's running exercise, when this terminal stepped out of it."""
@@ -231,13 +334,42 @@ class Following:
             self.left.discard(state.exercise.run)
 
     def put_away(self, state: SessionState) -> None:
-        """The question was skipped, or answered and closed: back to the session."""
+        """Back to the session: the run that is over and the check-in shown go behind it."""
         run = self.room_run(state)
         if run is not None:
             self.dismissed.add(run.run)
+        shown = self.checkin(state)
+        if shown is not None:
+            self.put_away_checkins.add(shown.number)
 
-    def ask_for(self, command: str | None) -> FeelingAsk | None:
-        """The question a RateFeeling with this id answered (to match its Ack or Error)."""
+    def ask_for(self, command: str | None) -> CheckinAsk | None:
+        """The check-in an AnswerCheckin with this id answered (to match its Ack or Error)."""
         if command is None:
             return None
         return next((a for a in self.asks.values() if a.command == command), None)
+
+    # -- the floor -----------------------------------------------------------------------------
+
+    def hand_up(self, state: SessionState) -> bool:
+        return self.seat is not None and self.seat in state.hands
+
+    def my_turn(self, state: SessionState) -> bool:
+        """This seat has the floor now."""
+        speaker = state.speaker
+        return speaker is not None and speaker.participant == self.seat
+
+    def can_pass(self, state: SessionState) -> bool:
+        """It is this seat's turn in a round (a called hand cannot be passed)."""
+        speaker = state.speaker
+        return self.my_turn(state) and speaker is not None and speaker.turn is not None
+
+    def passed_words(self, state: SessionState) -> str:
+        """Said to this seat only after it passed, while the round goes on."""
+        speaker = state.speaker
+        if self.passed is None or speaker is None or speaker.turn is None:
+            return ""
+        return "You passed your turn. Only the facilitator knows; the room saw the next turn."
+
+    def request_open(self, state: SessionState) -> bool:
+        """This participant has a request not yet handled (a second one would be refused)."""
+        return any(r.handled_at is None for r in state.requests)

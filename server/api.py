@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from server.accounts import AccountError, Accounts, check_password, clean_account, hash_password
 from server.cli import hub as hub_command
@@ -32,9 +33,13 @@ from server.records import (
     summary_or_bare,
     timeline,
 )
-from server.store import AuditEntry, SessionRecord, StoreError
+from server.store import AuditEntry, RecordLog, SessionRecord, StoreError
+from server.store.open import open_log, parse_database, redact
 from server.store.sqlite import SQLiteLog, SQLiteStore
 from server.transport import client_context
+
+if TYPE_CHECKING:
+    from server.store.copy import Copied
 
 __all__ = [
     "NOTICE",
@@ -47,6 +52,7 @@ __all__ = [
     "Hub",
     "HubConfig",
     "RecordError",
+    "RecordLog",
     "Recording",
     "SQLiteLog",
     "SQLiteStore",
@@ -58,6 +64,7 @@ __all__ = [
     "check_password",
     "clean_account",
     "client_context",
+    "copy_database",
     "default_db",
     "delete_sessions",
     "facilitators",
@@ -65,8 +72,11 @@ __all__ = [
     "hub_command",
     "is_facilitator",
     "load",
+    "open_database",
     "open_records",
+    "parse_database",
     "record_export",
+    "redact",
     "remove_facilitator",
     "render",
     "resolve",
@@ -91,6 +101,27 @@ def open_records(path: Path, *, create: bool = False) -> Iterator[SQLiteLog]:
         yield log
     finally:
         log.close()
+
+
+@contextmanager
+def open_database(url: str | Path, *, create: bool = False) -> Iterator[RecordLog]:
+    """The records at a database setting (a file path, ``sqlite:PATH`` or
+    ``postgresql://…``), closed afterwards; like ``open_records``, looking never creates one."""
+    log = open_log(url, create=create)
+    try:
+        yield log
+    finally:
+        log.close()
+
+
+def copy_database(source: str | Path, target: str) -> Copied:
+    """Every record at ``source`` into the empty PostgreSQL database ``target`` (all or none).
+
+    psycopg is imported only here, so the other commands run without it.
+    """
+    from server.store.copy import copy_database as copy
+
+    return copy(source, target)
 
 
 def delete_sessions(log: SQLiteLog, session_ids: Sequence[str]) -> tuple[int, bool]:

@@ -30,6 +30,11 @@ TLS = Group(
     "connect: facilitator passwords and shares cross the network).",
     sort_key=1,
 )
+CRISIS = Group(
+    "Crisis help",
+    help="What the participant terminal's help key shows someone in crisis during group.",
+    sort_key=1,
+)
 Level = Literal["debug", "info", "warning", "error"]
 LIMITS_GROUP = Group("Limits (each overrides the config file)", sort_key=2)
 _DEFAULTS = HubConfig()
@@ -73,6 +78,8 @@ class Limits:
     """Seconds to wait for the answer to a check."""
     away_grace_seconds: Annotated[float | None, _limit("away_grace_seconds")] = None
     """Seconds a terminal may be gone before it is recorded as away."""
+    head_count_seconds: Annotated[float | None, _limit("head_count_seconds")] = None
+    """Seconds the room's head count waits for people to settle before it is announced."""
     token_idle_seconds: Annotated[float | None, _limit("token_idle_seconds")] = None
     """Seconds a facilitator can reconnect without the password."""
 
@@ -85,24 +92,30 @@ def hub(
     host: Annotated[str | None, Parameter(metavar="ADDRESS")] = None,
     port: Annotated[int | None, Parameter(metavar="PORT")] = None,
     db: Annotated[Path | None, Parameter(metavar="FILE")] = None,
+    database: Annotated[str | None, Parameter(metavar="URL")] = None,
     config: Annotated[Path | None, Parameter(metavar="FILE")] = None,
     content: Annotated[list[Path] | None, Parameter(metavar="DIR")] = None,
     log_level: Annotated[Level, Parameter(metavar="LEVEL", show_default=True)] = "info",
     certfile: Annotated[Path | None, Parameter(group=TLS, metavar="PEM")] = None,
     keyfile: Annotated[Path | None, Parameter(group=TLS, metavar="PEM")] = None,
     origin: Annotated[list[str] | None, Parameter(group=TLS, metavar="URL")] = None,
+    crisis_text: Annotated[str | None, Parameter(group=CRISIS, metavar="TEXT")] = None,
+    crisis_locale: Annotated[str | None, Parameter(group=CRISIS, metavar="CC")] = None,
     limits: Limits | None = None,
 ) -> int:
     """Run the hub that every terminal connects to.
 
-    It records every session to one SQLite file. Stop it with Ctrl+C; terminals reconnect by
-    themselves when it is back.
+    It records every session to one SQLite file, or to a PostgreSQL database (--database).
+    Stop it with Ctrl+C; terminals reconnect by themselves when it is back.
 
     Args:
         host: Address to listen on (default 127.0.0.1, this computer only; 0.0.0.0: the local
             network).
         port: Port (default 8765; 0 picks a free one).
         db: The SQLite file (default: one in your data folder).
+        database: Record to this database instead: postgresql://USER@HOST/DB, shared by
+            several hubs (needs the postgres extra: pip install 'circlekeeper[postgres]'), or
+            sqlite:FILE.
         config: A TOML file of settings and limits (see the README); flags override it.
         content: A folder of your own agenda templates and exercises (repeatable).
         log_level: How much to log. Names and share text are never logged.
@@ -111,14 +124,21 @@ def hub(
         origin: Allow browser pages from this origin, e.g. https://circle.example (repeatable,
             added to the config file's origins; with none, any origin is allowed). Terminals
             send no origin and are always allowed.
+        crisis_text: Your facility's own words for someone in crisis during group, shown first
+            (e.g. "Tell any staff member, or go to the front desk"; up to 500 characters).
+        crisis_locale: The two-letter country code whose crisis line is shown with them (US,
+            CA, GB, IE, AU, NZ; default US).
     """
     logs.configure(log_level)
     flags = {
         "host": host,
         "port": port,
         "db": db,
+        "database": database,
         "certfile": certfile,
         "keyfile": keyfile,
+        "crisis_text": crisis_text,
+        "crisis_locale": crisis_locale,
         **(limits or Limits()).given(),
     }
     try:

@@ -40,6 +40,9 @@ class HubConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     host: str = "127.0.0.1"
     port: Annotated[int, Meta(ge=0, le=65535)] = 8765
     db: Path = msgspec.field(default_factory=default_db)
+    database: str | None = None
+    """Where sessions are recorded, as a URL: ``postgresql://USER@HOST/DB`` (several hubs share
+    it), ``sqlite:PATH`` or a file path. None records to ``db``, the embedded SQLite file."""
     content_dirs: tuple[Path, ...] = ()
     max_frame_bytes: Annotated[int, Meta(ge=1024)] = 64 * 1024
     """Larger frames close the connection with 1009 (message too big)."""
@@ -69,6 +72,9 @@ class HubConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     away_grace_seconds: Annotated[float, Meta(ge=0)] = 60.0
     """A terminal gone for less than this (a dropped connection, a hub restart) is not recorded
     as away; past it, the record says away from the moment it went."""
+    head_count_seconds: Annotated[float, Meta(ge=0)] = 1.0
+    """How long the room's head count waits after people come or go before it is announced:
+    a burst of joins is then one announcement to every terminal, not one per join."""
     token_idle_seconds: Annotated[float, Positive] = 12 * 3600.0
     """A facilitator's credential to reconnect without the password lasts this long after the
     last time the hub issued it (each connection gets a fresh one); the session's end, removing
@@ -101,6 +107,7 @@ LIMITS = (
     "ping_interval",
     "ping_timeout",
     "away_grace_seconds",
+    "head_count_seconds",
     "token_idle_seconds",
 )
 """The settings that also have a flag of their own (``--max-participants`` …)."""
@@ -171,6 +178,14 @@ def build_config(
             f"{where}{given} is set but {missing} is not: TLS needs both the certificate "
             "(--certfile) and its private key (--keyfile), or neither"
         )
+    if config.database is not None:
+        from server.store import StoreError
+        from server.store.open import parse_database
+
+        try:
+            parse_database(config.database)
+        except StoreError as exc:
+            raise ConfigError(f"{where}database: {exc}") from None
     for origin in config.origins or ():
         if not _is_origin(origin):
             raise ConfigError(

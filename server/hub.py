@@ -42,7 +42,6 @@ from shared.commands import (
     Handshake,
     Hello,
     Login,
-    PassTurn,
 )
 from shared.content_check import format_problem, load_catalogue
 from shared.decision import (
@@ -297,6 +296,7 @@ class Hub:
             batch_seconds=self.config.share_batch_seconds,
             batch_minimum=self.config.share_batch_minimum,
             away_grace=self.config.away_grace_seconds,
+            head_count_delay=self.config.head_count_seconds,
         )
 
     async def _find_room(self, hello: Hello) -> Room:
@@ -547,11 +547,8 @@ class Hub:
 
 
 def metric_kind(message: AnyCommand) -> str:
-    """The command's type as the metrics count it. A pass is counted as the round moving on:
-    a scraped counter's timing would otherwise tell which turn was passed, and so who passed."""
-    return (
-        "round.next" if isinstance(message, PassTurn) else str(type(message).__struct_config__.tag)
-    )
+    """The command's type as the metrics count it (``Command.counted_as``)."""
+    return message.counted_as or str(type(message).__struct_config__.tag)
 
 
 def _address(ws: ServerConnection) -> str:

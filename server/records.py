@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 import msgspec
 
 from server.auth import normalize_code
-from server.store import AuditEntry, SessionRecord
-from server.store.sqlite import SQLiteLog
+from server.store import AuditEntry, RecordLog, SessionRecord
 from shared.codec import decode_event
 from shared.events import AnyEvent
 from shared.reduce import reduce, replay
@@ -65,7 +64,7 @@ class Recording:
         object.__setattr__(self, "final", replay(event for _, event in self.events))
 
 
-def read_events(log: SQLiteLog, session_id: str) -> list[LogEntry]:
+def read_events(log: RecordLog, session_id: str) -> list[LogEntry]:
     """The session's whole log (the facilitator's view), decoded; damage is a ``RecordError``."""
     try:
         rows = log.read(session_id)
@@ -83,7 +82,7 @@ def read_events(log: SQLiteLog, session_id: str) -> list[LogEntry]:
     return events
 
 
-def session_state(log: SQLiteLog, session_id: str) -> tuple[SessionState, int]:
+def session_state(log: RecordLog, session_id: str) -> tuple[SessionState, int]:
     """The session's full state (facilitator's view) and its number of events."""
     state = SessionState()
     rows = log.read(session_id)
@@ -92,7 +91,7 @@ def session_state(log: SQLiteLog, session_id: str) -> tuple[SessionState, int]:
     return state, len(rows)
 
 
-def summary(log: SQLiteLog, record: SessionRecord) -> SessionSummary:
+def summary(log: RecordLog, record: SessionRecord) -> SessionSummary:
     state, count = session_state(log, record.id)
     return SessionSummary(
         id=record.id,
@@ -109,7 +108,7 @@ def summary(log: SQLiteLog, record: SessionRecord) -> SessionSummary:
     )
 
 
-def summary_or_bare(log: SQLiteLog, record: SessionRecord) -> SessionSummary:
+def summary_or_bare(log: RecordLog, record: SessionRecord) -> SessionSummary:
     """The summary, or what the sessions row alone says when the log cannot be read.
 
     Deleting a damaged session must still work, and still say what it removed.
@@ -132,12 +131,12 @@ def summary_or_bare(log: SQLiteLog, record: SessionRecord) -> SessionSummary:
         )
 
 
-def summaries(log: SQLiteLog) -> list[SessionSummary]:
+def summaries(log: RecordLog) -> list[SessionSummary]:
     """Every recorded session, newest first."""
     return [summary(log, record) for record in log.sessions()]
 
 
-def all_records(log: SQLiteLog) -> list[SessionRecord]:
+def all_records(log: RecordLog) -> list[SessionRecord]:
     """Every session row; a damaged page can read back as NULLs, which is damage too."""
     try:
         records = log.sessions()
@@ -149,7 +148,7 @@ def all_records(log: SQLiteLog) -> list[SessionRecord]:
     return records
 
 
-def resolve(log: SQLiteLog, ref: str) -> SessionRecord:
+def resolve(log: RecordLog, ref: str) -> SessionRecord:
     """The one session ``ref`` names: a full id, a unique id prefix (6+ characters) or a code.
 
     A room code is reused once its session has ended, so a code can name several sessions;
@@ -174,7 +173,7 @@ def resolve(log: SQLiteLog, ref: str) -> SessionRecord:
     raise RecordError(f"No session {ref!r} in {log.path}. 'circle sessions' lists them.")
 
 
-def load(log: SQLiteLog, ref: str) -> Recording:
+def load(log: RecordLog, ref: str) -> Recording:
     """The session ``ref`` names, with its whole log; any problem is one ``RecordError``."""
     record = resolve(log, ref)
     return Recording(record, read_events(log, record.id), log.audit(record.id))

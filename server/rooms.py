@@ -14,7 +14,7 @@ from websockets.asyncio.server import ServerConnection, broadcast
 from server.metrics import Metrics
 from server.store import SessionRecord, Store, Stored
 from shared.codec import decode_event, encode, logged_frame
-from shared.decide import presence, release
+from shared.decide import presence, recount, release
 from shared.decision import EVERYONE, FACILITATORS, Actor, AuditEntry, Tally, only, sees
 from shared.events import (
     Answering,
@@ -56,6 +56,7 @@ class Room:
         batch_seconds: float = 15.0,
         batch_minimum: int = 1,
         away_grace: float = 0.0,
+        head_count_delay: float = 0.0,
     ) -> None:
         self.record = record
         self.batch_seconds = batch_seconds
@@ -95,6 +96,9 @@ class Room:
         self.leaving: dict[str, asyncio.TimerHandle] = {}
         """Seats whose terminals went within the grace: not away (yet)."""
         self._marking: set[asyncio.Task[None]] = set()
+        self.head_count_delay = head_count_delay
+        """Seats changing within this long are announced to the room as one new head count."""
+        self._recount: asyncio.TimerHandle | None = None
 
     async def load(self) -> None:
         """Rebuild the state from the log (after a restart, or when first used)."""
@@ -139,6 +143,8 @@ class Room:
             self._keep(row, event)
             self.metrics.events.labels(type(event).__struct_config__.tag).inc()
             self.fan_out(row)
+        if any("participant" in type(e).__struct_fields__ for _, e in drafts):
+            self._schedule_recount()  # only an event about a seat changes who is here
         if any(isinstance(event, SessionStarted) for _, event in drafts):
             log.info("session %s started", self.record.id[:8])
         if ended is not None:
@@ -218,8 +224,28 @@ class Room:
         if pending:
             log.info("session %s: %d shares released", self.record.id[:8], len(pending))
 
+    # -- the room's head count: announced once seats have settled --------------------------------
+
+    def _schedule_recount(self) -> None:
+        if self._recount is None and recount(self.state).events:
+            loop = asyncio.get_running_loop()
+            self._recount = loop.call_later(self.head_count_delay, self._recount_due)
+
+    def _recount_due(self) -> None:
+        task = asyncio.ensure_future(self._announce_head_count())
+        self._marking.add(task)
+        task.add_done_callback(self._marking.discard)
+
+    async def _announce_head_count(self) -> None:
+        async with self.lock:
+            self._recount = None
+            await self.commit(recount(self.state).events)
+
     def stop(self) -> None:
         """Forget timers when the room is unloaded (held shares stay stored)."""
+        if self._recount is not None:
+            self._recount.cancel()
+            self._recount = None
         if self._batch is not None:
             self._batch.cancel()
             self._batch = None

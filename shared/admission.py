@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.commands import Role
-from shared.decide import ENDED, REMOVED, Context, clean_name, presence, settle
+from shared.decide import ENDED, REMOVED, Context, clean_name, presence
 from shared.decision import Actor, Decision, drafts, reject
 from shared.events import Error, ParticipantJoined
 from shared.state import SessionState
@@ -94,5 +94,4 @@ def _new_seat(state: SessionState, knock: Knock, now: float, context: Context) -
     if isinstance(name, Error):
         return name
     joined = ParticipantJoined(participant=knock.new_seat, name=name, at=now, board=board)
-    decision = Decision(events=drafts(joined), actor=Actor(role=knock.role, seat=knock.new_seat))
-    return settle(state, decision)
+    return Decision(events=drafts(joined), actor=Actor(role=knock.role, seat=knock.new_seat))

@@ -7,7 +7,7 @@ Tags are explicit strings so renaming a class never changes the wire.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from msgspec import Meta, Struct
 
@@ -94,6 +94,10 @@ class Hello(Handshake, tag="hello", frozen=True):
 
 
 class Command(Struct, tag_field="type", frozen=True, kw_only=True, forbid_unknown_fields=True):
+    counted_as: ClassVar[str | None] = None
+    """The kind the hub's metrics count it as, when its own would tell too much (None: its
+    ``type``)."""
+
     id: CommandId
     """Chosen by the client, unique in the session (a random UUID): the ``ack`` or ``error``
     answering the command names it, and a command sent again with an id already applied is
@@ -349,8 +353,11 @@ class NextTurn(Command, tag="round.next", frozen=True):
 
 
 class PassTurn(Command, tag="round.pass", frozen=True):
-    """A participant passes on their turn: only the facilitators learn it was a pass; the room
-    sees the next turn start."""
+    """A participant passes on their turn: only the facilitators' screens learn it was a pass.
+    The room and the record see the next turn start, as after ``round.next``; the metrics count
+    it as one too, so a scraped counter cannot tell which turn was passed."""
+
+    counted_as: ClassVar[str | None] = "round.next"
 
 
 class EndRound(Command, tag="round.end", frozen=True):
@@ -455,6 +462,6 @@ PARTICIPANT_COMMANDS: frozenset[type[Command]] = frozenset(
     {SubmitShare, AnswerCheckin, RaiseHand, PassTurn, RequestTalk}
 )
 """Only a participant's seat may send these."""
-ANONYMOUS_COMMANDS: frozenset[type[Command]] = frozenset({SubmitShare, AnswerCheckin, PassTurn})
+ANONYMOUS_COMMANDS: frozenset[type[Command]] = frozenset({SubmitShare, AnswerCheckin})
 """Their ids are never stored and their acks go to the sender only; nothing stored says who
 sent them."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import msgspec
 
@@ -104,7 +104,6 @@ from shared.events import (
     ShareTakenBack,
 )
 from shared.exercises import Exercise, configure
-from shared.reduce import replay
 from shared.state import Participant, SessionState, ShareStatus
 from shared.templates import AgendaTemplate
 
@@ -144,17 +143,16 @@ def needs_accounts(command: AnyCommand) -> bool:
     return isinstance(command, AddCofacilitator)
 
 
-def settle(state: SessionState, decision: Decision) -> Decision:
-    """Add what follows from a decision's events for everyone: a new head count.
+def recount(state: SessionState) -> Decision:
+    """The room's new head count, when it no longer matches the seats.
 
-    Every rule that changes who is here goes through this, so the number the room sees is
-    always the one the seats give, and no rule has to remember to announce it."""
-    if not any("participant" in type(e).__struct_fields__ for _, e in decision.events):
-        return decision  # only events about a seat change who is here
-    after = replay((e for _, e in decision.events), state).count_present()
-    if after == state.head_count:
-        return decision
-    return replace(decision, events=(*decision.events, *drafts(HeadCount(present=after))))
+    The hub asks a moment after seats change rather than after each change, so a burst of
+    joins is one announcement to the room, not one per join; the number is always the one the
+    seats give, and no rule has to remember to announce it."""
+    present = state.count_present()
+    if present == state.head_count or not accepts_commands(state):
+        return Decision()
+    return Decision(events=drafts(HeadCount(present=present)))
 
 
 def create(
@@ -220,7 +218,7 @@ def presence(state: SessionState, seat: str, online: bool, now: float) -> Decisi
     if known is None or known.online == online or known.removed or state.status == "ended":
         return Decision()
     changed = PresenceChanged(participant=seat, online=online, at=now)
-    return settle(state, Decision(events=drafts(changed)))
+    return Decision(events=drafts(changed))
 
 
 def release(state: SessionState, texts: Sequence[str]) -> Decision:
@@ -283,8 +281,7 @@ def decide(
             return reject("removed", REMOVED)
     if not accepts_commands(state):
         return reject("session_ended", ENDED)
-    decided = _decide(state, command, actor, now, context)
-    return decided if isinstance(decided, Error) else settle(state, decided)
+    return _decide(state, command, actor, now, context)
 
 
 def _decide(

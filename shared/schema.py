@@ -36,13 +36,23 @@ from shared import events as events_module
 from shared.commands import (
     ANONYMOUS_COMMANDS,
     FACILITATOR_COMMANDS,
+    PARTICIPANT_COMMANDS,
     PROTOCOL_VERSION,
     AnyCommand,
     AnyHandshake,
     ClientMessage,
 )
 from shared.decision import Actor, audience, sees
-from shared.events import CLOSE_CODES, ERRORS, Answering, AnyEvent, Event, Logged, ServerMessage
+from shared.events import (
+    CLOSE_CODES,
+    ERRORS,
+    Answering,
+    AnyEvent,
+    Event,
+    Logged,
+    Passed,
+    ServerMessage,
+)
 from shared.exercises import phase_at
 from shared.state import ExerciseRun, ItemState
 
@@ -122,8 +132,8 @@ HUB_DEFAULTS: dict[str, Limit] = {
     "min_answers": Limit(
         3,
         "answers",
-        "Fewest answers to \u201cHow do you feel now?\u201d for which `feelings.summary` has "
-        "`counts`.",
+        "Fewest answers to a check-in for which `checkin.closed` has `counts` (never below 2); "
+        "with fewer, it says only how many answered.",
     ),
 }
 """The hub's settings a client meets, with their defaults (an operator may change them).
@@ -429,7 +439,8 @@ def _sent_by(cls: type) -> str:
         return "any client, as its first frame"
     if cls in FACILITATOR_COMMANDS:
         return "facilitator"
-    return "participant" + (", anonymous" if cls in ANONYMOUS_COMMANDS else "")
+    only = "participant only" if cls in PARTICIPANT_COMMANDS else "participant"
+    return only + (", anonymous" if cls in ANONYMOUS_COMMANDS else "")
 
 
 ROLES = {
@@ -468,7 +479,10 @@ def _received_by(cls: type) -> str:
     if cls is Logged:
         return "every connection that receives the event inside (see below)"
     if cls is Answering:
-        return "facilitators, after each answer and after their replay"
+        return "every connection (facilitator, participant, board), after each new answer and "
+        "after its replay"
+    if cls is Passed:
+        return "facilitators only, at once (never stored, never replayed)"
     if not issubclass(cls, Event):
         return "only the connection it answers"
     parts = []
@@ -622,9 +636,15 @@ After the welcome every frame is a command: its `type`, an `id` you choose (a ra
 and its fields. The hub answers each with [`ack`](#ack) (`command` = your id) once its events
 are stored durably; they have been sent, to you too, before the ack. Or it answers
 [`error`](#error) with the same `command` id, and nothing was applied; the connection stays
-open. A participant's `share.submit` and `feeling.rate` are anonymous: their ack means
-\u201creceived\u201d, the ack goes only to the sender, and no event names who sent them (a
-share reaches the facilitator later, in a shuffled batch). A board sends no commands.
+open. A participant's `share.submit`, `checkin.answer` and `round.pass` are anonymous: their
+ack goes only to the sender, and no stored event names who sent them. A share's ack means
+\u201creceived\u201d (it reaches the facilitator later, in a shuffled batch); an answer is
+counted once per seat (answering again changes it) and is published only with the others, as a
+distribution, when the check-in closes (`checkin.closed`, with `counts` only if at least
+`min_answers` answered); a pass is told to the facilitators' screens alone
+([`passed`](#passed)) while the room sees the next turn start. Commands marked *participant
+only* (`checkin.answer`, `hand.raise`, `round.pass`, `request.send`, `share.submit`) are refused
+from a facilitator with `not_allowed`. A board sends no commands.
 
 Ids are unique per session, whoever sends them: a command whose id was already applied in the
 session is answered `ack` with `duplicate: true` and is not applied again, so resending after

@@ -12,6 +12,7 @@ from textual.widgets import Input, TextArea
 from server.config import SCRYPT_N_VARIABLE, HubConfig
 from server.hub import Hub
 from tests.helpers import QUICK_BATCHES, RunningHub, accounts_store
+from tests.pg import pg_url, postgres_server  # noqa: F401 (fixtures: a real PostgreSQL)
 
 os.environ[SCRYPT_N_VARIABLE] = str(2**10)
 """Password hashes at the lowest cost, here and in every ``circle`` process a test starts: the

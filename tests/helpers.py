@@ -34,6 +34,7 @@ QUICK_BATCHES: dict[str, Any] = {
     "share_batch_seconds": 0.05,
     "share_batch_minimum": 1,
     "away_grace_seconds": 0,
+    "head_count_seconds": 0,
 }
 """Hub settings releasing each anonymous share within 50 ms, so tests need not wait for a batch
 to fill, and recording a terminal that went as away at once; batching and the grace for short

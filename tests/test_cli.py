@@ -283,10 +283,23 @@ def test_hub_flags_override_the_config_file(tmp_path: Path, hub_runs: list[HubCo
     assert (config.share_batch_seconds, config.db, config.host) == (2.5, db, "127.0.0.1")
 
 
+def test_the_crisis_words_come_from_flags_over_the_config_file(
+    tmp_path: Path, hub_runs: list[HubConfig]
+) -> None:
+    toml = tmp_path / "hub.toml"
+    toml.write_text('crisis_text = "Ask at the desk"\ncrisis_locale = "GB"\n', encoding="utf-8")
+    assert main(["hub", "--config", str(toml), "--crisis-text", "Tell any staff member"]) == 0
+    assert main(["hub", "--crisis-locale", "NZ"]) == 0
+    first, second = hub_runs
+    assert (first.crisis_text, first.crisis_locale) == ("Tell any staff member", "GB")
+    assert (second.crisis_text, second.crisis_locale) == ("", "NZ")
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [
         (["--config", "missing.toml"], "cannot read missing.toml"),
+        (["--crisis-locale", "USA"], "crisis_locale"),
         (["--max-participants", "0"], "Expected `int` >= 1"),
         (["--certfile", "cert.pem"], "certfile is set but keyfile is not"),
     ],

@@ -36,15 +36,23 @@ from server.store.sqlite import SQLiteLog, SQLiteStore
 from shared.codec import encode
 from shared.commands import (
     PROTOCOL_VERSION,
-    CloseFeelings,
+    AnswerCheckin,
+    CallSpeaker,
+    CloseCheckin,
     CreateSession,
     EndSession,
     ExtendItem,
+    HandleRequest,
     Hello,
     ModerateShare,
     NextItem,
-    RateFeeling,
+    NextTurn,
+    OpenCheckin,
+    PassTurn,
+    RaiseHand,
+    RequestTalk,
     StartExercise,
+    StartRound,
     StartSession,
     StopExercise,
     SubmitShare,
@@ -58,7 +66,9 @@ from shared.events import (
     ServerMessage,
     SessionCreated,
     SessionStarted,
+    TalkRequested,
 )
+from shared.questions import FEELING, PRESETS
 from shared.state import SessionState
 from tests.helpers import (
     LOGIN,
@@ -166,16 +176,39 @@ async def script_session(
         await fac.do(StartExercise(id=new_id(), exercise="box-breathing"))
         clock.minutes(3)
         await fac.do(StopExercise(id=new_id()))
+        await fac.do(OpenCheckin(id=new_id(), question=FEELING, run=1))
         for person, score in ((sam, 6), (river, 7), (alex, 7)):
-            await person.do(RateFeeling(id=new_id(), run=1, score=score))
-        await fac.do(CloseFeelings(id=new_id(), run=1))
+            await person.do(AnswerCheckin(id=new_id(), checkin=1, value=score))
+        await fac.do(CloseCheckin(id=new_id(), checkin=1))
         clock.minutes(2)  # 18:30: grounding (150 s), stopped after a minute, one answer
         await fac.do(StartExercise(id=new_id(), exercise="grounding-54321"))
         clock.minutes(1)
         await fac.do(StopExercise(id=new_id()))
-        await sam.do(RateFeeling(id=new_id(), run=2, score=5))
-        await fac.do(CloseFeelings(id=new_id(), run=2))
-        clock.minutes(9)  # 18:40: Sam's terminal drops, and Sam is back 6 minutes later
+        await fac.do(OpenCheckin(id=new_id(), question=FEELING, run=2))
+        await sam.do(AnswerCheckin(id=new_id(), checkin=2, value=5))
+        await fac.do(CloseCheckin(id=new_id(), checkin=2))
+        # 18:31: a craving check-in, River raises a hand and speaks for 2 minutes.
+        await fac.do(OpenCheckin(id=new_id(), question=PRESETS["craving"]))
+        for person, score in ((sam, 2), (river, 0), (alex, 5)):
+            await person.do(AnswerCheckin(id=new_id(), checkin=3, value=score))
+        await fac.do(CloseCheckin(id=new_id(), checkin=3))
+        await river.do(RaiseHand(id=new_id()))
+        await fac.until(lambda: bool(fac.state.hands))
+        await fac.do(CallSpeaker(id=new_id()))
+        clock.minutes(2)
+        # 18:33: a go-around: Sam 1 minute, River passes, Alex 2 minutes.
+        order = tuple(p.link.welcome.participant or "" for p in (sam, river, alex))  # type: ignore[union-attr]
+        await fac.do(StartRound(id=new_id(), order=order, minutes=2))
+        clock.minutes(1)
+        await fac.do(NextTurn(id=new_id()))
+        await river.do(PassTurn(id=new_id()))
+        clock.minutes(2)
+        await fac.do(NextTurn(id=new_id()))
+        await alex.do(RequestTalk(id=new_id(), note="About my ride home"))
+        await fac.until(lambda: bool(fac.state.requests))
+        await fac.do(HandleRequest(id=new_id(), request=1))
+        clock.minutes(4)  # 18:40
+        # 18:40: Sam's terminal drops, and Sam is back 6 minutes later
         assert sam.link.welcome is not None
         token = sam.link.welcome.token
         await sam.stop()
@@ -315,10 +348,33 @@ def test_group_note_states_the_sessions_facts(scripted: Scripted) -> None:
             "completed": False,
         },
     ]
-    [checkin] = record["checkins"]  # the grounding's single answer is withheld
-    assert checkin["question"] == "How do you feel now? (after Box breathing)"
-    assert checkin["answered"] == 3 and checkin["counts"] == [0] * 6 + [1, 2] + [0] * 3
-    assert record["requests"] == []
+    box, grounding, craving = record["checkins"]
+    assert box["question"] == "How do you feel now? (after Box breathing)"
+    assert box["answered"] == 3 and box["counts"] == [0] * 6 + [1, 2] + [0] * 3
+    assert box["median"] == 7
+    # The grounding's single answer is withheld: no counts, no median, only how many.
+    assert (grounding["answered"], grounding["counts"], grounding["median"]) == (1, None, None)
+    assert craving["question"] == "How strong is any craving right now?"
+    assert craving["median"] == 2
+    [request] = record["requests"]
+    assert request == {
+        "participant": request["participant"],
+        "name": "Alex",
+        "request": "About my ride home",
+        "handled": True,
+    }
+    [going] = record["rounds"]
+    assert (going["turns"], going["of"], going["minutes"]) == (3, 3, 3)
+    assert [(t["name"], t["seconds"], t["turn"]) for t in record["turns"]] == [
+        ("River", 120, None),
+        ("Sam", 60, 1),
+        ("River", 0, 2),  # a pass is a turn that took no time: never recorded as a pass
+        ("Alex", 120, 3),
+    ]
+    assert all(
+        set(t) <= {"participant", "name", "started_at", "seconds", "round", "turn", "of"}
+        for t in record["turns"]
+    )
     assert record["shares"] is None
     assert all("notes" not in row for row in record["agenda"])
 
@@ -344,10 +400,15 @@ def test_markdown_reads_as_a_group_note(scripted: Scripted) -> None:
     assert (
         "- Box breathing, 18:25, 3 min\n- 5-4-3-2-1 grounding, 18:30, 1 min (stopped early)" in md
     )
+    feel = "How do you feel now? (after Box breathing) (0 = very low, 10 = very good)"
+    assert f"- {feel}: 3 answered; 6: 1, 7: 2; median 7\n" in md
     assert (
-        "- How do you feel now? (after Box breathing): 3 answered; score 6: 1, score 7: 2\n" in md
+        "- How do you feel now? (after 5-4-3-2-1 grounding) (0 = very low, 10 = very good): "
+        "1 answered; not enough answers to show (fewer than 3)\n" in md
     )
-    assert "grounding):" not in md
+    assert "- Round 1, 18:33, 3 min, 3 of 3 turns\n" in md
+    assert "- Sam, 18:33, 1 min 00 s (round 1, turn 1 of 3)\n" in md
+    assert "- Alex: About my ride home (handled)\n" in md
 
 
 def test_html_is_one_self_contained_printable_file(scripted: Scripted) -> None:
@@ -357,6 +418,10 @@ def test_html_is_one_self_contained_printable_file(scripted: Scripted) -> None:
     assert "@media print" in page
     for outside in ("<script", "<link", "src=", "http://", "https://", "@import", "url("):
         assert outside not in page
+
+
+NOTE_ATTACK = '</li></ul><h1>Fake</h1><svg onload=alert(1)> & "ride"'
+"""A private request's note as a hostile participant might type it (the hub keeps punctuation)."""
 
 
 def test_recorded_text_is_never_markup_in_the_html(tmp_path: Path) -> None:
@@ -369,18 +434,22 @@ def test_recorded_text_is_never_markup_in_the_html(tmp_path: Path) -> None:
         FacilitatorNotes(notes=("<img src=x onerror=alert(1)>",)),
         ParticipantJoined(participant="p1", name="O'Neil <i>", at=T0 + 60),
         SessionStarted(at=T0 + 120),
+        TalkRequested(
+            request=1, participant="p1", name="O'Neil <i>", note=NOTE_ATTACK, at=T0 + 180
+        ),
     ]
     log.create(SessionRecord("s1", "C", "e", "s", T0), [("all", encode(e)) for e in events])
     recording = load(log, "s1")
     log.close()
     page = render(build_note(recording.final, recording.events, include_notes=True), "html", tz=UTC)
-    for raw in ("<script", "<b>", "<img", "<i>", "O'Neil"):
+    for raw in ("<script", "<b>", "<img", "<i>", "O'Neil", "<svg", "</ul>\n<h1"):
         assert raw not in page
     [heading] = re.findall(r"<h1>(.*?)</h1>", page)
     assert html.unescape(heading) == f"Group note draft: {title}"
     text = html.unescape(page)
     for shown in (title, "<b>Welcome</b>", "<img src=x onerror=alert(1)>", "O'Neil <i>"):
         assert shown in text
+    assert f"O'Neil <i>: {NOTE_ATTACK} (not marked handled)" in text  # a request's note too
 
 
 def test_facilitator_notes_only_when_asked_for(scripted: Scripted) -> None:
@@ -766,4 +835,4 @@ def test_purge_wants_an_age_it_understands(
 def test_export_model_is_json_for_other_tools(scripted: Scripted) -> None:
     note, _ = note_of(scripted)
     decoded = msgspec.json.decode(render(note, "json"))
-    assert decoded["format_version"] == 1 and decoded["participant"] is None
+    assert decoded["format_version"] == 2 and decoded["participant"] is None

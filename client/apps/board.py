@@ -4,7 +4,10 @@ It joins with the room code in the ``board`` role. The hub sends a board only wh
 everyone in the room (never a facilitator's notes, never a pending share) and refuses every
 command from it, so nothing typed here could change the session: its only keys are quit and the
 two look keys. It shows how to join, the agenda and its countdown, a head count (never names),
-the shares shown to the room and the room's guided exercise, in step with every terminal.
+who has the floor with the speaking timer (and a round's turn number), a check-in's count while
+it is open and its published answers after, the shares shown to the room and the room's guided
+exercise, in step with every terminal. Never a raised hand, a private request or a pass: the
+hub does not send them to a board.
 
 It gets back in touch by itself after a dropped link. A code the hub does not know closes it at
 once with the hub's words (``refused``), so ``circle board`` can print them and exit non-zero.
@@ -30,14 +33,16 @@ from client.apps.base import HubApp
 from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, LinkStatus
 from client.messages import LinkChanged
 from client.widgets.agenda import AgendaView
+from client.widgets.board_checkin import BoardCheckin, board_checkin
 from client.widgets.board_join import JoinPanel
 from client.widgets.board_now import NowPanel
 from client.widgets.board_shares import RoomShares, newest_first
+from client.widgets.board_speaking import SpeakingPanel
 from client.widgets.board_status import BoardBanner, PresentCount
 from client.widgets.exercise_view import ExerciseView
 from client.widgets.key_row import WrappingFooter
 from shared.commands import PROTOCOL_VERSION, Hello
-from shared.events import ServerMessage, Welcome
+from shared.events import Answering, ServerMessage, Welcome
 from shared.state import ExerciseRun, SessionState
 
 __all__ = ["ENDED_WORDS", "BoardApp"]
@@ -64,12 +69,20 @@ class BoardSession(Horizontal):
                 yield AgendaView(show_notes=False, id="agenda")
         with Vertical(id="board-right"):
             yield NowPanel(self._now, id="board-now")
+            yield SpeakingPanel(self._now, title="Speaking", id="board-speaking", classes="panel")
+            yield BoardCheckin(id="board-checkin", classes="panel")
             yield RoomShares(id="board-shares", classes="panel")
 
-    def show(self, state: SessionState) -> None:
+    def show(self, state: SessionState, answering: dict[int, int] | None = None) -> None:
+        """The room's state; ``answering``: how many have answered each open check-in."""
         self.query_one(JoinPanel).show(state.code)
         self.query_one(AgendaView).show(state)
         self.query_one(NowPanel).show(state)
+        self.query_one(SpeakingPanel).show(state)
+        checkin = board_checkin(state, self._now())
+        answered = None if checkin is None else (answering or {}).get(checkin.number, 0)
+        self.query_one(BoardCheckin).show(checkin, answered)
+        self.set_class(checkin is not None, "-checkin")
         self.query_one(RoomShares).show(newest_first(state))
 
 
@@ -183,7 +196,7 @@ class BoardApp(HubApp):
         present = self.query_one(PresentCount)
         present.show(state.present)
         present.display = state.status in ("lobby", "running")
-        self.query_one(BoardSession).show(state)
+        self.query_one(BoardSession).show(state, self.mirror.answering)
         run = self._room_run(state)
         self.query_one(ExerciseView).show(run)
         if state.status == "new":
@@ -212,6 +225,8 @@ class BoardApp(HubApp):
     def on_frame(self, frame: ServerMessage) -> None:
         if isinstance(frame, Welcome):
             self._link_detail = ""
+        elif isinstance(frame, Answering) and self._live:
+            self.query_one(BoardSession).show(self.state, self.mirror.answering)
 
     # -- the link ----------------------------------------------------------------------------
 

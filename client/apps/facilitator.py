@@ -9,8 +9,10 @@ agenda; their keys sit on a footer row of their own (see ``KeyRow``).
 
 from __future__ import annotations
 
+import random
 import ssl
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -23,24 +25,28 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, OptionList, Static, Switch
 from textual.widgets.option_list import Option
 
+from client import saved_questions
 from client.apps.base import STYLES, HubApp
 from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, LinkStatus, new_id
 from client.messages import LinkChanged
-from client.offers import EXTEND_MINUTES, console_command, offered
+from client.offers import DRY_RUN, EXTEND_MINUTES, FACILITATOR, console_command, offered
 from client.widgets.agenda import AgendaView
 from client.widgets.agenda_editor import AgendaEditor
 from client.widgets.board_join import join_line
+from client.widgets.checkin_panel import CheckinPanel, CheckinPicker
 from client.widgets.confirm import Confirm
-from client.widgets.exercise_panel import (
-    ExercisePanel,
-)
+from client.widgets.exercise_panel import ExercisePanel
 from client.widgets.exercise_picker import ExercisePicker, Launch
+from client.widgets.floor import FloorPanel, HandsScreen
 from client.widgets.key_row import KeyRow, WrappingFooter
 from client.widgets.lobby import LobbyView, here_count
 from client.widgets.people import PeopleScreen
+from client.widgets.requests import RequestsScreen, open_requests_words
+from client.widgets.round_editor import RoundEditor
 from client.widgets.share_queue import ShareQueue
 from client.widgets.status import LinkBanner
 from client.widgets.timer import ItemTimer
+from shared.checkins import clean_question
 from shared.commands import (
     MAX_NAME_CHARS,
     PROTOCOL_VERSION,
@@ -48,12 +54,15 @@ from shared.commands import (
     Hello,
     Login,
     MergeSeats,
+    OpenCheckin,
     ShareAction,
     StartExercise,
 )
 from shared.content_check import load_catalogue
-from shared.decide import accepts_commands, returning
+from shared.decide import accepts_commands, allowed, returning
+from shared.events import Answering, Error, Passed, ServerMessage
 from shared.exercises import Exercise, load_exercises
+from shared.questions import PRESETS, Question
 from shared.state import SessionState
 from shared.templates import AgendaTemplate
 
@@ -295,11 +304,17 @@ class ConfirmEnd(Confirm):
         Binding("escape,n", "answer(False)", "No, keep going"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, still_open: str = "") -> None:
+        """``still_open``: the private requests not yet handled, in words (listed first)."""
+        words = (
+            "The agenda, timings and attendance are saved for review. "
+            "Participants will see that the session has ended. This cannot be undone."
+        )
+        if still_open:
+            words = f"Before everyone leaves: {still_open}\n\n{words}"
         super().__init__(
             Content("End the session for everyone?"),
-            "The agenda, timings and attendance are saved for review. "
-            "Participants will see that the session has ended. This cannot be undone.",
+            words,
             keep="Keep going",
             go="End session",
             id="confirm-end",
@@ -308,8 +323,9 @@ class ConfirmEnd(Confirm):
 
 
 class Console(Screen[None]):
-    """The running session: room code, attendance, agenda, timer, the share queue and any
-    guided exercise (with the room's answers to "How do you feel now?" afterwards)."""
+    """The running session: room code, attendance, agenda, timer, the share queue, any guided
+    exercise (and "How do you feel now?" after it), check-ins, who speaks (hands, the speaker's
+    timer, go-arounds) and private requests to talk after group."""
 
     AUTO_FOCUS = "#share-list"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -332,7 +348,16 @@ class Console(Screen[None]):
         Binding("p", "exercise_resume", "Resume", show=False),
         Binding("right_square_bracket", "exercise_skip", "Next step", key_display="]", show=False),
         Binding("o", "exercise_stop", "Stop exercise", show=False),
-        Binding("c", "close_feelings", "Close question", show=False),
+        Binding("f", "ask_feeling", "Ask how the room feels", show=False),
+        Binding("c", "checkin_pick", "Ask a question…", show=False),
+        Binding("c", "checkin_close", "Close check-in", show=False),
+        Binding("h", "hands", "Hands…", show=False),
+        Binding("m", "call_next", "Call next hand", show=False),
+        Binding("z", "speaker_done", "Speaker done", show=False),
+        Binding("r", "round_pick", "Go-around…", show=False),
+        Binding("m", "round_next", "Next turn", show=False),
+        Binding("z", "round_end", "End round", show=False),
+        Binding("v", "requests", "Talk requests…", show=False),
     ]
     MORE_KEYS = (
         ("Agenda and room:", ("edit_agenda", "people", "restore", "take_back")),
@@ -344,7 +369,20 @@ class Console(Screen[None]):
                 "exercise_resume",
                 "exercise_skip",
                 "exercise_stop",
-                "close_feelings",
+                "ask_feeling",
+            ),
+        ),
+        ("Check-in:", ("checkin_pick", "checkin_close")),
+        (
+            "Who speaks:",
+            (
+                "hands",
+                "call_next",
+                "speaker_done",
+                "round_pick",
+                "round_next",
+                "round_end",
+                "requests",
             ),
         ),
     )
@@ -383,10 +421,12 @@ class Console(Screen[None]):
                     id="exercise-panel",
                     classes="panel",
                 )
+                yield CheckinPanel(id="checkin-panel", classes="panel")
                 with VerticalScroll(id="agenda-panel", classes="panel"):
                     yield Static("Agenda · notes are only on your screen", classes="panel-title")
                     yield AgendaView(show_notes=True, id="agenda")
             with VerticalScroll(id="side-column"):
+                yield FloorPanel(self.hub.hub_now, id="floor-panel", classes="panel")
                 with Vertical(id="lobby-panel", classes="panel"):
                     yield Static("In the room", classes="panel-title")
                     yield LobbyView(id="lobby")
@@ -435,10 +475,18 @@ class Console(Screen[None]):
         self.query_one(AgendaView).show(state)
         self.query_one(LobbyView).show(state)
         self.query_one(ShareQueue).show(state)
-        self.query_one(ExercisePanel).show(state, self.hub.mirror.answering)
+        self.show_told(state)
         self.query_one(KeyRow).display = state.status in ("lobby", "running")
         self.refresh_bindings()
         self._ask_about_returns(state)
+
+    def show_told(self, state: SessionState | None = None) -> None:
+        """Redraw what the hub tells without logging it: check-in counts and passes."""
+        state = state or self.hub.state
+        mirror = self.hub.mirror
+        self.query_one(ExercisePanel).show(state, mirror.answering)
+        self.query_one(CheckinPanel).show(state, mirror.answering)
+        self.query_one(FloorPanel).show(state, mirror.passes)
 
     def _ask_about_returns(self, state: SessionState) -> None:
         """Someone joined again under the name of a seat that is away: the same person?"""
@@ -579,11 +627,60 @@ class Console(Screen[None]):
     async def action_exercise_stop(self) -> None:
         await self._send("exercise_stop")
 
-    async def action_close_feelings(self) -> None:
-        await self._send("close_feelings")
+    async def action_ask_feeling(self) -> None:
+        await self._send("ask_feeling")
+
+    def action_checkin_pick(self) -> None:
+        """Choose a question (a preset, a saved one, or new words) and ask the room."""
+        path = self.facilitator.questions_path
+        picker = CheckinPicker(saved_questions.load(path), self._question_problem)
+        self.app.push_screen(picker, self._question_chosen)
+
+    def _question_problem(self, question: Question) -> str | None:
+        """Why the hub would not take this question now, in words (None: it would)."""
+        cleaned = clean_question(question)
+        if isinstance(cleaned, Error):
+            return cleaned.detail
+        command = OpenCheckin(id=DRY_RUN, question=cleaned)
+        if allowed(self.hub.state, command, FACILITATOR, self.hub.hub_now()):
+            return None
+        return "Numbers go from 0 to 10, with words of up to 24 characters."
+
+    async def _question_chosen(self, question: Question | None) -> None:
+        self.query_one("#share-list").focus()
+        if question is None:
+            return
+        if question not in self.facilitator.presets:
+            saved_questions.remember(self.facilitator.questions_path, question)
+        await self.hub.send_command(OpenCheckin(id=new_id(), question=question))
+
+    async def action_checkin_close(self) -> None:
+        await self._send("checkin_close")
+
+    def action_hands(self) -> None:
+        self.app.push_screen(HandsScreen(self.hub))
+
+    async def action_call_next(self) -> None:
+        await self._send("call_next")
+
+    async def action_speaker_done(self) -> None:
+        await self._send("speaker_done")
+
+    def action_round_pick(self) -> None:
+        self.app.push_screen(RoundEditor(self.hub, self.facilitator.shuffle))
+
+    async def action_round_next(self) -> None:
+        await self._send("round_next")
+
+    async def action_round_end(self) -> None:
+        await self._send("round_end")
+
+    def action_requests(self) -> None:
+        self.app.push_screen(RequestsScreen(self.hub))
 
     def action_end(self) -> None:
-        self.app.push_screen(ConfirmEnd(), self._end_answered)
+        still_open = open_requests_words(self.hub.state)
+        self.app.push_screen(ConfirmEnd(still_open), self._end_answered)
 
     async def _end_answered(self, end: bool | None) -> None:
         if end:
@@ -613,11 +710,18 @@ class FacilitatorApp(HubApp):
         account: str | None = None,
         tls: ssl.SSLContext | None = None,
         open_timeout: float = OPEN_TIMEOUT,
+        questions_path: Path | None = None,
+        shuffle: Callable[[list[str]], None] = random.shuffle,
     ) -> None:
         """``resume`` is (room code, facilitator token) for a session already running; with an
         empty token, ``login`` signs in to it (a co-facilitator). Otherwise ``login`` signs in to
         create a session without asking (the demo, tests), or the picker asks, with ``account``
-        already filled in."""
+        already filled in. ``questions_path`` is where check-in questions in the facilitator's
+        own words are kept (default: this user's data folder); ``shuffle`` orders a go-around
+        at random (tests pass their own)."""
+        self.questions_path = questions_path or saved_questions.default_path()
+        self.shuffle = shuffle
+        self.presets = tuple(PRESETS.values())
         self.resume = resume
         self.login = login
         self.account = account
@@ -695,6 +799,13 @@ class FacilitatorApp(HubApp):
             picker = self.get_screen("picker")
             assert isinstance(picker, TemplatePicker)
             picker.refused(self.refusal)
+
+    def on_frame(self, frame: ServerMessage) -> None:
+        """Check-in counts and passes change no state: the console redraws them when told."""
+        if isinstance(frame, Answering | Passed):
+            for screen in self.screen_stack:
+                if isinstance(screen, Console):
+                    screen.show_told()
 
     @on(LinkChanged)
     def _remember_refusal(self, message: LinkChanged) -> None:

@@ -314,7 +314,23 @@ class SessionReview(Screen[None]):
         return "\n".join(lines) or NONE
 
     def _checkins(self, note: GroupNote) -> str:
-        lines = [f"{c.question}: {c.answered} answered · {scores(c.counts)}" for c in note.checkins]
+        """Each closed check-in as published: its distribution in the answers' words and its
+        median, or only how many answered when too few did (nothing per person exists)."""
+        lines = []
+        for c in note.checkins:
+            question = f"{c.question} ({c.scale})" if c.scale else c.question
+            if c.counts is None:
+                given = f"not enough answers to show (fewer than {c.minimum})"
+            else:
+                given = scores(c.counts, c.answers) + (
+                    f" · median {c.median:g}" if c.median is not None else ""
+                )
+            lines.append(f"{question}: {c.answered} answered · {given}")
+        lines += [
+            f"{t.name} spoke · {clock(t.started_at, self.tz)} · {minutes(t.seconds)}"
+            + (f" (round {t.round}, turn {t.turn} of {t.of})" if t.turn else "")
+            for t in note.turns
+        ]
         return "\n".join(lines) or NONE
 
     def _requests(self, note: GroupNote) -> str:

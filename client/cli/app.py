@@ -40,7 +40,7 @@ RECORDS = Group("Records, accounts and content", sort_key=1)
 COMMANDS = ("hub:hub", "facilitate:facilitate", "join:join", "join:board", "demo:demo")
 for order, path in enumerate(COMMANDS):
     app.command(f"client.cli.{path}", group=RUN, sort_key=order)
-GROUPS = ("session", "sessions", "review", "facilitators", "content")
+GROUPS = ("session", "sessions", "review", "facilitators", "content", "db")
 for order, name in enumerate(GROUPS):
     group = RUN if name == "session" else RECORDS
     app.command(f"client.cli.{name}:app", name=name, group=group, sort_key=order)
@@ -59,6 +59,7 @@ _ACTIONS = {
     "sessions": {"delete", "purge"},
     "review": {"export"},
     "facilitators": {"add", "list", "remove", "reset-password"},
+    "db": {"copy"},
 }
 _VALUED = {"--db"}
 

@@ -1,15 +1,17 @@
-"""The running exercise as the facilitator sees it, and afterwards the room's answers.
+"""The running exercise as the facilitator sees it, and afterwards how the room feels.
 
 Nothing here is sent by the hub second by second: the panel computes where the room is from the
 run in the state and the hub's clock (``ExerciseRun.position``), like every participant terminal
-does, so all screens agree without a tick on the wire. After the run, it shows "How do you feel
-now?" only as the hub published it: a count per score, or nothing when too few answered.
+does, so all screens agree without a tick on the wire. Once the exercise has finished, the
+facilitator asks "How do you feel now?" (a check-in for that run, key f); the panel then shows
+how many have answered, and after the check-in closes only what the hub published: a count per
+answer, or that there were not enough answers to show.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Literal
 
 from textual.app import ComposeResult
@@ -19,25 +21,26 @@ from textual.message import Message
 from textual.widgets import Static
 
 from client.widgets.agenda import fmt_clock
+from client.widgets.checkin_panel import answered_words, checkin_result
 from shared.exercises import Position, pacer_size, timed_steps, total_seconds
-from shared.state import ExerciseRun, Feelings, SessionState
-from shared.words import plural
+from shared.questions import FEELING
+from shared.state import Checkin, ExerciseRun, SessionState
 
-Mode = Literal["none", "running", "paused", "finished", "collecting", "summary"]
-QUESTION = "How do you feel now?"
-COLLECTING = f"Answers to '{QUESTION}' are being collected."
+Mode = Literal["none", "running", "paused", "finished", "ended", "collecting", "summary"]
+QUESTION = FEELING.prompt
+ASK = "Press f to ask how the room feels (anonymous; you see only totals)."
 BAR_WIDTH = 30
 OVERALL_WORDS = len("Overall  100% · 00:00 left")
 """The cells of the overall line besides its bar: a narrow panel draws shorter bars."""
-CHART_WIDTH = 24
 
 
 def last_run(state: SessionState) -> ExerciseRun | None:
     return state.exercises[-1] if state.exercises else None
 
 
-def feelings_for(state: SessionState, run: ExerciseRun) -> Feelings | None:
-    return next((f for f in state.feelings if f.run == run.run), None)
+def feeling_for(state: SessionState, run: ExerciseRun) -> Checkin | None:
+    """The "How do you feel now?" check-in asked after ``run``, if any."""
+    return state.checkin_after(run.run)
 
 
 def exercise_mode(state: SessionState, now: float) -> Mode:
@@ -45,40 +48,20 @@ def exercise_mode(state: SessionState, now: float) -> Mode:
     run = last_run(state)
     if run is None:
         return "none"
+    feeling = feeling_for(state, run)
     if run.active:
         if run.paused_at is not None:
             return "paused"
         return "finished" if run.position(now).finished else "running"
-    if feelings_for(state, run) is not None:
-        return "summary"
-    # The question closes with the session; with no answers there is nothing to publish.
-    return "none" if state.status == "ended" else "collecting"
+    if feeling is not None:
+        return "collecting" if feeling.open else "summary"
+    return "none" if state.status == "ended" else "ended"
 
 
 def bar(fraction: float, width: int) -> str:
     """A plain block bar: the same on every terminal and in a snapshot."""
     filled = round(max(0.0, min(1.0, fraction)) * width)
     return "█" * filled + "░" * (width - filled)
-
-
-def feelings_chart(counts: Sequence[int]) -> Content:
-    """One row per score 0-10: a bar as long as its share of the largest count, and the count.
-
-    Only what the hub published (a total per score) goes in; nothing here could name anyone.
-    """
-    largest = max(counts, default=0)
-    rows = []
-    for score, count in enumerate(counts):
-        length = max(1, round(count / largest * CHART_WIDTH)) if count and largest else 0
-        rows.append(
-            Content.from_markup(
-                "[$text-muted]$score ┃[/][$accent]$bar[/] $count",
-                score=f"{score:>2}",
-                bar="█" * length,
-                count=str(count) if count else "",
-            )
-        )
-    return Content("\n").join(rows)
 
 
 def step_words(run: ExerciseRun, position: Position, width: int = BAR_WIDTH) -> list[Content]:
@@ -159,13 +142,17 @@ class ExercisePanel(Vertical):
             self._answering = answering
         self.tick()
 
-    def _so_far(self, run: ExerciseRun) -> Content:
-        answered = self._answering.get(run.run, 0)
-        if not answered:
-            return Content("Nobody has answered yet.")
-        has = "has" if answered == 1 else "have"
-        people = plural(answered, "person", "people")
-        return Content.from_markup("[b]$people $has answered so far.", people=people, has=has)
+    def _so_far(self, state: SessionState, run: ExerciseRun) -> list[Content]:
+        """How many answered the feeling check-in so far, once it is asked; else how to ask."""
+        feeling = feeling_for(state, run)
+        if feeling is None:
+            return [Content(ASK)]
+        return [
+            answered_words(self._answering.get(feeling.number, 0)),
+            Content.from_markup(
+                "[$text-muted]Press c to close the question and see how the room feels."
+            ),
+        ]
 
     @property
     def bar_width(self) -> int:
@@ -217,36 +204,18 @@ class ExercisePanel(Vertical):
                 )
             case "finished":
                 return Content(f"{name} · Finished"), [
-                    Content.from_markup("[b $success]Finished.[/] Well done, everyone."),
-                    Content(
-                        "Everyone is being asked how they feel now. Press o to end the "
-                        "exercise, then c to close the question when the answers are in."
-                    ),
-                    self._so_far(run),
-                ]
-            case "collecting":
-                return Content(f"{name} · ended"), [
-                    Content(COLLECTING),
-                    self._so_far(run),
                     Content.from_markup(
-                        "[$text-muted]Press c to close the question and see how the room "
-                        "feels. Answers are anonymous and only shown as totals."
+                        "[b $success]Finished.[/] Well done, everyone. Press o to end it."
                     ),
+                    *self._so_far(state, run),
                 ]
+            case "ended":
+                return Content(f"{name} · ended"), [Content(ASK)]
+            case "collecting":
+                return Content(f"{QUESTION} · {name}"), self._so_far(state, run)
             case _:
                 return Content(f"{QUESTION} · {name}"), self._summary(state, run)
 
     def _summary(self, state: SessionState, run: ExerciseRun) -> list[Content]:
-        feelings = feelings_for(state, run)
-        if feelings is None or feelings.counts is None:
-            fewest = feelings.minimum if feelings else 3
-            return [
-                Content(f"Fewer than {fewest} people answered, so the answers stay private."),
-            ]
-        people = "1 person" if feelings.answered == 1 else f"{feelings.answered} people"
-        return [
-            Content.from_markup(
-                "$people answered · [$text-muted]score 0 to 10, totals only", people=people
-            ),
-            feelings_chart(feelings.counts),
-        ]
+        feeling = feeling_for(state, run)
+        return [] if feeling is None else checkin_result(feeling)

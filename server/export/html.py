@@ -13,7 +13,16 @@ from functools import cache
 import jinja2
 
 from server.export.model import NOTICE, AgendaRow, GroupNote
-from server.export.words import NOBODY, checkin_line, exercise_line, facts, title
+from server.export.words import (
+    NOBODY,
+    checkin_line,
+    exercise_line,
+    facts,
+    request_line,
+    round_line,
+    title,
+    turn_line,
+)
 from shared.words import NONE, actual, away_words, clock, difference, late_words, left_words
 from shared.words import planned as planned_words
 
@@ -108,6 +117,8 @@ def to_html(note: GroupNote, tz: tzinfo | None = None) -> str:
             attendance=people,
             exercises=[exercise_line(e, tz) for e in note.exercises],
             checkins=[checkin_line(c) for c in note.checkins],
+            turns=[round_line(r, tz) for r in note.rounds] + [turn_line(t, tz) for t in note.turns],
+            requests=[request_line(r) for r in note.requests],
             empty=NONE,
             nobody=NOBODY,
         )

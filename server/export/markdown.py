@@ -6,7 +6,16 @@ from collections.abc import Iterable, Sequence
 from datetime import tzinfo
 
 from server.export.model import NOTICE, GroupNote
-from server.export.words import NOBODY, checkin_line, exercise_line, facts, title
+from server.export.words import (
+    NOBODY,
+    checkin_line,
+    exercise_line,
+    facts,
+    request_line,
+    round_line,
+    title,
+    turn_line,
+)
 from shared.words import NONE, actual, away_words, clock, difference, late_words, left_words
 from shared.words import planned as planned_words
 
@@ -67,5 +76,10 @@ def to_markdown(note: GroupNote, tz: tzinfo | None = None) -> str:
     out += [f"- {_md(exercise_line(e, tz))}" for e in note.exercises] or [NONE]
     out += ["", "## Check-ins (aggregates)", ""]
     out += [f"- {_md(checkin_line(c))}" for c in note.checkins] or [NONE]
+    out += ["", "## Speaking turns (durations only)", ""]
+    out += [f"- {_md(round_line(r, tz))}" for r in note.rounds]
+    out += [f"- {_md(turn_line(t, tz))}" for t in note.turns] or [NONE]
+    out += ["", "## Private requests to talk after group", ""]
+    out += [f"- {_md(request_line(r))}" for r in note.requests] or [NONE]
     out.append("")
     return "\n".join(out)

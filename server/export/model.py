@@ -24,6 +24,7 @@ from shared.projections import (
     last_time,
     moment,
 )
+from shared.questions import Question
 from shared.state import SessionState
 from shared.words import whole_minutes
 
@@ -39,8 +40,10 @@ __all__ = [
     "Format",
     "GroupNote",
     "PrivateRequest",
+    "RoundEntry",
     "SessionFacts",
     "SharedText",
+    "TurnEntry",
     "as_of",
     "build_note",
 ]
@@ -62,7 +65,8 @@ NOTICE = (
 
 Format = Literal["md", "html", "json"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: check-ins below the minimum are listed without counts; speaking turns and rounds."""
 
 
 class ExportError(ValueError):
@@ -96,15 +100,45 @@ class ExerciseEntry(Struct, kw_only=True):
 
 
 class CheckInAggregate(Struct, kw_only=True):
-    """Only check-ins that reached the minimum count of answers are ever in a note."""
+    """A closed check-in as the hub published it: never anything per person, and no counts at
+    all when fewer than the minimum answered."""
 
     question: str
     answered: int
-    counts: list[int]
-    """Answers per value, lowest first: ``answers`` names each."""
+    counts: list[int] | None
+    """Answers per value, lowest first: ``answers`` names each. None: too few answered to show."""
     answers: list[str]
     """The values' words (their numbers, or labels such as No/Yes), lowest first."""
     median: float | None = None
+    minimum: int = 3
+    """The hub's threshold when it was published, so the note can say why counts are missing."""
+    scale: str = ""
+    """What the ends of a numbered scale mean, e.g. "0 = none, 10 = very strong"."""
+
+
+class TurnEntry(Struct, kw_only=True):
+    """Someone had the floor: who, when and for how long. Never what was said, never a pass."""
+
+    participant: str
+    name: str
+    started_at: datetime
+    seconds: int
+    """How long they had the floor (to the last record, if it had not ended)."""
+    round: int | None = None
+    """The go-around it was a turn of (1, 2 …), if any."""
+    turn: int | None = None
+    of: int | None = None
+
+
+class RoundEntry(Struct, kw_only=True):
+    """A go-around: when, how long, and how many of its turns came (no order, no passes)."""
+
+    number: int
+    started_at: datetime
+    minutes: int
+    turns: int
+    """Turns started (someone away when their turn came is passed over)."""
+    of: int
 
 
 class PrivateRequest(Struct, kw_only=True):
@@ -132,7 +166,10 @@ class GroupNote(Struct, kw_only=True):
     attendance: list[AttendanceRow]
     exercises: list[ExerciseEntry]
     checkins: list[CheckInAggregate]
+    turns: list[TurnEntry]
+    rounds: list[RoundEntry]
     requests: list[PrivateRequest]
+    """Private "talk with a counselor after group" requests: the facilitators' record."""
     shares: list[SharedText] | None
     """None when share text was not recorded or does not belong in this note."""
     facilitator_notes: bool
@@ -170,7 +207,7 @@ def _activities(
         )
     checkins = []
     for checkin in state.checkins:
-        if checkin.counts is None or checkin.answered is None:
+        if checkin.open or checkin.answered is None:
             continue
         ran = state.run(checkin.run) if checkin.run is not None else None
         after = f" (after {ran.exercise.title})" if ran is not None else ""
@@ -179,9 +216,11 @@ def _activities(
             CheckInAggregate(
                 question=f"{question.prompt}{after}",
                 answered=checkin.answered,
-                counts=list(checkin.counts),
+                counts=None if checkin.counts is None else list(checkin.counts),
                 answers=[question.label(value) for value in question.values],
                 median=checkin.median,
+                minimum=checkin.minimum,
+                scale=_scale_words(question),
             )
         )
     requests = [
@@ -194,6 +233,46 @@ def _activities(
         for r in state.requests
     ]
     return exercises, checkins, requests
+
+
+def _scale_words(question: Question) -> str:
+    ends = [(question.low, question.low_words), (question.high, question.high_words)]
+    if question.labels or not all(words for _, words in ends):
+        return ""
+    return ", ".join(f"{value} = {words}" for value, words in ends)
+
+
+def _floor(state: SessionState, now: float | None) -> tuple[list[TurnEntry], list[RoundEntry]]:
+    """Speaking turns and go-arounds as durations only."""
+    end = now or 0.0
+    rounds, turns = [], []
+    for number, going in enumerate(state.rounds, 1):
+        finished = going.ended_at if going.ended_at is not None else end
+        rounds.append(
+            RoundEntry(
+                number=number,
+                started_at=_utc(going.started_at),
+                minutes=whole_minutes(max(0.0, finished - going.started_at)),
+                turns=going.taken,
+                of=len(going.order),
+            )
+        )
+    for turn in state.turns:
+        in_round: int | None = None
+        if turn.turn is not None:  # the last round started at or before the turn
+            in_round = sum(1 for r in state.rounds if r.started_at <= turn.started_at) or None
+        turns.append(
+            TurnEntry(
+                participant=turn.participant,
+                name=turn.name,
+                started_at=_utc(turn.started_at),
+                seconds=round(max(0.0, turn.elapsed(max(end, turn.started_at)))),
+                round=in_round,
+                turn=turn.turn,
+                of=turn.of,
+            )
+        )
+    return turns, rounds
 
 
 def _shares(state: SessionState) -> list[SharedText] | None:
@@ -232,11 +311,13 @@ def build_note(
     now = last_time(log)
     people = attendance(log)
     exercises, checkins, requests = _activities(state, now)
+    turns, rounds = _floor(state, now)
     shares = _shares(state)
     if participant is not None:
         person = _the_participant(people, participant)
         people = [person]
         requests = [r for r in requests if r.participant == person.participant]
+        turns = [t for t in turns if t.participant == person.participant]
         shares = None
     duration = state.duration()
     facts = SessionFacts(
@@ -264,6 +345,8 @@ def build_note(
         attendance=people,
         exercises=exercises,
         checkins=checkins,
+        turns=turns,
+        rounds=rounds,
         requests=requests,
         shares=shares,
         facilitator_notes=include_notes,

@@ -8,10 +8,28 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from server.export.model import CheckInAggregate, ExerciseEntry, GroupNote
-from shared.words import clock, day, median_words, minutes, scores, zone
+from server.export.model import (
+    CheckInAggregate,
+    ExerciseEntry,
+    GroupNote,
+    PrivateRequest,
+    RoundEntry,
+    TurnEntry,
+)
+from shared.words import clock, day, median_words, minutes, plural, scores, zone
 
-__all__ = ["NOBODY", "checkin_line", "exercise_line", "facts", "status_words", "title"]
+__all__ = [
+    "NOBODY",
+    "TOO_FEW",
+    "checkin_line",
+    "exercise_line",
+    "facts",
+    "request_line",
+    "round_line",
+    "status_words",
+    "title",
+    "turn_line",
+]
 
 NOBODY = "Nobody joined."
 
@@ -54,9 +72,39 @@ def exercise_line(entry: ExerciseEntry, tz: tzinfo | None) -> str:
     return f"{entry.title}, {clock(entry.started_at, tz)}, {minutes(entry.minutes * 60)}{stopped}"
 
 
+TOO_FEW = "not enough answers to show"
+
+
 def checkin_line(checkin: CheckInAggregate) -> str:
+    """The question, how many answered, and the published distribution in its answer words."""
+    question = f"{checkin.question} ({checkin.scale})" if checkin.scale else checkin.question
+    if checkin.counts is None:
+        return f"{question}: {checkin.answered} answered; {TOO_FEW} (fewer than {checkin.minimum})"
     middle = median_words(checkin.median)
     given = scores(checkin.counts, checkin.answers)
-    return f"{checkin.question}: {checkin.answered} answered; {given}" + (
-        f"; {middle}" if middle else ""
+    return f"{question}: {checkin.answered} answered; {given}" + (f"; {middle}" if middle else "")
+
+
+def _seconds(seconds: int) -> str:
+    """A speaking turn's length: "45 s", "2 min 05 s"."""
+    whole, rest = divmod(max(0, seconds), 60)
+    return f"{whole} min {rest:02} s" if whole else f"{rest} s"
+
+
+def turn_line(turn: TurnEntry, tz: tzinfo | None) -> str:
+    """Who had the floor, when, for how long; never what was said."""
+    where = f" (round {turn.round}, turn {turn.turn} of {turn.of})" if turn.turn else ""
+    return f"{turn.name}, {clock(turn.started_at, tz)}, {_seconds(turn.seconds)}{where}"
+
+
+def round_line(entry: RoundEntry, tz: tzinfo | None) -> str:
+    return (
+        f"Round {entry.number}, {clock(entry.started_at, tz)}, {minutes(entry.minutes * 60)}, "
+        f"{entry.turns} of {plural(entry.of, 'turn')}"
     )
+
+
+def request_line(request: PrivateRequest) -> str:
+    """A private request to talk after group, for the facilitators' record."""
+    state = "handled" if request.handled else "not marked handled"
+    return f"{request.name}: {request.request} ({state})"

@@ -1,11 +1,13 @@
-"""Where session logs live: one small interface, an embedded SQLite implementation.
+"""Where session logs live: one small interface, two engines (embedded SQLite, PostgreSQL).
 
-Every append is committed durably before the hub acknowledges or fans anything out.
+Every append is committed durably before the hub acknowledges or fans anything out. ``Store`` is
+what the hub uses (async); ``RecordLog`` is what the records, review and CLI paths read (sync).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from shared.decision import AuditEntry as AuditEntry
@@ -60,6 +62,23 @@ class StoreError(Exception):
     """The file is not a circlekeeper database, or is damaged."""
 
 
+class SeqConflict(Exception):
+    """Another writer appended to the session first: nothing of this append was stored.
+
+    Raised by an append that named the sequence number it expected to follow (several hubs on
+    one PostgreSQL database); the caller re-reads the log and decides again.
+    """
+
+    def __init__(self, session_id: str, expected: int, found: int | None = None) -> None:
+        ends = "has grown" if found is None else f"ends at seq {found}"
+        super().__init__(
+            f"session {session_id[:8]}: expected to append after seq {expected}, but the log {ends}"
+        )
+        self.session_id = session_id
+        self.expected = expected
+        self.found = found
+
+
 class Store(Protocol):
     async def create(
         self, record: SessionRecord, events: Append, audit: Sequence[AuditEntry] = ()
@@ -104,3 +123,47 @@ class Store(Protocol):
     async def latest_by_code(self, code: str) -> SessionRecord | None: ...
 
     async def close(self) -> None: ...
+
+
+class RecordLog(Protocol):
+    """The synchronous view of the records that review, exports and the CLI use.
+
+    ``SQLiteLog`` and ``PostgresLog`` both provide it, so those paths read either engine.
+    """
+
+    @property
+    def path(self) -> Path | str:
+        """Where the records are, for messages (a PostgreSQL URL without its password)."""
+        ...
+
+    def read(self, session_id: str, after: int = 0) -> list[Stored]: ...
+
+    def audit(self, session_id: str) -> list[AuditEntry]: ...
+
+    def add_audit(self, session_id: str, entry: AuditEntry) -> None: ...
+
+    def pending(self, session_id: str) -> list[Pending]: ...
+
+    def command_ids(self, session_id: str) -> set[str]: ...
+
+    def get(self, session_id: str) -> SessionRecord | None: ...
+
+    def sessions(self) -> list[SessionRecord]: ...
+
+    def sessions_before(self, cutoff: float) -> list[SessionRecord]: ...
+
+    def delete_sessions(self, session_ids: Sequence[str]) -> int: ...
+
+    def compact(self) -> bool: ...
+
+    def password_hash(self, account: str) -> str | None: ...
+
+    def facilitators(self) -> list[tuple[str, float]]: ...
+
+    def add_facilitator(self, account: str, password_hash: str, now: float) -> bool: ...
+
+    def set_password(self, account: str, password_hash: str) -> bool: ...
+
+    def remove_facilitator(self, account: str) -> bool: ...
+
+    def close(self) -> None: ...

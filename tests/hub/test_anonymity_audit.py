@@ -1,11 +1,13 @@
 """The anonymity audit: nothing anywhere links an anonymous item to a person.
 
-Named participants share anonymously (in a session that keeps share text, the hardest case) and
-rate how they feel after an exercise. Then the whole SQLite file (every table and column, and
-the raw bytes with its write-ahead log), everything the hub logged at DEBUG, the metrics and
-every export are searched for anything that ties a share or an answer to a display name, a
-participant id, an address, or a per-item time that pairs with a join. This test must never be
-weakened; a feature that needs it weakened needs a new design instead.
+Named participants share anonymously (in a session that keeps share text, the hardest case),
+answer "how do you feel now?" after an exercise (one changes their answer), and one passes
+on their turn in a go-around. Then the whole SQLite file (every table and column, and the raw
+bytes with its write-ahead log), everything the hub logged at DEBUG, the metrics and every
+export are searched for anything that ties a share, an answer or a pass to a display name, a
+participant id, an address, or a per-item time that pairs with a join. Of the answers only the
+published distribution is stored; of the pass, only that the next turn started. This test must
+never be weakened; a feature that needs it weakened needs a new design instead.
 """
 
 from __future__ import annotations
@@ -25,16 +27,29 @@ from server.records import load
 from server.store.sqlite import SQLiteLog
 from shared.codec import decode_event
 from shared.commands import (
-    CloseFeelings,
+    AnswerCheckin,
+    CloseCheckin,
     EndSession,
     ModerateShare,
-    RateFeeling,
+    NextTurn,
+    OpenCheckin,
+    PassTurn,
     StartExercise,
+    StartRound,
     StartSession,
     StopExercise,
     SubmitShare,
 )
-from shared.events import Ack, ParticipantJoined, PresenceChanged, ShareSubmitted
+from shared.events import (
+    Ack,
+    CheckinClosed,
+    ParticipantJoined,
+    Passed,
+    PresenceChanged,
+    RoundEnded,
+    ShareSubmitted,
+)
+from shared.questions import FEELING
 from tests.helpers import RunningHub, accounts_store, facilitator, new_id, participant
 from tests.hub.raw import http_get
 
@@ -79,9 +94,25 @@ async def test_nothing_links_an_anonymous_item_to_a_person(
 
     assert isinstance(await fac.do(StartExercise(id=new_id(), exercise="box-breathing")), Ack)
     assert isinstance(await fac.do(StopExercise(id=new_id())), Ack)
-    for name, (_, score) in PEOPLE.items():
-        assert isinstance(await people[name].do(RateFeeling(id=new_id(), run=1, score=score)), Ack)
-    assert isinstance(await fac.do(CloseFeelings(id=new_id(), run=1)), Ack)
+    assert isinstance(await fac.do(OpenCheckin(id=new_id(), question=FEELING, run=1)), Ack)
+    answer_ids = [new_id() for _ in PEOPLE]
+    for (name, (_, value)), answer_id in zip(PEOPLE.items(), answer_ids, strict=True):
+        answer = AnswerCheckin(id=answer_id, checkin=1, value=value)
+        assert isinstance(await people[name].do(answer), Ack)
+    changed = AnswerCheckin(id=new_id(), checkin=1, value=3)  # Samantha changes her answer
+    answer_ids.append(changed.id)
+    assert isinstance(await people["Samantha Quill"].do(changed), Ack)
+    assert isinstance(await fac.do(CloseCheckin(id=new_id(), checkin=1)), Ack)
+
+    # A go-around: Kim (second) passes; only the facilitators' screens are told.
+    order = tuple(ids.values())
+    assert isinstance(await fac.do(StartRound(id=new_id(), order=order)), Ack)
+    assert isinstance(await fac.do(NextTurn(id=new_id())), Ack)
+    passing = PassTurn(id=new_id())
+    assert isinstance(await people["Kim Ortega"].do(passing), Ack)
+    await fac.until(lambda: any(isinstance(f, Passed) for f in fac.frames))
+    assert isinstance(await fac.do(NextTurn(id=new_id())), Ack)
+    await fac.until(lambda: any(isinstance(e, RoundEnded) for e in fac.events))
     assert isinstance(await fac.do(ModerateShare(id=new_id(), share=1, action="show")), Ack)
     assert isinstance(await fac.do(EndSession(id=new_id())), Ack)
     await fac.until(lambda: fac.state.status == "ended")
@@ -104,10 +135,14 @@ async def test_nothing_links_an_anonymous_item_to_a_person(
     assert max(n for n, e in enumerate(events) if isinstance(e, ParticipantJoined)) < positions[0]
     for n in positions:
         assert set(json.loads(rows[n].body)) == {"type", "share", "text"}
-    # Answers are only ever a distribution: no row holds one person's score.
-    summaries = [json.loads(r.body) for r in rows if b"feelings.summary" in r.body]
-    assert len(summaries) == 1 and summaries[0]["answered"] == 3
-    assert not [r for r in rows if b"feeling.rate" in r.body]
+    # Answers are only ever a distribution, once: no row holds one person's answer.
+    [closed] = [e for e in events if isinstance(e, CheckinClosed)]
+    values = [*[value for _, value in PEOPLE.values()][1:], 3]  # Samantha's latest answer
+    assert closed.answered == 3 and closed.counts is not None
+    assert [n for n, count in enumerate(closed.counts) for _ in range(count)] == sorted(values)
+    assert not [r for r in rows if b"checkin.answer" in r.body or b"answering" in r.body]
+    # A pass is never stored: the log shows the next turn starting, as after any turn.
+    assert not [r for r in rows if b"pass" in r.body]
 
     # 2. Every table, every column: nothing with an anonymous item also names a person.
     db = sqlite3.connect(f"file:{hub.db}?mode=ro", uri=True)
@@ -117,7 +152,9 @@ async def test_nothing_links_an_anonymous_item_to_a_person(
             for row in db.execute(f"SELECT * FROM {table}"):
                 cells = " ".join(v.hex() if isinstance(v, bytes) else str(v) for v in row)
                 cells += " ".join(v.decode(errors="replace") for v in row if isinstance(v, bytes))
-                anonymous = any(c in cells for c in canaries) or "feelings" in cells
+                anonymous = any(c in cells for c in canaries) or "checkin" in cells
+                assert not any(a in cells for a in answer_ids), (table, "an answer's id")
+                assert "pass" not in cells.replace("password", ""), (table, "a pass")
                 if anonymous:
                     for who in (*identities, *join_times):
                         assert who not in cells, (table, who)
@@ -136,17 +173,23 @@ async def test_nothing_links_an_anonymous_item_to_a_person(
     raw = hub.db.read_bytes()
     for canary in canaries:
         assert raw.count(canary.encode()) == bodies.count(canary.encode()), canary
+    for answer_id in answer_ids:  # no answer's command id, in any page or log frame
+        assert answer_id.encode() not in raw
+        assert answer_id.encode() not in hub.db.with_name(hub.db.name + "-wal").read_bytes()
+    assert b"round.pass" not in raw and b'"passed"' not in raw
 
     # 4. Everything the hub logged, at every level: no share text, no name, no participant id.
     assert [r for r in caplog.records if r.name.startswith("circlekeeper")]
     for record in caplog.records:
         line = record.getMessage() + repr(record.args) + (record.exc_text or "")
-        for secret in (*canaries, *PEOPLE, *ids.values()):
+        for secret in (*canaries, *PEOPLE, *ids.values(), *answer_ids, passing.id):
             assert secret not in line, (record.name, line)
+        assert "round.pass" not in line and "checkin.answer" not in line, line
 
-    # 5. The metrics: message types and outcomes only.
-    for secret in (*canaries, *PEOPLE, *ids.values()):
+    # 5. The metrics: message types and outcomes only; a pass is not told from another turn.
+    for secret in (*canaries, *PEOPLE, *ids.values(), *answer_ids):
         assert secret.encode() not in metrics
+    assert b"round.pass" not in metrics and b"passed" not in metrics
 
     # 6. Every export: shares carry no name, no id and no time of their own.
     log = SQLiteLog(hub.db, create=False)

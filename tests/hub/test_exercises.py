@@ -1,4 +1,5 @@
-"""Guided exercises across the room over real sockets: in step, late joiners, anonymous answers."""
+"""Guided exercises across the room over real sockets: in step, late joiners, and the
+anonymous "how do you feel now?" check-in after."""
 
 from __future__ import annotations
 
@@ -15,14 +16,16 @@ from server.config import HubConfig
 from server.hub import Hub
 from shared.commands import (
     PROTOCOL_VERSION,
-    CloseFeelings,
+    AnswerCheckin,
+    CloseCheckin,
     Hello,
-    RateFeeling,
+    OpenCheckin,
     StartExercise,
     StartSession,
     StopExercise,
 )
-from shared.events import Ack, FeelingsSummary
+from shared.events import Ack, Error
+from shared.questions import FEELING, PRESETS
 from tests.helpers import (
     QUICK_BATCHES,
     Client,
@@ -116,7 +119,7 @@ async def test_a_late_joiner_lands_on_the_current_step(
     await fac.stop()
 
 
-async def test_feelings_are_counted_anonymously_and_shown_only_as_a_distribution(
+async def test_how_do_you_feel_is_a_check_in_after_the_exercise_published_once(
     clocked: tuple[RunningHub, HubClock],
 ) -> None:
     hub, clock = clocked
@@ -125,30 +128,31 @@ async def test_feelings_are_counted_anonymously_and_shown_only_as_a_distribution
     people = [await participant(hub.uri, code, name) for name in ("Ann", "Bo", "Cy")]
     await fac.do(StartSession(id=new_id()))
     await fac.do(StartExercise(id=new_id(), exercise="stop-skill"))
-    early = await people[0].do(RateFeeling(id=new_id(), run=1, score=4))
-    assert early.code == "invalid"  # type: ignore[union-attr]
+    ask = OpenCheckin(id=new_id(), question=PRESETS["feeling"], run=1)
+    early = await fac.do(ask)
+    assert isinstance(early, Error) and early.code == "invalid" and early.command == ask.id
     await fac.do(StopExercise(id=new_id()))
-    rate_ids = [new_id() for _ in people]
-    for person, score, rid in zip(people, (4, 7, 7), rate_ids, strict=True):
-        assert isinstance(await person.do(RateFeeling(id=rid, run=1, score=score)), Ack)
-    again = await people[1].do(RateFeeling(id=new_id(), run=1, score=2))
-    assert "already answered" in again.detail  # type: ignore[union-attr]
+    assert isinstance(await fac.do(OpenCheckin(id=new_id(), question=FEELING, run=1)), Ack)
+    answer_ids = [new_id() for _ in people]
+    for person, value, aid in zip(people, (4, 2, 7), answer_ids, strict=True):
+        assert isinstance(await person.do(AnswerCheckin(id=aid, checkin=1, value=value)), Ack)
+    changed = await people[1].do(AnswerCheckin(id=new_id(), checkin=1, value=7))
+    assert isinstance(changed, Ack)  # Bo changed their mind: counted once, as 7
 
-    await fac.do(CloseFeelings(id=new_id(), run=1))
-    await fac.until(lambda: len(fac.state.feelings) == 1)
-    [result] = fac.state.feelings
-    assert result.answered == 3
-    assert result.counts is not None and (result.counts[4], result.counts[7]) == (1, 2)
-    for person in people:
-        assert person.state.feelings == ()
-        assert not any(isinstance(e, FeelingsSummary) for e in person.events)
+    await fac.do(CloseCheckin(id=new_id(), checkin=1))
+    for client in (fac, *people):
+        await client.until(lambda c=client: bool(c.state.checkins) and not c.state.checkins[0].open)  # type: ignore[misc]
+        [result] = client.state.checkins
+        assert result.run == 1 and result.answered == 3
+        assert result.counts is not None and (result.counts[4], result.counts[7]) == (1, 2)
+        assert result.median == 7.0
 
     with closing(sqlite3.connect(hub.db)) as db:
         bodies = [bytes(b) for (b,) in db.execute("SELECT body FROM events")]
         commands = {c for (c,) in db.execute("SELECT command_id FROM commands")}
-    assert not any(b"feeling.rate" in b for b in bodies)
-    assert sum(b"feelings.summary" in b for b in bodies) == 1
-    assert not commands & set(rate_ids)
+    assert not any(b"checkin.answer" in b for b in bodies)
+    assert sum(b"checkin.closed" in b for b in bodies) == 1
+    assert not commands & set(answer_ids)
     for client in (fac, *people):
         await client.stop()
     del clock

@@ -24,7 +24,8 @@ from tests.hub.test_limits import hub_with
         ('{"type":"share.submit","id":"%s","text":7}', "invalid", "Expected `str`, got `int`"),
         ('{"type":"share.smbit","id":"%s","text":"hi"}', "unknown_command", "Unknown message"),
         ('{"type":"share.submit","id":"%s","text":"%s"}', "invalid", "too long to send"),
-        ('{"type":"feeling.rate","id":"%s","run":1,"score":11}', "invalid", "<= 10"),
+        ('{"type":"checkin.answer","id":"%s","checkin":1,"value":11}', "invalid", "<= 10"),
+        ('{"type":"feeling.rate","id":"%s","run":1,"score":5}', "unknown_command", "Unknown"),
     ],
 )
 async def test_an_undecodable_command_is_refused_by_its_id(

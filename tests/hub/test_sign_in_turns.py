@@ -54,7 +54,7 @@ async def test_each_connection_is_one_line_in_the_log(
 ) -> None:
     caplog.set_level(logging.INFO)
     store = accounts_store(db_path)
-    hub = Hub(store, HubConfig(**QUICK_BATCHES, db=db_path))  # type: ignore[arg-type]
+    hub = Hub(store, HubConfig(**QUICK_BATCHES, db=db_path))
     async with hub.serve("127.0.0.1", 0) as server:
         uri = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
         fac = await facilitator(uri)

@@ -29,19 +29,28 @@ from server.auth import CODE_ALPHABET
 from server.rooms import Room
 from shared.commands import (
     PROTOCOL_VERSION,
+    AnswerCheckin,
+    CloseCheckin,
     EndSession,
     ExtendItem,
     Hello,
     ModerateShare,
     NextItem,
+    NextTurn,
+    OpenCheckin,
+    PassTurn,
+    RaiseHand,
+    RequestTalk,
     SkipItem,
     StartExercise,
+    StartRound,
     StartSession,
     StopExercise,
     SubmitShare,
 )
 from shared.decision import Actor
 from shared.events import (
+    Ack,
     AgendaMoved,
     AnyEvent,
     Error,
@@ -53,6 +62,7 @@ from shared.events import (
     ShareShown,
     Welcome,
 )
+from shared.questions import PRESETS
 from shared.templates import load_templates
 from tests.helpers import Client, RunningHub, facilitator, fast_delays, new_id, participant
 from tests.ui.screen import flat, screen_text, seen, until, until_gone, until_seen
@@ -303,6 +313,97 @@ async def test_a_room_exercise_is_in_step_with_participant_terminals(hub: Runnin
 
 
 # -- the end, the link, a wrong code ------------------------------------------------------------
+
+
+# -- check-ins and the floor ---------------------------------------------------------------------
+
+
+async def test_a_check_in_shows_a_count_then_its_published_answers(hub: RunningHub) -> None:
+    async with room(hub) as fac:
+        await fac.do(StartSession(id=new_id()))
+        people = [await participant(hub.uri, code_of(fac), n) for n in ("Kim", "Lou", "Max")]
+        app = board_for(hub, fac)
+        async with app.run_test(size=SIZE) as pilot:
+            await until_seen(pilot, "Welcome and group agreement")
+            await fac.do(OpenCheckin(id=new_id(), question=PRESETS["mood"]))
+            await until_seen(
+                pilot,
+                "How is your mood right now?",
+                "Nobody has answered yet.",
+                within="#board-checkin",
+            )
+            for person, value in zip(people, (4, 4, 8), strict=True):
+                assert isinstance(
+                    await person.do(AnswerCheckin(id=new_id(), checkin=1, value=value)), Ack
+                )
+            await until_seen(pilot, "3 people have answered.", within="#board-checkin")
+            again = AnswerCheckin(id=new_id(), checkin=1, value=5)  # a changed answer: still 3
+            assert isinstance(await people[0].do(again), Ack)
+            await fac.do(CloseCheckin(id=new_id(), checkin=1))
+            panel = await until_seen(
+                pilot,
+                "3 people answered.",
+                "Middle answer: 5",
+                "very low",
+                "very good",
+                within="#board-checkin",
+            )
+            assert "have answered" not in panel
+            bars = screen_text(app, "#board-checkin")
+            assert " 0   1   2   3   4   5   6   7   8   9   10" in bars  # the answers, in a row
+            assert "█" in bars
+        for person in people:
+            await person.stop()
+
+
+async def test_too_few_answers_are_never_drawn_on_the_wall(hub: RunningHub) -> None:
+    async with room(hub) as fac:
+        await fac.do(StartSession(id=new_id()))
+        kim = await participant(hub.uri, code_of(fac), "Kim")
+        app = board_for(hub, fac)
+        async with app.run_test(size=SIZE) as pilot:
+            await until_seen(pilot, "Welcome and group agreement")
+            await fac.do(OpenCheckin(id=new_id(), question=PRESETS["used"]))
+            await until_seen(pilot, "Have you used since the last group?")
+            assert isinstance(await kim.do(AnswerCheckin(id=new_id(), checkin=1, value=1)), Ack)
+            await until_seen(pilot, "1 person has answered.")
+            await fac.do(CloseCheckin(id=new_id(), checkin=1))
+            panel = await until_seen(pilot, "Not enough answers to show", within="#board-checkin")
+            assert "Middle answer" not in panel and "█" not in screen_text(app, "#board-checkin")
+        await kim.stop()
+
+
+async def test_the_speaker_and_the_round_turn_but_never_hands_requests_or_passes(
+    hub: RunningHub,
+) -> None:
+    async with room(hub) as fac:
+        await fac.do(StartSession(id=new_id()))
+        kim = await participant(hub.uri, code_of(fac), "Kim")
+        lou = await participant(hub.uri, code_of(fac), "Lou")
+        app = board_for(hub, fac)
+        async with app.run_test(size=SIZE) as pilot:
+            await until_seen(pilot, "Welcome and group agreement")
+            assert not app.query_one("#board-speaking").display
+            assert isinstance(await kim.do(RaiseHand(id=new_id())), Ack)
+            assert isinstance(await lou.do(RequestTalk(id=new_id(), note="after")), Ack)
+            await fac.until(lambda: len(fac.state.requests) == 1)
+            order = tuple(p.id for p in fac.state.people)
+            await fac.do(StartRound(id=new_id(), order=order, minutes=2))
+            first = await until_seen(
+                pilot, "Kim is speaking · Turn 1 of 2", "0:0", "of 2:00", within="#board-speaking"
+            )
+            assert "pass" not in first.lower()
+            assert isinstance(await kim.do(PassTurn(id=new_id())), Ack)
+            await until_seen(pilot, "Lou is speaking · Turn 2 of 2", within="#board-speaking")
+            await fac.do(NextTurn(id=new_id()))  # the last turn: the round ends
+            await until(pilot, lambda: not app.query_one("#board-speaking").display)
+            wall = seen(app).lower()
+            assert "hand" not in wall and "queue" not in wall and "counselor" not in wall
+            assert "passed" not in wall and "after group" not in wall
+            assert app.state.hands == () and app.state.requests == ()
+            assert app.mirror.passes == {}
+        await kim.stop()
+        await lou.stop()
 
 
 async def test_the_end_of_the_session(hub: RunningHub) -> None:

@@ -14,27 +14,42 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 
 from client.apps.facilitator import Console, FacilitatorApp
-from client.offers import COMMAND_KEYS, FACILITATOR, SCREEN_KEYS, console_command
+from client.offers import (
+    COMMAND_KEYS,
+    FACILITATOR,
+    OFFER_SCREEN_KEYS,
+    SCREEN_KEYS,
+    console_command,
+    screen_command,
+)
 from client.widgets.share_queue import ShareQueue
 from shared.decide import accepts_commands, allowed
 from shared.events import (
     AgendaMoved,
     AnyEvent,
+    CheckinClosed,
+    CheckinOpened,
     ExercisePaused,
     ExerciseStarted,
     ExerciseStopped,
     FeelingsSummary,
+    HandRaised,
     ItemSkipped,
+    RoundStarted,
     SessionEnded,
     ShareDiscussed,
     ShareSetAside,
     ShareShown,
+    SpeakerCalled,
+    TalkRequested,
 )
 from shared.exercises import load_exercises
+from shared.questions import PRESETS
 from shared.reduce import replay
 from tests.ui.test_facilitator import DBT, LAYOUT_EVENTS, NOW
 
 BOX = load_exercises()["box-breathing"].exercise
+MOOD = PRESETS["mood"]
 LOBBY = LAYOUT_EVENTS[:5]  # created, notes, three joins and the head count: not started yet
 STATES: dict[str, list[AnyEvent]] = {
     "lobby": LOBBY,
@@ -66,6 +81,33 @@ STATES: dict[str, list[AnyEvent]] = {
         ExerciseStopped(run=1, at=NOW - 5),
         FeelingsSummary(run=1, answered=1),
     ],
+    "feeling asked": [
+        *LAYOUT_EVENTS,
+        ExerciseStarted(run=1, exercise=BOX, at=NOW - 20),
+        ExerciseStopped(run=1, at=NOW - 5),
+        CheckinOpened(checkin=1, question=PRESETS["feeling"], run=1, at=NOW - 4),
+    ],
+    "check-in open": [*LAYOUT_EVENTS, CheckinOpened(checkin=1, question=MOOD, at=NOW - 4)],
+    "check-in closed": [
+        *LAYOUT_EVENTS,
+        CheckinOpened(checkin=1, question=MOOD, at=NOW - 4),
+        CheckinClosed(checkin=1, answered=1, at=NOW - 1),
+    ],
+    "hands up": [*LAYOUT_EVENTS, HandRaised(participant="p2", raised=True, at=NOW - 9)],
+    "speaker": [
+        *LAYOUT_EVENTS,
+        HandRaised(participant="p2", raised=True, at=NOW - 9),
+        SpeakerCalled(participant="p2", name="Kim", at=NOW - 5, minutes=3),
+    ],
+    "round": [
+        *LAYOUT_EVENTS,
+        RoundStarted(order=("p1", "p2"), minutes=3, at=NOW - 9),
+        SpeakerCalled(participant="p1", name="Sam", at=NOW - 9, minutes=3, turn=1, of=2),
+    ],
+    "request": [
+        *LAYOUT_EVENTS,
+        TalkRequested(request=1, participant="p1", name="Sam", note="later", at=NOW - 9),
+    ],
     "ended": [*LAYOUT_EVENTS, SessionEnded(at=NOW)],
 }
 PARAMETERS: dict[str, tuple[object, ...]] = {"moderate": ("show", "set_aside", "discussed")}
@@ -75,7 +117,8 @@ UI_ONLY = {"close", "toggle_contrast", "toggle_large", "focus_next", "focus_prev
 def test_every_console_key_is_either_a_command_a_screen_or_the_interface() -> None:
     """A new key that sends a command must be in the table, or this test says so."""
     actions = {b.action.partition("(")[0] for b in Console.BINDINGS if isinstance(b, Binding)}
-    assert actions - set(COMMAND_KEYS) - set(SCREEN_KEYS) - UI_ONLY == set()
+    known = {*COMMAND_KEYS, *SCREEN_KEYS, *OFFER_SCREEN_KEYS, *UI_ONLY}
+    assert actions - known == set()
 
 
 @pytest.mark.parametrize("name", STATES)
@@ -96,12 +139,15 @@ async def test_console_keys_follow_the_core(name: str) -> None:
         share = queue.selected()
         now = app.hub_now()
         seen: dict[str, Any] = {}
-        for action in (*COMMAND_KEYS, *SCREEN_KEYS):
+        for action in (*COMMAND_KEYS, *SCREEN_KEYS, *OFFER_SCREEN_KEYS):
             for parameter in PARAMETERS.get(action, (None,)):
                 args = () if parameter is None else (parameter,)
                 offered = screen.check_action(action, args)
                 if action in SCREEN_KEYS:
                     expected = accepts_commands(state)
+                elif action in OFFER_SCREEN_KEYS:
+                    command = screen_command(action, state)
+                    expected = command is not None and allowed(state, command, FACILITATOR, now)
                 else:
                     command = console_command(action, parameter, state, share)
                     expected = command is not None and allowed(state, command, FACILITATOR, now)

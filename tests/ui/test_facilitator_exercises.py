@@ -15,7 +15,7 @@ from textual.widgets import OptionList
 
 from client.apps.facilitator import FacilitatorApp
 from client.widgets.exercise_picker import ExercisePicker
-from shared.commands import RateFeeling
+from shared.commands import AnswerCheckin
 from shared.events import Ack, AnyEvent, ExerciseStarted
 from shared.exercises import load_exercises
 from shared.reduce import replay
@@ -255,9 +255,10 @@ async def test_skip_then_stop_reach_every_terminal(hub: RunningHub) -> None:
         for person in (sam, kim):
             await person.until(lambda p=person: p.state.exercise is None)  # type: ignore[misc]
         await until(pilot, lambda: app.state.exercise is None)
-        await until(pilot, in_panel(app, PANEL, "Answers to 'How do you feel now?'"))
+        await until(pilot, reads(app, PANEL, "Press f to ask how the room feels"))
         keys = seen_in(app, KEYS)
-        assert "c Close question" in keys and "p Pause" not in keys and "Stop" not in keys
+        assert "f Ask how the room feels" in keys and "p Pause" not in keys and "Stop" not in keys
+        assert "c Close check-in" not in keys  # nothing asked yet
         await stop_all(sam, kim)
 
 
@@ -270,10 +271,11 @@ async def test_a_run_that_finishes_by_time_says_so_and_offers_stop(hub: RunningH
         await until(pilot, in_panel(app, KEYS, "p Pause"))
 
         clock.ahead = 61  # the STOP skill takes a minute
-        await until(pilot, in_panel(app, PANEL, "STOP skill · Finished", "Press o to end the"))
+        await until(pilot, in_panel(app, PANEL, "STOP skill · Finished", "Press o to end it."))
         await until(pilot, lambda: "p Pause" not in seen_in(app, KEYS))
         keys = seen_in(app, KEYS)
         assert "o Stop exercise" in keys and "Next step" not in keys
+        assert "f Ask how the room feels" in keys  # finished: the room can be asked already
 
 
 # -- how do you feel now? -----------------------------------------------------------------------
@@ -281,8 +283,19 @@ async def test_a_run_that_finishes_by_time_says_so_and_offers_stop(hub: RunningH
 
 async def rate(people: list[Client], scores: list[int]) -> None:
     for person, score in zip(people, scores, strict=True):
-        answer = await person.do(RateFeeling(id=new_id(), run=1, score=score))
+        await person.until(lambda p=person: p.state.open_checkin is not None)  # type: ignore[misc]
+        checkin = person.state.open_checkin
+        assert checkin is not None and checkin.run == 1
+        answer = await person.do(AnswerCheckin(id=new_id(), checkin=checkin.number, value=score))
         assert isinstance(answer, Ack), answer
+
+
+async def ask_feeling(pilot: Pilot[Any], app: FacilitatorApp) -> None:
+    """End the exercise and ask the room how it feels (key f), as the panel says to."""
+    await pilot.press("o")
+    await until(pilot, in_panel(app, KEYS, "f Ask how the room feels"))
+    await pilot.press("f")
+    await until(pilot, lambda: app.state.open_checkin is not None)
 
 
 def chart_rows(app: FacilitatorApp) -> dict[int, str]:
@@ -300,25 +313,27 @@ async def test_the_rooms_answers_show_as_a_distribution(hub: RunningHub) -> None
     async with app.run_test(size=SIZE) as pilot:
         people = await running_session(pilot, app, hub, "Ann", "Bo", "Cy")
         await start(pilot, app, "stop-skill")
-        await pilot.press("o")
-        await until(pilot, in_panel(app, PANEL, "Answers to 'How do you feel now?'"))
+        await ask_feeling(pilot, app)
+        await until(pilot, in_panel(app, PANEL, "How do you feel now? · STOP skill"))
         assert "Nobody has answered yet." in seen_in(app, PANEL)
+        assert "f Ask how the room feels" not in seen_in(app, KEYS)  # asked once per run
 
         await rate(people, [4, 7, 7])
         # How many, never what: the count comes as each answer does.
         await until(pilot, in_panel(app, PANEL, "3 people have answered so far."))
-        await until(pilot, in_panel(app, KEYS, "c Close question"))
+        await until(pilot, in_panel(app, KEYS, "c Close check-in"))
         await pilot.press("c")
-        await until(pilot, in_panel(app, PANEL, "How do you feel now? · STOP skill"))
-        assert "3 people answered" in seen_in(app, PANEL)
+        await until(pilot, in_panel(app, PANEL, "3 people answered · median 7"))
         rows = chart_rows(app)
         assert sorted(rows) == list(range(11))
         assert rows[7].endswith(" 2") and rows[4].endswith(" 1")
         assert len(rows[7]) > len(rows[4])  # twice the answers, a longer bar
-        assert all(rows[s] == "" for s in rows if s not in (4, 7))
+        assert rows[0] == "very low" and rows[10] == "very good"  # what the ends mean
+        assert all(rows[s] == "" for s in rows if s not in (0, 4, 7, 10))
         panel = seen_in(app, PANEL)
         assert not any(name in panel for name in ("Ann", "Bo", "Cy"))
-        assert "Close question" not in seen_in(app, KEYS)
+        assert "Close check-in" not in seen_in(app, KEYS)
+        assert not app.screen.query_one("#checkin-panel").display
         await stop_all(*people)
 
 
@@ -327,15 +342,13 @@ async def test_too_few_answers_stay_private(hub: RunningHub) -> None:
     async with app.run_test(size=SIZE) as pilot:
         people = await running_session(pilot, app, hub, "Ann", "Bo")
         await start(pilot, app, "stop-skill")
-        await pilot.press("o")
-        await until(pilot, in_panel(app, KEYS, "c Close question"))
+        await ask_feeling(pilot, app)
+        await until(pilot, in_panel(app, KEYS, "c Close check-in"))
         await rate(people, [3, 9])
+        await until(pilot, in_panel(app, PANEL, "2 people have answered so far."))
         await pilot.press("c")
 
-        await until(
-            pilot,
-            reads(app, PANEL, "Fewer than 3 people answered, so the answers stay private."),
-        )
+        await until(pilot, reads(app, PANEL, "Not enough answers to show (fewer than 3)."))
         assert "┃" not in seen_in(app, PANEL) and "answered ·" not in seen_in(app, PANEL)
         await stop_all(*people)
 

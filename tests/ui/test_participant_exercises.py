@@ -19,23 +19,25 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from client.apps.participant import ParticipantApp, PracticeScreen
-from client.widgets.exercise_view.feeling import ANONYMOUS_WORDS
-from client.widgets.exercise_view.guided import GuidedView
+from client.widgets.exercise_view.checkin import ANONYMOUS_WORDS, CheckinQuestion
+from client.widgets.exercise_view.guided import DONE_WORDS, STOPPED_WORDS, GuidedView
 from client.widgets.pacer import SHAPE_CHARS
 from server.config import HubConfig
 from server.hub import Hub
 from shared.commands import (
+    AnswerCheckin,
     AnyCommand,
-    CloseFeelings,
+    CloseCheckin,
+    OpenCheckin,
     PauseExercise,
-    RateFeeling,
     ResumeExercise,
     StartExercise,
     StartSession,
     StopExercise,
 )
-from shared.events import Ack, AnyEvent, ExerciseStarted, FeelingsSummary
+from shared.events import Ack, AnyEvent, CheckinClosed, ExerciseStarted
 from shared.exercises import load_exercises
+from shared.questions import FEELING, PRESETS
 from shared.reduce import replay
 from tests.helpers import (
     QUICK_BATCHES,
@@ -181,9 +183,7 @@ async def test_a_launched_exercise_pauses_resumes_and_stops(
             await until_gone(pilot, "Paused")
 
             await fac.do(StopExercise(id=new_id()))
-            seen_ = await until_shown(
-                pilot, "How do you feel now?", "After Box breathing", ANONYMOUS_WORDS
-            )
+            seen_ = await until_shown(pilot, STOPPED_WORDS, "x Back to the session")
             assert "Breathe in" not in seen_ and "Breath 1 of 10" not in seen_
             assert not SHAPE_CHARS & set(screen_text(app))  # the pacer has gone too
 
@@ -256,7 +256,7 @@ async def test_leaving_quietly_sends_nothing_and_the_way_back_stays_open(hub: Ru
             assert stored_rows(hub.db) == (before[0] + 1, before[1] + 1)  # only the pause
 
 
-async def test_how_do_you_feel_is_anonymous_and_sent_once(hub: RunningHub) -> None:
+async def test_how_do_you_feel_is_a_check_in_about_the_exercise(hub: RunningHub) -> None:
     async with running_session(hub) as fac:
         app = terminal(hub, fac)
         others = [await participant(hub.uri, code_of(fac), n) for n in ("Kim", "Lou")]
@@ -266,31 +266,32 @@ async def test_how_do_you_feel_is_anonymous_and_sent_once(hub: RunningHub) -> No
             await until_shown(pilot, "Stop. Freeze where you are.")
             sent = record_sends(app)
             await fac.do(StopExercise(id=new_id()))
-            await until_shown(pilot, "How do you feel now?", ANONYMOUS_WORDS, "x Skip the question")
+            await until_shown(pilot, STOPPED_WORDS, "x Back to the session")
+            await fac.do(OpenCheckin(id=new_id(), question=FEELING, run=1))
+            seen_ = await until_shown(
+                pilot, "How do you feel now?", "After STOP skill", ANONYMOUS_WORDS, "0–9 Choose"
+            )
+            assert STOPPED_WORDS not in seen_  # the question takes the guided part's place
             await pilot.press("9", "right")  # ten is one step past nine
             await until_shown(pilot, "You chose 10. Press Enter to send it.")
-            await pilot.press("enter", "enter")
-            seen_ = await until_shown(pilot, "Thank you.", "x Back to the session")
-            assert [(type(c), c.score) for c in sent if isinstance(c, RateFeeling)] == [
-                (RateFeeling, 10)
-            ]
+            await pilot.press("enter")
+            await until_shown(pilot, "You answered 10.", "1 person has answered.")
+            assert [(c.checkin, c.value) for c in sent if isinstance(c, AnswerCheckin)] == [(1, 10)]
             for other, score in zip(others, (4, 7), strict=True):
-                assert isinstance(await other.do(RateFeeling(id=new_id(), run=1, score=score)), Ack)
+                answer = AnswerCheckin(id=new_id(), checkin=1, value=score)
+                assert isinstance(await other.do(answer), Ack)
 
-            await fac.do(CloseFeelings(id=new_id(), run=1))
-            await fac.until(lambda: len(fac.state.feelings) == 1)
-            counts = fac.state.feelings[0].counts
-            assert counts is not None and (counts[4], counts[7], counts[10]) == (1, 1, 1)
+            await fac.do(CloseCheckin(id=new_id(), checkin=1))
+            await until_shown(pilot, "3 people answered.", "Middle answer: 7", "x Back to the")
             await pilot.press("x")
-            seen_ = await until_shown(pilot, "Write a share")
-            assert app.state.feelings == ()  # the distribution never reaches a participant
-            assert "answered" not in seen_.lower()
+            await until_shown(pilot, "Write a share")
         for other in others:
-            assert not any(isinstance(e, FeelingsSummary) for e in other.events)
+            closed = [e for e in other.events if isinstance(e, CheckinClosed)]
+            assert [c.counts for c in closed] == [(0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 1)]
             await other.stop()
 
 
-async def test_the_question_comes_by_itself_when_the_time_is_up(
+async def test_the_done_words_stay_until_the_check_in_is_asked(
     clocked: tuple[RunningHub, SharedClock],
 ) -> None:
     hub, clock = clocked
@@ -302,10 +303,11 @@ async def test_the_question_comes_by_itself_when_the_time_is_up(
             clock.at = start + 50
             await until_shown(pilot, "Proceed mindfully.", "Step 4 of 4", "10 s left")
             clock.at = start + 61  # nobody stopped it: its time is simply up
+            await until_shown(pilot, DONE_WORDS, "x Back to the session")
+            await fac.do(OpenCheckin(id=new_id(), question=FEELING, run=1))
             await until_shown(pilot, "How do you feel now?", "After STOP skill", "0–9 Choose")
             await pilot.press("3", "enter")
-            await until_shown(pilot, "Thank you.")
-            assert app.state.exercise is not None  # still open on the hub: the answer counted
+            await until_shown(pilot, "You answered 3.")
 
 
 async def test_the_hubs_words_are_shown_calmly_when_it_cannot_take_an_answer(
@@ -315,19 +317,36 @@ async def test_the_hubs_words_are_shown_calmly_when_it_cannot_take_an_answer(
         app = terminal(hub, fac)
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await until_shown(pilot, "Relapse prevention group")
-            await launch(pilot, fac, "stop-skill")
-            await fac.do(StopExercise(id=new_id()))
-            await fac.do(CloseFeelings(id=new_id(), run=1))  # closed before anyone answered
-            await until_shown(pilot, "How do you feel now?")
-            await pilot.press("5", "enter")
+            await fac.do(OpenCheckin(id=new_id(), question=PRESETS["safety"]))
+            await until_shown(pilot, "How safe do you feel in this group today?")
+            question = app.screen.query_one("#checkin-question", CheckinQuestion)
+            question.post_message(CheckinQuestion.Answered(1, 9))  # past the scale's end
             seen_ = await until_shown(
-                pilot, "This question has closed. Thank you.", "You can choose again, or skip"
+                pilot, "Please choose an answer from 1 to 5.", "You can choose again."
             )
             assert "Not done" not in seen_  # no alarm toast
-            await pilot.press("6")  # another try is possible
-            await until_shown(pilot, "You chose 6. Press Enter to send it.")
+            await pilot.press("4")  # another try is possible
+            await until_shown(pilot, "You chose 4. Press Enter to send it.")
+            await pilot.press("enter")
+            await until_shown(pilot, "You answered 4.")
+
+
+async def test_a_check_in_about_an_exercise_put_away_comes_on_its_own_view(
+    hub: RunningHub,
+) -> None:
+    async with running_session(hub) as fac:
+        app = terminal(hub, fac)
+        async with app.run_test(size=SIZE) as pilot:
+            await until_shown(pilot, "Relapse prevention group")
+            await launch(pilot, fac, "stop-skill")
+            await until_shown(pilot, "Stop. Freeze where you are.")
+            await fac.do(StopExercise(id=new_id()))
+            await until_shown(pilot, STOPPED_WORDS)
             await pilot.press("x")
             await until_shown(pilot, "Write a share")
+            await fac.do(OpenCheckin(id=new_id(), question=FEELING, run=1))
+            await until_shown(pilot, "How do you feel now?", "After STOP skill")
+            await until_gone(pilot, "Write a share")
 
 
 # -- practising alone --------------------------------------------------------------------------
@@ -486,18 +505,3 @@ def test_guided_breathing_snapshot(snap_compare: Callable[..., bool]) -> None:
         await next_frames(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
-
-
-async def test_after_thank_you_the_session_comes_back_by_itself(hub: RunningHub) -> None:
-    async with running_session(hub) as fac:
-        app = terminal(hub, fac)
-        app.thanks_seconds = 0.2
-        async with app.run_test(size=SIZE) as pilot:
-            await until_shown(pilot, "Relapse prevention group")
-            await launch(pilot, fac, "stop-skill")
-            await until_shown(pilot, "Stop. Freeze where you are.")
-            await fac.do(StopExercise(id=new_id()))
-            await until_shown(pilot, "How do you feel now?")
-            await pilot.press("5", "enter", "enter")
-            await until_shown(pilot, "Thank you.")
-            await until_shown(pilot, "Write a share")  # no key needed to get back

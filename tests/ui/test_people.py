@@ -38,8 +38,8 @@ def footer(app: FacilitatorApp) -> str:
 
 
 def console_keys(app: FacilitatorApp) -> str:
-    """The console's two key rows: the footer and the agenda, room and exercise row above it."""
-    return "\n".join(screen_text(app).splitlines()[-2:])
+    """The console's key rows: the footer and the rows of grouped keys above it."""
+    return "\n".join(screen_text(app).splitlines()[-4:])
 
 
 def people(app: FacilitatorApp) -> PeopleScreen:

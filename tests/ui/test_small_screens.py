@@ -26,8 +26,16 @@ from client.apps.review import ReviewApp, SessionReview
 from client.widgets.key_row import KeyRow
 from client.widgets.pacer import SHAPE_CHARS
 from server.store.sqlite import SQLiteLog
-from shared.events import AnyEvent, ExerciseStarted
+from shared.events import (
+    AnyEvent,
+    CheckinClosed,
+    CheckinOpened,
+    ExerciseStarted,
+    HandRaised,
+    SpeakerCalled,
+)
 from shared.exercises import load_exercises
+from shared.questions import PRESETS
 from shared.reduce import replay
 from tests.ui import test_board as board
 from tests.ui import test_participant as participant
@@ -47,6 +55,17 @@ BOARD_EXERCISE_EVENTS: list[AnyEvent] = [
     ExerciseStarted(run=1, exercise=BOX, at=BOARD_NOW - 18.5),
 ]
 """The board's usual picture, then box breathing: breath 2, 2.5 s into breathing in."""
+
+MOOD_OPENED = CheckinOpened(checkin=1, question=PRESETS["mood"], at=BOARD_NOW - 60)
+MOOD_CLOSED = CheckinClosed(
+    checkin=1, answered=7, counts=(0, 0, 1, 1, 0, 2, 1, 1, 1, 0, 0), at=BOARD_NOW - 5
+)
+FLOOR_EVENTS: list[AnyEvent] = [
+    SpeakerCalled(
+        participant="p2", name="Kim", at=BOARD_NOW - 200, minutes=3, hard_minutes=5, turn=3, of=8
+    ),
+]
+"""Kim's turn in a round, past the soft limit; the participants' own seat is p1."""
 
 RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
 Scene = tuple[App[Any], RunBefore]
@@ -145,6 +164,37 @@ def participant_breathing() -> Scene:
         await next_frames(pilot)
 
     return app, breathing
+
+
+def participant_checkin(*, closed: bool) -> Scene:
+    """The mood check-in on a participant's screen: open and answered, or closed with its chart."""
+    app = ParticipantApp("ws://unused.invalid", clock=lambda: BOARD_NOW)
+
+    async def asked(pilot: Pilot[Any]) -> None:
+        events = [*participant.SNAPSHOT_EVENTS, MOOD_OPENED]
+        await participant.show_without_hub(pilot, app, events)
+        await until(pilot, on_screen(app, "How is your mood right now?"))
+        await pilot.press("6")
+        if closed:
+            app.state = replay([*events, MOOD_CLOSED])
+            await until(pilot, on_screen(app, "Middle answer"))
+        await pilot.pause()
+
+    return app, asked
+
+
+def participant_floor() -> Scene:
+    """The session with the participant's hand up while Kim has the floor."""
+    app = ParticipantApp("ws://unused.invalid", clock=lambda: BOARD_NOW)
+
+    async def speaking(pilot: Pilot[Any]) -> None:
+        hand = HandRaised(participant="p1", raised=True, at=BOARD_NOW - 100)
+        events = [*participant.SNAPSHOT_EVENTS, *FLOOR_EVENTS, hand]
+        await participant.show_without_hub(pilot, app, events)
+        await until(pilot, on_screen(app, "Your hand is up"))
+        await pilot.pause()
+
+    return app, speaking
 
 
 def participant_join() -> Scene:
@@ -262,6 +312,10 @@ async def test_typing_a_share_at_80x24_shows_on_screen_with_every_key() -> None:
         participant_join,
         lambda: board_scene(board.SNAPSHOT_EVENTS),
         lambda: board_scene(BOARD_EXERCISE_EVENTS),
+        lambda: participant_checkin(closed=False),
+        lambda: participant_checkin(closed=True),
+        participant_floor,
+        lambda: board_scene([*board.SNAPSHOT_EVENTS, *FLOOR_EVENTS, MOOD_OPENED, MOOD_CLOSED]),
     ],
     ids=[
         "console",
@@ -270,6 +324,10 @@ async def test_typing_a_share_at_80x24_shows_on_screen_with_every_key() -> None:
         "participant-join",
         "board",
         "board-breathing",
+        "participant-checkin",
+        "participant-checkin-closed",
+        "participant-floor",
+        "board-checkin",
     ],
 )
 async def test_every_key_is_shown_whole_at_80x24(scene: Callable[[], Scene]) -> None:
@@ -299,6 +357,37 @@ async def test_the_whole_breathing_exercise_fits_at_80x24(scene: Callable[[], Sc
         assert app.screen.region.contains_region(guided.region)
         assert any(ch in SHAPE_CHARS for ch in seen_in(app, "#guided-pacer"))
         assert "Breath 2 of 10" in seen_in(app, "#guided-progress-row")
+
+
+@pytest.mark.parametrize(
+    ("scene", "chart"),
+    [
+        (lambda: participant_checkin(closed=True), "#checkin-question #checkin-chart"),
+        (
+            lambda: board_scene([*board.SNAPSHOT_EVENTS, *FLOOR_EVENTS, MOOD_OPENED, MOOD_CLOSED]),
+            "#board-checkin",
+        ),
+    ],
+    ids=["participant", "board"],
+)
+async def test_a_check_in_chart_fits_at_80x24(scene: Callable[[], Scene], chart: str) -> None:
+    """The bars, every answer under them and the middle answer: nothing below the edge."""
+    app, run_before = scene()
+    async with app.run_test(size=SMALL) as pilot:
+        await run_before(pilot)
+        region = app.screen.query_one(chart).region
+        assert app.screen.region.contains_region(region), region
+        drawn = seen_in(app, chart)
+        assert "Middle answer: 5" in drawn and " 9   10" in drawn and "█" in drawn
+
+
+def test_participant_checkin_at_80x24(snap_compare: Callable[..., bool]) -> None:
+    assert snap(snap_compare, participant_checkin(closed=True))
+
+
+def test_board_checkin_at_80x24(snap_compare: Callable[..., bool]) -> None:
+    events = [*board.SNAPSHOT_EVENTS, *FLOOR_EVENTS, MOOD_OPENED, MOOD_CLOSED]
+    assert snap(snap_compare, board_scene(events))
 
 
 async def test_the_console_keeps_code_status_agenda_and_shares_at_80x24() -> None:

@@ -24,29 +24,41 @@ from shared.admission import Knock, admit
 from shared.commands import (
     AddCofacilitator,
     AddItem,
+    AnswerCheckin,
     AnyCommand,
-    CloseFeelings,
+    CallSpeaker,
+    CloseCheckin,
+    EndRound,
     EndSession,
+    EndTurn,
     ExtendItem,
+    HandleRequest,
     LockRoom,
+    LowerHand,
     ModerateShare,
     MoveItem,
     NextItem,
+    NextTurn,
+    OpenCheckin,
+    PassTurn,
     PauseExercise,
-    RateFeeling,
+    RaiseHand,
     ReadmitParticipant,
     RemoveItem,
     RemoveParticipant,
+    ReorderRound,
+    RequestTalk,
     ResumeExercise,
     SetMinutes,
     SkipExerciseStep,
     SkipItem,
     StartExercise,
+    StartRound,
     StartSession,
     StopExercise,
     SubmitShare,
 )
-from shared.decide import Context, create, decide, presence, release
+from shared.decide import Context, create, decide, presence, recount, release
 from shared.decision import (
     EVERYONE,
     FACILITATORS,
@@ -57,6 +69,7 @@ from shared.decision import (
     NewCode,
     ReleaseShares,
     Tally,
+    TellFacilitators,
     audience,
     only,
     sees,
@@ -64,6 +77,8 @@ from shared.decision import (
 from shared.events import (
     AgendaMoved,
     AnyEvent,
+    CheckinClosed,
+    CheckinOpened,
     CodeChanged,
     Error,
     ExercisePaused,
@@ -74,6 +89,7 @@ from shared.events import (
     FacilitatorAdded,
     FacilitatorNotes,
     FeelingsSummary,
+    HandRaised,
     HeadCount,
     ItemAdded,
     ItemExtended,
@@ -87,7 +103,11 @@ from shared.events import (
     ParticipantRemoved,
     PresenceChanged,
     Reach,
+    RequestHandled,
     RoomLocked,
+    RoundEnded,
+    RoundReordered,
+    RoundStarted,
     SeatsMerged,
     SessionCreated,
     SessionEnded,
@@ -97,7 +117,11 @@ from shared.events import (
     ShareShown,
     ShareSubmitted,
     ShareTakenBack,
+    SpeakerCalled,
+    SpeakerDone,
+    TalkRequested,
 )
+from shared.questions import PRESETS
 from shared.reduce import reduce
 from shared.state import SessionState
 from tests.unit.test_codec_fuzz import CATALOGUE, EXERCISES
@@ -134,6 +158,16 @@ REACH: dict[type[Any], Reach] = {
     ExerciseResumed: "room",
     ExerciseSkipped: "room",
     ExerciseStopped: "room",
+    CheckinOpened: "room",
+    CheckinClosed: "room",
+    HandRaised: "seat",
+    SpeakerCalled: "room",
+    SpeakerDone: "room",
+    RoundStarted: "facilitators",
+    RoundReordered: "facilitators",
+    RoundEnded: "room",
+    TalkRequested: "seat",
+    RequestHandled: "seat",
     FeelingsSummary: "facilitators",
 }
 """Who each kind of event is for, written out: a change of reach is a change of privacy."""
@@ -143,9 +177,12 @@ NEVER_FOR_SEATS = (
     FacilitatorAdded,
     FeelingsSummary,
     SeatsMerged,
+    RoundStarted,
+    RoundReordered,
 )
-"""A pending share's text, the template's notes, staff accounts, check-in results, and which
-seats the facilitator found to be one person."""
+"""A pending share's text, the template's notes, staff accounts, old "how do you feel" results
+(kept only so old records read), which seats the facilitator found to be one person, and a
+round's order (who is still to speak, so that nobody can tell a pass from an absence)."""
 
 
 def test_every_event_kind_has_the_reach_written_here() -> None:
@@ -154,12 +191,19 @@ def test_every_event_kind_has_the_reach_written_here() -> None:
     assert all(REACH[kind] == "facilitators" for kind in NEVER_FOR_SEATS)
 
 
-def test_only_the_join_carries_a_name_and_only_seat_events_name_a_seat() -> None:
-    """So checking the ``participant`` field of what a seat sees covers every name too."""
+def test_only_seat_events_and_the_speaker_carry_a_name_or_a_seat() -> None:
+    """So checking the ``participant`` field of what a seat sees covers every name too. The one
+    room event that names someone is ``floor.called``: the room sees who has the floor."""
     kinds = get_args(AnyEvent)
-    assert [k for k in kinds if "name" in k.__struct_fields__] == [ParticipantJoined]
+    assert [k for k in kinds if "name" in k.__struct_fields__] == [
+        ParticipantJoined,
+        SpeakerCalled,
+        TalkRequested,
+    ]
     named = {k for k in kinds if "participant" in k.__struct_fields__}
-    assert named - {SeatsMerged} == {k for k, reach in REACH.items() if reach == "seat"}
+    assert named - {SeatsMerged, SpeakerCalled} == {
+        k for k, reach in REACH.items() if reach == "seat"
+    }
 
 
 def expected(event: AnyEvent, shown: bool) -> str:
@@ -206,16 +250,15 @@ class Room:
     seats: dict[str, Actor] = field(default_factory=dict)
     views: dict[str, SessionState] = field(default_factory=dict)
     held: list[str] = field(default_factory=list)
-    answers: dict[int, list[int]] = field(default_factory=dict)
-    voters: dict[int, set[str]] = field(default_factory=dict)
+    ballots: dict[int, dict[str, int]] = field(default_factory=dict)
+    passes: int = 0
     codes: int = 0
     knocks: int = 0
 
     def context(self) -> Context:
         return Context(
             exercises=CONTEXT.exercises,
-            answers=self.answers,
-            voters=self.voters,
+            ballots=self.ballots,
             minimum=2,
             accounts=CONTEXT.accounts,
             max_participants=CONTEXT.max_participants,
@@ -252,6 +295,14 @@ class Room:
 
     def check_seen(self, actor: Actor, event: AnyEvent) -> None:
         assert not isinstance(event, NEVER_FOR_SEATS), (actor, event)
+        if isinstance(event, SpeakerCalled):  # the room sees who has the floor, nothing more
+            said = msgspec.to_builtins(event).values()
+            assert {v for v in said if isinstance(v, str)} <= {
+                "floor.called",
+                event.participant,
+                event.name,
+            }
+            return
         assert getattr(event, "participant", actor.seat) == actor.seat, (actor, event)
         own = self.state.participant(actor.seat or "")
         names = {p.name for p in self.state.people} - {own.name if own else ""}
@@ -279,14 +330,18 @@ class Room:
                 case HoldShare():
                     self.held.append(effect.text)
                 case Tally():
-                    self.answers.setdefault(effect.run, [0] * 11)[effect.score] += 1
-                    self.voters.setdefault(effect.run, set()).add(effect.voter)
+                    self.ballots.setdefault(effect.checkin, {})[effect.voter] = effect.value
+                case TellFacilitators():  # a pass: the facilitators' screens only, never logged
+                    speaker = self.state.speaker
+                    assert speaker is not None and effect.frame.participant == speaker.participant
+                    self.passes += 1
         if decision.anonymous:
             assert decision.events == ()  # nothing about an anonymous command is logged
         for _, event in decision.events:
-            if isinstance(event, FeelingsSummary):
-                self.answers.pop(event.run, None)
-                self.voters.pop(event.run, None)
+            if isinstance(event, CheckinClosed):  # published once; the answers are forgotten
+                given = self.ballots.pop(event.checkin, {})
+                assert event.answered == len(given)
+                assert (event.counts is None) == (len(given) < 2)
         self.commit(decision.events)
 
     def release(self) -> None:
@@ -307,9 +362,11 @@ class Room:
             return
         assert admitted.actor == Actor(role=role, seat=seat)  # type: ignore[arg-type]
         assert not admitted.resumed
-        counted = [e for _, e in admitted.events if isinstance(e, HeadCount)]
-        assert counted == ([] if role == "board" else [HeadCount(present=self.state.present + 1)])
+        assert not [e for _, e in admitted.events if isinstance(e, HeadCount)]
         self.commit(admitted.events)
+        counted = [e for _, e in recount(self.state).events]
+        assert counted == ([] if role == "board" else [HeadCount(present=self.state.present + 1)])
+        self.commit(recount(self.state).events)
         self.attach(admitted.actor)
 
     def come_back(self, pick: int, as_other: bool) -> None:
@@ -332,15 +389,19 @@ class Room:
 
     def check(self) -> None:
         """What each seat has built from what it saw, against the hub's own state."""
+        self.commit(recount(self.state).events)  # announced once the step's seats settle
         hub = self.state
-        assert hub.present == hub.count_present()
+        assert hub.present == hub.count_present() or hub.status == "ended"
         for seat, actor in self.seats.items():
             view = self.views[seat]
             assert [p.id for p in view.participants] == [seat]
             assert view.participant(seat) == hub.participant(seat)
             assert [p.id for p in view.people] == ([] if actor.role == "board" else [seat])
             assert view.present == hub.count_present()
-            assert view.facilitators == () and view.feelings == ()
+            assert view.facilitators == () and view.rounds == ()
+            assert view.checkins == hub.checkins and view.turns == hub.turns
+            assert view.hands == tuple(h for h in hub.hands if h == seat)
+            assert view.requests == tuple(r for r in hub.requests if r.participant == seat)
             assert view.shares == tuple(s for s in hub.shares if s.public)
             assert [i.notes for i in view.agenda] == [""] * len(hub.agenda)
             assert [msgspec.structs.replace(i, notes="") for i in hub.agenda] == list(view.agenda)
@@ -400,7 +461,14 @@ FACILITATOR_COMMANDS: st.SearchStrategy[AnyCommand] = st.one_of(
     st.builds(ResumeExercise, id=ID),
     st.builds(SkipExerciseStep, id=ID),
     st.builds(StopExercise, id=ID),
-    st.builds(CloseFeelings, id=ID, run=st.integers(1, 3)),
+    st.builds(OpenCheckin, id=ID, question=st.sampled_from(list(PRESETS.values()))),
+    st.builds(OpenCheckin, id=ID, question=st.just(PRESETS["feeling"]), run=st.integers(1, 3)),
+    st.builds(CloseCheckin, id=ID, checkin=st.integers(1, 3)),
+    st.builds(CallSpeaker, id=ID),
+    st.builds(EndTurn, id=ID),
+    st.builds(NextTurn, id=ID),
+    st.builds(EndRound, id=ID),
+    st.builds(HandleRequest, id=ID, request=st.integers(1, 3)),
     st.builds(AddCofacilitator, id=ID, account=st.sampled_from(["lee", "kim"])),
 )
 MODERATION = st.tuples(
@@ -414,8 +482,15 @@ STEP = st.one_of(
     JOIN,
     JOIN,
     st.tuples(st.just("facilitate"), EXERCISE),
-    st.tuples(st.just("facilitate"), st.builds(CloseFeelings, id=ID, run=st.integers(1, 3))),
+    st.tuples(st.just("facilitate"), st.builds(CloseCheckin, id=ID, checkin=st.integers(1, 3))),
     st.tuples(st.just("rate"), PICK, st.integers(1, 3), st.integers(0, 10)),
+    st.tuples(st.just("hand"), PICK, st.booleans()),
+    st.tuples(st.just("call"), PICK),
+    st.tuples(st.just("lower"), PICK),
+    st.tuples(st.just("round"), st.lists(PICK, min_size=1, max_size=5)),
+    st.tuples(st.just("reorder"), st.lists(PICK, max_size=5)),
+    st.tuples(st.just("pass"), PICK),
+    st.tuples(st.just("ask"), PICK, st.sampled_from(["", "about my ride home"])),
     st.tuples(st.just("share"), PICK, TEXTS),
     MODERATION,
     st.tuples(st.just("back"), PICK, st.booleans()),
@@ -472,9 +547,33 @@ def test_no_seat_ever_sees_another_seat_a_name_or_what_is_for_facilitators(
                     room.decide(SubmitShare(id="c", text=text), actor)
             case ("release",):
                 room.release()
-            case ("rate", pick, run, score):
+            case ("rate", pick, checkin, value):
                 if (actor := room.seat(pick)) is not None:
-                    room.decide(RateFeeling(id="c", run=run, score=score), actor)
+                    room.decide(AnswerCheckin(id="c", checkin=checkin, value=value), actor)
+            case ("hand", pick, raised):
+                if (actor := room.seat(pick)) is not None:
+                    room.decide(RaiseHand(id="c", raised=raised), actor)
+            case ("call", pick):
+                if (actor := room.seat(pick)) is not None and actor.seat is not None:
+                    room.decide(CallSpeaker(id="c", participant=actor.seat), FAC)
+            case ("lower", pick):
+                if (actor := room.seat(pick)) is not None and actor.seat is not None:
+                    room.decide(LowerHand(id="c", participant=actor.seat), FAC)
+            case ("round", picks):
+                order = [a.seat for p in picks if (a := room.seat(p)) is not None and a.seat]
+                if order:
+                    room.decide(StartRound(id="c", order=tuple(dict.fromkeys(order))), FAC)
+            case ("reorder", picks):
+                order = [a.seat for p in picks if (a := room.seat(p)) is not None and a.seat]
+                room.decide(ReorderRound(id="c", order=tuple(dict.fromkeys(order))), FAC)
+            case ("pass", pick):  # mostly the speaker, sometimes someone else
+                speaker = room.state.speaker
+                actor = room.seats.get(speaker.participant) if speaker and pick % 2 else None
+                if (actor := actor or room.seat(pick)) is not None:
+                    room.decide(PassTurn(id="c"), actor)
+            case ("ask", pick, note):
+                if (actor := room.seat(pick)) is not None:
+                    room.decide(RequestTalk(id="c", note=note), actor)
             case ("remove", pick):
                 if (actor := room.seat(pick)) is not None and actor.seat is not None:
                     room.decide(RemoveParticipant(id="c", participant=actor.seat), FAC)

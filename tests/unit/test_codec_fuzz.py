@@ -25,17 +25,17 @@ from hypothesis import strategies as st
 from shared.admission import Knock, admit
 from shared.codec import decode_client, decode_event, decode_server, encode
 from shared.commands import (
+    AnswerCheckin,
     AnyCommand,
     AnyHandshake,
     EndSession,
     ModerateShare,
-    RateFeeling,
     StartExercise,
     StartSession,
     SubmitShare,
 )
 from shared.content_check import load_catalogue
-from shared.decide import Context, create, decide, release
+from shared.decide import Context, create, decide, recount, release
 from shared.decision import (
     Actor,
     Decision,
@@ -44,9 +44,10 @@ from shared.decision import (
     NewCode,
     ReleaseShares,
     Tally,
+    TellFacilitators,
     audience,
 )
-from shared.events import AnyEvent, Error, FeelingsSummary
+from shared.events import AnyEvent, CheckinClosed, Error, Passed
 from shared.reduce import reduce
 from shared.state import SessionState
 
@@ -77,10 +78,19 @@ HANDSHAKE_TYPES = structs(AnyHandshake)
 TAGS = sorted(str(t.tag) for t in (*COMMAND_TYPES, *HANDSHAKE_TYPES))
 FIELDS = sorted({f.encode_name for t in (*COMMAND_TYPES, *HANDSHAKE_TYPES) for f in t.fields})
 
-NEAR: dict[str, tuple[int, int]] = {"share": (1, 6), "run": (1, 4), "index": (0, 9), "to": (0, 9)}
+NEAR: dict[str, tuple[int, int]] = {
+    "share": (1, 6),
+    "run": (1, 4),
+    "index": (0, 9),
+    "to": (0, 9),
+    "checkin": (1, 3),
+    "request": (1, 3),
+}
 """Numbers that name things in a session are mostly small, so they sometimes hit one."""
 IDS = [f"cmd-{n}" for n in range(8)]
 """A small pool of command ids, so retries and clashes happen."""
+SEATS = ["p0", "p1", "p2", "b0"]
+"""The seats of the fuzzed sessions (see ``lobby``), so commands naming a seat often hit one."""
 
 
 def values(name: str, kind: mi.Type) -> st.SearchStrategy[Any]:
@@ -98,6 +108,8 @@ def values(name: str, kind: mi.Type) -> st.SearchStrategy[Any]:
                 return st.one_of(st.sampled_from(IDS), text)
             if name == "exercise":
                 return st.one_of(st.sampled_from(sorted(EXERCISES)), text)
+            if name in ("participant", "into", "order"):
+                return st.one_of(st.sampled_from(SEATS), text)
             if name == "variant":
                 return st.one_of(st.sampled_from(VARIANTS), text)
             if name == "text":  # shares: blank, ordinary, and around the length limit
@@ -112,8 +124,14 @@ def values(name: str, kind: mi.Type) -> st.SearchStrategy[Any]:
             return st.sampled_from(kind.values)
         case mi.UnionType():
             return st.one_of(*(values(name, member) for member in kind.types))
-        case mi.StructType():  # a nested struct (a handshake's login)
+        case mi.StructType():  # a nested struct (a handshake's login, a check-in's question)
             return message(kind)
+        case mi.VarTupleType():  # a round's order, a question's labels
+            most = min(kind.max_length if kind.max_length is not None else 6, 6)
+            items = st.lists(
+                values(name, kind.item_type), min_size=kind.min_length or 0, max_size=most
+            )
+            return items.map(tuple)
         case _:
             raise NotImplementedError(f"no strategy for {kind!r} (field {name!r})")
 
@@ -256,6 +274,8 @@ def lobby() -> SessionState:
         assert outcome.actor == actor
         for _, event in outcome.events:
             state = reduce(state, event)
+    for _, event in recount(state).events:  # as the hub announces it once seats settle
+        state = reduce(state, event)
     assert state.present == len(PEOPLE)
     return state
 
@@ -311,12 +331,11 @@ def test_decide_answers_every_command_and_reduce_applies_every_event(
 ) -> None:
     """Any sequence of commands, as the hub would run them: rules never raise, events apply."""
     state, now = STARTS[start], T0 + 60
-    answers: dict[int, list[int]] = {}
-    voters: dict[int, set[str]] = {}
+    ballots: dict[int, dict[str, int]] = {}
     codes = iter(f"CODE{n:02}" for n in range(100))
     for actor, command, wait in steps:
         now += wait
-        context = Context(exercises=EXERCISES, answers=answers, voters=voters, minimum=3)
+        context = Context(exercises=EXERCISES, ballots=ballots, minimum=3)
         outcome = decide(state, command, actor, now, context)
         if isinstance(outcome, Error):
             assert outcome.detail
@@ -329,11 +348,14 @@ def test_decide_answers_every_command_and_reduce_applies_every_event(
                     assert effect.text == command.text.strip()
                     outcome = release(state, [effect.text])
                 case Tally():  # tallied, never logged (as Room.tally does)
-                    assert isinstance(command, RateFeeling) and outcome.events == ()
-                    assert (effect.run, effect.score) == (command.run, command.score)
+                    assert isinstance(command, AnswerCheckin) and outcome.events == ()
+                    assert (effect.checkin, effect.value) == (command.checkin, command.value)
                     assert effect.voter == actor.seat is not None
-                    answers.setdefault(effect.run, [0] * 11)[effect.score] += 1
-                    voters.setdefault(effect.run, set()).add(effect.voter)
+                    ballots.setdefault(effect.checkin, {})[effect.voter] = effect.value
+                case TellFacilitators():  # a pass: for facilitators' screens, never stored
+                    assert (
+                        isinstance(effect.frame, Passed) and effect.frame.participant == actor.seat
+                    )
                 case NewCode():
                     outcome = outcome.with_code(next(codes))
                 case ReleaseShares() | Disconnect():
@@ -341,8 +363,11 @@ def test_decide_answers_every_command_and_reduce_applies_every_event(
         for heard, event in outcome.events:
             assert heard == audience(event, shown(state, event))
             assert decode_event(encode(event)) == event  # it is stored and sent as JSON
-            if isinstance(event, FeelingsSummary):
-                answers.pop(event.run, None)
-                voters.pop(event.run, None)
+            if isinstance(event, CheckinClosed):  # published once, from the latest answers
+                given = ballots.pop(event.checkin, {})
+                assert event.answered == len(given)
+                assert event.counts is None or sum(event.counts) == len(given) >= 3
             state = reduce(state, event)
-        assert state.present == state.count_present()
+        for _, event in recount(state).events:  # as the hub announces it, once seats settle
+            state = reduce(state, event)
+        assert state.present == state.count_present() or state.status == "ended"

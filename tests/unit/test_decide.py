@@ -9,22 +9,34 @@ from shared.admission import Knock, admit
 from shared.commands import (
     FACILITATOR_COMMANDS,
     MAX_SHARE_CHARS,
+    PARTICIPANT_COMMANDS,
     AddCofacilitator,
     AddItem,
+    AnswerCheckin,
     AnyCommand,
-    CloseFeelings,
+    CallSpeaker,
+    CloseCheckin,
+    EndRound,
     EndSession,
+    EndTurn,
     ExtendItem,
+    HandleRequest,
     LockRoom,
+    LowerHand,
     MergeSeats,
     ModerateShare,
     MoveItem,
     NextItem,
+    NextTurn,
+    OpenCheckin,
+    PassTurn,
     PauseExercise,
-    RateFeeling,
+    RaiseHand,
     ReadmitParticipant,
     RemoveItem,
     RemoveParticipant,
+    ReorderRound,
+    RequestTalk,
     RestoreItem,
     ResumeExercise,
     SetMinutes,
@@ -32,6 +44,7 @@ from shared.commands import (
     SkipExerciseStep,
     SkipItem,
     StartExercise,
+    StartRound,
     StartSession,
     StopExercise,
     SubmitShare,
@@ -42,6 +55,7 @@ from shared.decide import (
     create,
     decide,
     presence,
+    recount,
     release,
     share_text,
 )
@@ -63,7 +77,6 @@ from shared.events import (
     Error,
     FacilitatorAdded,
     FacilitatorNotes,
-    HeadCount,
     ItemExtended,
     ItemSkipped,
     ParticipantJoined,
@@ -80,6 +93,7 @@ from shared.events import (
     ShareSubmitted,
 )
 from shared.exercises import load_exercises
+from shared.questions import PRESETS
 from shared.reduce import reduce
 from shared.state import SessionState
 from shared.templates import AgendaItem, AgendaTemplate
@@ -121,7 +135,11 @@ def refused(outcome: Decision | Error, code: str) -> Error:
 
 
 def apply(state: SessionState, outcome: Decision | Error) -> SessionState:
+    """What the hub does with a decision: its events, then the room's new head count (which
+    the hub announces a moment later, once seats have settled)."""
     for _, event in ok(outcome).events:
+        state = reduce(state, event)
+    for _, event in recount(state).events:
         state = reduce(state, event)
     return state
 
@@ -162,7 +180,7 @@ def every_facilitator_command() -> list[AnyCommand]:
         ResumeExercise(id="c9"),
         SkipExerciseStep(id="c10"),
         StopExercise(id="c11"),
-        CloseFeelings(id="c12", run=1),
+        CloseCheckin(id="c12", checkin=1),
         AddItem(id="c13", index=1, kind="break", title="Break", minutes=5),
         RemoveItem(id="c14", index=1),
         MoveItem(id="c15", index=1, to=2),
@@ -173,6 +191,15 @@ def every_facilitator_command() -> list[AnyCommand]:
         AddCofacilitator(id="c20", account="sam"),
         RestoreItem(id="c21", index=1),
         MergeSeats(id="c22", participant="p-sam", into="p-kim"),
+        OpenCheckin(id="c23", question=PRESETS["mood"]),
+        LowerHand(id="c24", participant="p-sam"),
+        CallSpeaker(id="c25"),
+        EndTurn(id="c26"),
+        StartRound(id="c27", order=("p-sam",)),
+        ReorderRound(id="c28", order=("p-sam",)),
+        NextTurn(id="c29"),
+        EndRound(id="c30"),
+        HandleRequest(id="c31", request=1),
     ]
     assert {type(c) for c in commands} == FACILITATOR_COMMANDS
     return commands
@@ -187,6 +214,27 @@ def test_only_the_facilitator_runs_the_session(actor: Actor, command: AnyCommand
     state = with_share("hello")
     for current in (lobby(), state):
         refused(decide(current, command, actor, T0 + 30), "not_allowed")
+
+
+def every_participant_command() -> list[AnyCommand]:
+    commands: list[AnyCommand] = [
+        SubmitShare(id="p1", text="hello"),
+        AnswerCheckin(id="p2", checkin=1, value=5),
+        RaiseHand(id="p3"),
+        PassTurn(id="p4"),
+        RequestTalk(id="p5", note="after group please"),
+    ]
+    assert {type(c) for c in commands} == PARTICIPANT_COMMANDS
+    return commands
+
+
+@pytest.mark.parametrize("command", every_participant_command(), ids=lambda c: type(c).__name__)
+def test_a_participants_command_is_refused_from_the_facilitator_and_the_board(
+    command: AnyCommand,
+) -> None:
+    """A facilitator answering a check-in would skew the room's answers; a board has no say."""
+    for actor in (FAC, BOARD):
+        refused(decide(running(), command, actor, T0 + 30), "not_allowed")
 
 
 def test_the_board_cannot_share() -> None:
@@ -269,12 +317,10 @@ def test_nothing_is_accepted_after_the_end() -> None:
     state = running()
     state = apply(state, decide(state, EndSession(id=cid()), FAC, T0 + 60))
     assert state.status == "ended" and state.ended_at == T0 + 60
-    for command in [
-        *every_facilitator_command(),
-        SubmitShare(id=cid(), text="late"),
-    ]:
+    for command in every_facilitator_command():
         refused(decide(state, command, FAC, T0 + 61), "session_ended")
-    refused(decide(state, SubmitShare(id=cid(), text="late"), SAM, T0 + 61), "session_ended")
+    for command in every_participant_command():
+        refused(decide(state, command, SAM, T0 + 61), "session_ended")
     refused(admit(state, newcomer("Kim", "p-new"), T0 + 61, CONTEXT), "session_ended")
     assert presence(state, "p-sam", False, T0 + 61) == Decision()
 
@@ -454,10 +500,10 @@ def test_joining_tells_the_cleaned_name_to_that_seat_and_facilitators_and_the_co
     joined = ok(admit(lobby(), newcomer("  Kim  ", "p-kim"), T0 + 3, CONTEXT))
     assert joined.events == (
         (only("p-kim"), ParticipantJoined(participant="p-kim", name="Kim", at=T0 + 3)),
-        (EVERYONE, HeadCount(present=2)),
     )
     assert joined.actor == Actor(role="participant", seat="p-kim")
     assert not joined.resumed
+    assert apply(lobby(), joined).present == 2  # the hub's recount, once seats settle
     refused(admit(lobby(), newcomer("", "p-kim"), T0, CONTEXT), "invalid")
 
 
@@ -469,7 +515,6 @@ def test_presence_only_reports_changes_of_known_participants() -> None:
     away = presence(state, "p-sam", False, T0 + 5)
     assert away.events == (
         (only("p-sam"), PresenceChanged(participant="p-sam", online=False, at=T0 + 5)),
-        (EVERYONE, HeadCount(present=0)),
     )
     state = apply(state, away)
     assert state.present == 0
@@ -477,7 +522,6 @@ def test_presence_only_reports_changes_of_known_participants() -> None:
     back = presence(state, "p-sam", True, T0 + 7)
     assert back.events == (
         (only("p-sam"), PresenceChanged(participant="p-sam", online=True, at=T0 + 7)),
-        (EVERYONE, HeadCount(present=1)),
     )
 
 
@@ -499,10 +543,7 @@ def test_locking_and_opening_the_room_is_announced_and_audited() -> None:
 def test_removal_disconnects_the_seat_before_a_new_code_is_drawn() -> None:
     state = running()
     removed = ok(decide(state, RemoveParticipant(id=cid(), participant="p-sam"), FAC, T0 + 30))
-    assert removed.events == (
-        (only("p-sam"), ParticipantRemoved(participant="p-sam", at=T0 + 30)),
-        (EVERYONE, HeadCount(present=0)),
-    )
+    assert removed.events == ((only("p-sam"), ParticipantRemoved(participant="p-sam", at=T0 + 30)),)
     assert removed.audit == (AuditEntry(T0 + 30, "dana", "participant removed", "Sam"),)
     assert removed.effects == (Disconnect("p-sam"), NewCode())
     # The code is the hub's to draw: no CodeChanged until it adds one.
@@ -535,7 +576,7 @@ def test_readmission_lets_a_removed_seat_back_and_is_audited() -> None:
     assert readmitted.effects == ()
     state = apply(state, readmitted)
     back = ok(admit(state, Knock(role="participant", seat="p-sam"), T0 + 10, CONTEXT))
-    assert back.resumed and back.events[-1] == (EVERYONE, HeadCount(present=1))
+    assert back.resumed and apply(state, back).present == 1
 
 
 def test_only_the_owner_adds_a_known_account_as_co_facilitator_once() -> None:
@@ -557,8 +598,13 @@ def test_only_the_owner_adds_a_known_account_as_co_facilitator_once() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [SubmitShare(id="c", text="still here"), RateFeeling(id="c", run=1, score=5)],
-    ids=["share", "answer"],
+    [
+        SubmitShare(id="c", text="still here"),
+        AnswerCheckin(id="c", checkin=1, value=5),
+        RaiseHand(id="c"),
+        RequestTalk(id="c"),
+    ],
+    ids=["share", "answer", "hand", "request"],
 )
 def test_a_seat_asked_to_leave_has_no_say_in_the_room(command: AnyCommand) -> None:
     """Its connection is closed by the hub, but a frame already on its way is still decided."""
@@ -566,6 +612,8 @@ def test_a_seat_asked_to_leave_has_no_say_in_the_room(command: AnyCommand) -> No
     exercise = StartExercise(id=cid(), exercise="stop-skill")
     state = apply(state, decide(state, exercise, FAC, T0 + 20, Context(exercises=EXERCISES)))
     state = apply(state, decide(state, StopExercise(id=cid()), FAC, T0 + 25))
+    ask = OpenCheckin(id=cid(), question=PRESETS["feeling"], run=1)
+    state = apply(state, decide(state, ask, FAC, T0 + 26))
     removal = ok(decide(state, RemoveParticipant(id=cid(), participant="p-sam"), FAC, T0 + 30))
     state = apply(state, removal.with_code("NEWCOD"))
     refused(decide(state, command, SAM, T0 + 31), "removed")

@@ -1,21 +1,33 @@
-"""Room exercises as pure rules: launch, pause, skip, and the anonymous "how do you feel"."""
+"""Room exercises as pure rules: launch, pause, skip, and the "how do you feel" check-in after.
+
+The check-in's own rules (answers, suppression, publishing once) are in test_checkins.py.
+"""
 
 from __future__ import annotations
 
 from shared.commands import (
-    CloseFeelings,
+    AnswerCheckin,
+    CloseCheckin,
     EndSession,
+    OpenCheckin,
     PauseExercise,
-    RateFeeling,
     ResumeExercise,
     SkipExerciseStep,
     StartExercise,
     StopExercise,
 )
 from shared.decide import Context, decide
-from shared.decision import EVERYONE, FACILITATORS, ReleaseShares, Tally
-from shared.events import ExerciseStarted, ExerciseStopped, FeelingsSummary, SessionEnded
+from shared.decision import EVERYONE, Decision, ReleaseShares, Tally
+from shared.events import (
+    CheckinClosed,
+    CheckinOpened,
+    Error,
+    ExerciseStarted,
+    ExerciseStopped,
+    SessionEnded,
+)
 from shared.exercises import load_exercises, total_seconds
+from shared.questions import PRESETS
 from shared.reduce import reduce
 from shared.state import SessionState
 from tests.unit.test_decide import FAC, SAM, T0, apply, cid, ok, refused, running
@@ -107,81 +119,52 @@ def test_skip_or_stop_with_nothing_running_is_refused() -> None:
     refused(decide(started(at=T0), SkipExerciseStep(id=cid()), FAC, finished, CONTEXT), "invalid")
 
 
-def test_answers_wait_for_the_end_and_count_once_per_person() -> None:
+def ask_feeling(state: SessionState, at: float) -> Decision | Error:
+    question = OpenCheckin(id=cid(), question=PRESETS["feeling"], run=1)
+    return decide(state, question, FAC, at, CONTEXT)
+
+
+def test_how_do_you_feel_waits_for_the_end_and_is_asked_once_per_exercise() -> None:
     state = started(at=T0)
-    rate = RateFeeling(id=cid(), run=1, score=7)
-    refused(decide(state, rate, SAM, T0 + 5, CONTEXT), "invalid")
+    refused(ask_feeling(state, T0 + 5), "invalid")
     after = T0 + total_seconds(BOX)
-    # Counted by the hub, never logged: the tally is told the voter only to count them once.
-    rated = ok(decide(state, rate, SAM, after, CONTEXT))
-    assert rated.events == () and rated.effects == (Tally(run=1, score=7, voter="p-sam"),)
+    [(audience, opened)] = ok(ask_feeling(state, after)).events
+    assert audience == EVERYONE
+    assert isinstance(opened, CheckinOpened) and (opened.checkin, opened.run) == (1, 1)
+    assert opened.question == PRESETS["feeling"]
+    state = reduce(state, opened)
+    answer = AnswerCheckin(id=cid(), checkin=1, value=7)
+    # Counted by the hub, never logged: the tally is told the seat only to count it once.
+    rated = ok(decide(state, answer, SAM, after + 1, CONTEXT))
+    assert rated.events == () and rated.effects == (Tally(checkin=1, value=7, voter="p-sam"),)
     assert rated.anonymous
-    voted = Context(exercises=CATALOGUE, voters={1: {"p-sam"}})
-    refused(decide(state, rate, SAM, after, voted), "invalid")
-    refused(decide(state, rate, FAC, after, CONTEXT), "not_allowed")
+    refused(decide(state, answer, FAC, after + 1, CONTEXT), "not_allowed")
+    closed = ok(decide(state, CloseCheckin(id=cid(), checkin=1), FAC, after + 2, CONTEXT))
+    state = apply(state, closed)
+    assert state.checkin_after(1) is not None
+    refused(ask_feeling(state, after + 3), "invalid")  # the room was asked about this run
 
 
-def test_distribution_is_published_to_facilitators_only_and_withheld_below_minimum() -> None:
-    state = apply(
-        started(at=T0), decide(started(at=T0), StopExercise(id=cid()), FAC, T0 + 9, CONTEXT)
-    )
-    two = [0] * 11
-    two[3] = two[8] = 1
-    [(audience, summary)] = ok(
-        decide(
-            state,
-            CloseFeelings(id=cid(), run=1),
-            FAC,
-            T0 + 20,
-            Context(answers={1: two}, minimum=3),
-        )
-    ).events
-    assert audience == FACILITATORS
-    assert isinstance(summary, FeelingsSummary)
-    assert (summary.answered, summary.counts) == (2, None)
-    three = list(two)
-    three[8] += 1
-    [(_, summary)] = ok(
-        decide(
-            state,
-            CloseFeelings(id=cid(), run=1),
-            FAC,
-            T0 + 20,
-            Context(answers={1: three}, minimum=3),
-        )
-    ).events
-    assert isinstance(summary, FeelingsSummary) and summary.counts == tuple(three)
-    state = reduce(state, summary)
-    refused(decide(state, CloseFeelings(id=cid(), run=1), FAC, T0 + 21, CONTEXT), "invalid")
-    refused(decide(state, RateFeeling(id=cid(), run=1, score=1), SAM, T0 + 21, CONTEXT), "invalid")
-
-
-def test_minimum_below_two_still_hides_a_single_answer() -> None:
-    state = apply(
-        started(at=T0), decide(started(at=T0), StopExercise(id=cid()), FAC, T0 + 9, CONTEXT)
-    )
-    one = [0] * 11
-    one[5] = 1
-    [(_, summary)] = ok(
-        decide(
-            state,
-            CloseFeelings(id=cid(), run=1),
-            FAC,
-            T0 + 20,
-            Context(answers={1: one}, minimum=1),
-        )
-    ).events
-    assert isinstance(summary, FeelingsSummary) and summary.counts is None
-
-
-def test_ending_the_session_stops_the_exercise_and_closes_open_answers() -> None:
+def test_how_do_you_feel_can_follow_an_exercise_stopped_early_but_not_a_missing_one() -> None:
     state = started(at=T0)
-    answers = [0] * 11
-    answers[6] = 3
-    end = ok(decide(state, EndSession(id=cid()), FAC, T0 + 300, Context(answers={1: answers})))
-    assert [type(e) for _, e in end.events] == [ExerciseStopped, FeelingsSummary, SessionEnded]
-    assert [a for a, _ in end.events] == [EVERYONE, FACILITATORS, EVERYONE]
+    state = apply(state, decide(state, StopExercise(id=cid()), FAC, T0 + 9, CONTEXT))
+    ok(ask_feeling(state, T0 + 10))
+    missing = OpenCheckin(id=cid(), question=PRESETS["feeling"], run=2)
+    refused(decide(state, missing, FAC, T0 + 10, CONTEXT), "invalid")
+
+
+def test_ending_the_session_stops_the_exercise_and_publishes_the_open_answers() -> None:
+    state = started(at=T0)
+    finished = T0 + total_seconds(BOX)
+    state = apply(state, ask_feeling(state, finished))
+    ballots = {1: {"p-a": 6, "p-b": 6, "p-c": 6}}
+    context = Context(exercises=CATALOGUE, ballots=ballots)
+    end = ok(decide(state, EndSession(id=cid()), FAC, finished + 60, context))
+    assert [type(e) for _, e in end.events] == [ExerciseStopped, CheckinClosed, SessionEnded]
+    assert [a for a, _ in end.events] == [EVERYONE, EVERYONE, EVERYONE]
     assert end.effects == (ReleaseShares(),)
     ended = apply(state, end)
-    assert ended.exercise is None
-    assert ended.feelings[0].counts == tuple(answers)
+    assert ended.exercise is None and ended.open_checkin is None
+    [checkin] = ended.checkins
+    assert checkin.answered == 3 and checkin.median == 6.0
+    assert checkin.counts is not None and checkin.counts[6] == 3 and sum(checkin.counts) == 3

@@ -12,22 +12,31 @@ import pytest
 from client.following import (
     Draft,
     Following,
+    answered_words,
     draft,
     few_people,
+    floor_words,
+    hand_words,
     hello_fits,
     moment,
+    request_words,
     shown_shares,
 )
 from shared.commands import MAX_SHARE_CHARS, PROTOCOL_VERSION, Hello
 from shared.events import (
     AgendaMoved,
     AnyEvent,
+    CheckinClosed,
+    CheckinOpened,
     ExercisePaused,
     ExerciseStarted,
     ExerciseStopped,
+    HandRaised,
     HeadCount,
     ParticipantJoined,
     PlannedItem,
+    RequestHandled,
+    RoundEnded,
     SessionCreated,
     SessionEnded,
     SessionStarted,
@@ -35,9 +44,12 @@ from shared.events import (
     ShareSetAside,
     ShareShown,
     ShareSubmitted,
+    SpeakerCalled,
+    TalkRequested,
 )
 from shared.exercise_run import paused
 from shared.exercises import load_exercises, total_seconds
+from shared.questions import FEELING, PRESETS
 from shared.reduce import replay
 from shared.state import ExerciseRun, SessionState
 
@@ -135,16 +147,17 @@ def test_a_room_code_too_long_for_the_protocol_does_not_fit() -> None:
 
 def test_the_view_follows_joining_the_exercise_and_the_end() -> None:
     following = Following()
-    assert following.view(room()) == "join"
+    now = RUN_AT + 1
+    assert following.view(room(), now) == "join"
     following.join("p1")
-    assert following.view(room()) == "session"
+    assert following.view(room(), now) == "session"
     state = ran()
-    assert following.view(state) == "session"  # not seen running yet
-    assert following.note(state, RUN_AT + 1) == state.exercise
-    assert following.view(state) == "exercise"
-    assert following.view(room(SessionEnded(at=T0 + 200))) == "ended"
+    assert following.view(state, now) == "session"  # not seen running yet
+    assert following.note(state, now) == state.exercise
+    assert following.view(state, now) == "exercise"
+    assert following.view(room(SessionEnded(at=T0 + 200)), now) == "ended"
     following.part()
-    assert following.view(state) == "join"
+    assert following.view(state, now) == "join"
 
 
 def test_a_run_is_followed_once_and_only_if_seen_running() -> None:
@@ -153,12 +166,11 @@ def test_a_run_is_followed_once_and_only_if_seen_running() -> None:
     following = joined()
     assert following.note(state, RUN_AT + 1) is not None
     assert following.note(state, RUN_AT + 2) is None  # only the first time
-    asked = following.ask(state)
-    assert asked is not None and asked.status == "asking"
+    assert following.room_run(state) == state.exercise
 
     late = joined()
     assert late.note(state, RUN_AT + total_seconds(BOX) + 1) is None  # arrived after its end
-    assert late.room_run(state) is None and late.ask(state) is None
+    assert late.room_run(state) is None
 
 
 def test_stepping_out_and_back_in_is_kept_here_only() -> None:
@@ -166,25 +178,93 @@ def test_stepping_out_and_back_in_is_kept_here_only() -> None:
     following = joined()
     following.note(state, RUN_AT + 1)
     following.leave(state)
-    assert following.view(state) == "session"
+    assert following.view(state, RUN_AT + 2) == "session"
     assert following.stepped_out(state) == state.exercise
     following.rejoin(state)
-    assert following.view(state) == "exercise" and following.stepped_out(state) is None
+    assert following.view(state, RUN_AT + 2) == "exercise"
+    assert following.stepped_out(state) is None
 
 
-def test_the_question_stays_after_the_run_until_put_away() -> None:
+def test_the_done_words_then_the_check_in_about_the_run_stay_until_put_away() -> None:
     state = ran()
     following = joined()
     following.note(state, RUN_AT + 1)
     over = replay([ExerciseStopped(run=1, at=RUN_AT + 5)], state)
-    assert following.room_run(over) == over.exercises[0]
-    ask = following.ask(over)
-    assert ask is not None and ask.answering
-    ask.status, ask.command = "sending", "c1"
+    assert following.view(over, RUN_AT + 6) == "exercise"  # "Stopped", until X or the question
+    asked = replay([CheckinOpened(checkin=1, question=FEELING, run=1, at=RUN_AT + 9)], over)
+    ask = following.note_checkin(asked)
+    assert ask is not None and following.note_checkin(asked) is None  # once
+    assert following.view(asked, RUN_AT + 10) == "exercise"  # the question about the run
+    assert following.checkin(asked) == asked.checkins[0] and following.ask(asked) is ask
+    ask.sent(6, "c1")
     assert following.ask_for("c1") is ask and following.ask_for("c2") is None
     assert not ask.answering
-    following.put_away(over)
-    assert following.view(over) == "session" and following.ask(over) is None
+    ask.taken()
+    assert (ask.status, ask.answer, ask.answering) == ("answered", 6, True)
+    following.put_away(asked)
+    assert following.view(asked, RUN_AT + 11) == "session"
+    assert following.waiting_checkin(asked) == asked.checkins[0]
+    following.back_to_checkin(asked)
+    assert following.view(asked, RUN_AT + 12) == "exercise"  # the question is back
+
+
+def test_a_check_in_has_its_own_view_and_stays_closed_until_put_away() -> None:
+    following = joined()
+    opened = room(CheckinOpened(checkin=1, question=PRESETS["mood"], at=T0 + 70))
+    assert following.view(opened, T0 + 71) == "session"  # not noted yet
+    following.note(opened, T0 + 71)
+    assert following.view(opened, T0 + 71) == "checkin"
+    closed = replay([CheckinClosed(checkin=1, answered=1, at=T0 + 80)], opened)
+    assert following.view(closed, T0 + 81) == "checkin"  # the published words stay
+    assert following.waiting_checkin(closed) is None
+    following.put_away(closed)
+    assert following.view(closed, T0 + 82) == "session"
+
+    late = joined()
+    late.note(closed, T0 + 83)  # closed before this terminal saw it: nothing comes up
+    assert late.view(closed, T0 + 83) == "session"
+
+
+def test_a_check_in_waits_for_the_room_exercise() -> None:
+    state = replay([CheckinOpened(checkin=1, question=PRESETS["mood"], at=RUN_AT + 2)], ran())
+    following = joined()
+    following.note(state, RUN_AT + 3)
+    assert following.view(state, RUN_AT + 3) == "exercise"
+    assert following.view(state, RUN_AT + total_seconds(BOX) + 1) == "checkin"
+
+
+def test_the_floor_in_words_for_one_seat() -> None:
+    assert answered_words(0) == "Nobody has answered yet."
+    assert answered_words(1) == "1 person has answered."
+    assert answered_words(4) == "4 people have answered."
+    up = room(HandRaised(participant="p1", raised=True, at=T0 + 70))
+    assert hand_words(up, "p1") == "Your hand is up (you are in the queue)."
+    assert hand_words(up, "p2") == "" and hand_words(room(), "p1") == ""
+    called = replay(
+        [
+            SpeakerCalled(participant="p1", name="Sam", at=T0 + 80, minutes=3, turn=3, of=8),
+        ],
+        up,
+    )
+    assert called.hands == ()
+    assert floor_words(called, "p1") == "You have the floor · Turn 3 of 8"
+    assert floor_words(called, "p2") == "Sam is speaking · Turn 3 of 8"
+    following = joined()
+    assert following.my_turn(called) and following.can_pass(called)
+    following.passed = 3
+    assert "Only the facilitator knows" in following.passed_words(called)
+    over = replay([RoundEnded(at=T0 + 90)], called)
+    assert floor_words(over, "p1") == "" and following.passed_words(over) == ""
+
+
+def test_a_request_in_words() -> None:
+    assert request_words(room()) == ""
+    asked = room(TalkRequested(request=1, participant="p1", name="Sam", at=T0 + 70))
+    assert request_words(asked) == "Sent. A counselor will find you after group."
+    assert joined().request_open(asked)
+    seen = replay([RequestHandled(request=1, participant="p1", at=T0 + 80)], asked)
+    assert request_words(seen) == "A counselor has seen your request."
+    assert not joined().request_open(seen)
 
 
 def test_a_moment_of_a_run_says_what_the_guided_view_draws() -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from shared.admission import admit
 from shared.commands import MergeSeats as Merge
 from shared.commands import ModerateShare, NextItem, RestoreItem, SkipItem, StartSession
-from shared.decide import create, decide, presence, release, returning, skipped_to_come
+from shared.decide import create, decide, presence, recount, release, returning, skipped_to_come
 from shared.decision import FACILITATORS, Decision
 from shared.events import AnyEvent, Error, SeatsMerged
 from shared.projections import attendance
-from shared.reduce import reduce
+from shared.reduce import reduce, replay
 from shared.state import SessionState
 from tests.unit.test_decide import (
     CONTEXT,
@@ -70,7 +70,8 @@ class Record:
 
     def __call__(self, outcome: Decision | Error) -> Decision:
         decision = ok(outcome)
-        for _, event in decision.events:
+        counted = recount(replay((e for _, e in decision.events), self.state))
+        for _, event in (*decision.events, *counted.events):  # as the hub: then the head count
             self.state = reduce(self.state, event)
             self.log.append(event)
         return decision

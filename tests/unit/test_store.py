@@ -1,4 +1,5 @@
-"""The embedded event log: gapless, durable, private, and careful with files that are not ours."""
+"""The event log on both engines: gapless, durable, private, and careful with files that are not
+ours. Every test taking ``engine`` runs on SQLite and on a real PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import os
 import sqlite3
 import stat
 import sys
+from collections.abc import AsyncIterator
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from server.store import SessionRecord, Stored, StoreError
+from server.store import AuditEntry, RecordLog, SessionRecord, Store, Stored, StoreError
+from server.store.open import open_log, open_store
 from server.store.sqlite import SQLiteLog, SQLiteStore
 
 
@@ -24,86 +28,186 @@ def body(n: int) -> bytes:
     return b'{"type":"share.discussed","share":%d}' % n
 
 
-def test_append_numbers_each_session_from_one_without_gaps(tmp_path: Path) -> None:
-    log = SQLiteLog(tmp_path / "db")
-    assert log.create(record("a"), [("all", body(1))]) == [Stored(1, "all", body(1))]
-    assert log.create(record("b", "CDEFGH"), []) == []
-    assert [s.seq for s in log.append("a", [("all", body(2)), ("facilitators", body(3))])] == [2, 3]
-    assert [s.seq for s in log.append("b", [("all", body(1))])] == [1]
-    assert [s.seq for s in log.append("a", [("participant:p1", body(4))])] == [4]
-    assert log.append("a", []) == []
-    assert [s.seq for s in log.append("b", [("all", body(2))])] == [2]
+@dataclass
+class Engine:
+    """One engine under test: its database URL and the error its driver raises for a broken
+    constraint (a command id twice, a session that does not exist)."""
 
-    assert log.read("a") == [
+    name: str
+    url: str
+    integrity: type[Exception]
+
+    def log(self) -> RecordLog:
+        return open_log(self.url, create=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Engine:
+    if request.param == "sqlite":
+        return Engine("sqlite", f"sqlite:{tmp_path / 'db'}", sqlite3.IntegrityError)
+    import psycopg
+
+    url: str = request.getfixturevalue("pg_url")
+    return Engine("postgresql", url, psycopg.IntegrityError)
+
+
+@pytest.fixture
+async def store(engine: Engine) -> AsyncIterator[Store]:
+    opened = await open_store(engine.url)
+    yield opened
+    await opened.close()
+
+
+async def test_append_numbers_each_session_from_one_without_gaps(store: Store) -> None:
+    assert await store.create(record("a"), [("all", body(1))]) == [Stored(1, "all", body(1))]
+    assert await store.create(record("b", "CDEFGH"), []) == []
+    two = await store.append("a", [("all", body(2)), ("facilitators", body(3))])
+    assert [s.seq for s in two] == [2, 3]
+    assert [s.seq for s in await store.append("b", [("all", body(1))])] == [1]
+    assert [s.seq for s in await store.append("a", [("participant:p1", body(4))])] == [4]
+    assert await store.append("a", []) == []
+    assert [s.seq for s in await store.append("b", [("all", body(2))])] == [2]
+
+    assert await store.read("a") == [
         Stored(1, "all", body(1)),
         Stored(2, "all", body(2)),
         Stored(3, "facilitators", body(3)),
         Stored(4, "participant:p1", body(4)),
     ]
-    assert [s.seq for s in log.read("b")] == [1, 2]
-    log.close()
+    assert [s.seq for s in await store.read("b")] == [1, 2]
 
 
-def test_read_after_returns_only_what_follows(tmp_path: Path) -> None:
-    log = SQLiteLog(tmp_path / "db")
-    log.create(record("a"), [("all", body(n)) for n in range(1, 6)])
-    assert [s.seq for s in log.read("a", after=0)] == [1, 2, 3, 4, 5]
-    assert [s.seq for s in log.read("a", after=3)] == [4, 5]
-    assert log.read("a", after=5) == []
-    assert log.read("a", after=99) == []
-    assert log.read("unknown") == []
-    log.close()
+async def test_read_after_returns_only_what_follows(store: Store) -> None:
+    await store.create(record("a"), [("all", body(n)) for n in range(1, 6)])
+    assert [s.seq for s in await store.read("a", after=0)] == [1, 2, 3, 4, 5]
+    assert [s.seq for s in await store.read("a", after=3)] == [4, 5]
+    assert await store.read("a", after=5) == []
+    assert await store.read("a", after=99) == []
+    assert await store.read("unknown") == []
 
 
-def test_a_failed_append_leaves_nothing_behind(tmp_path: Path) -> None:
-    log = SQLiteLog(tmp_path / "db")
-    log.create(record("a"), [("all", body(1))])
-    log.append("a", [("all", body(2))], command_id="c1")
-    with pytest.raises(sqlite3.IntegrityError):
-        log.append("a", [("all", body(3))], command_id="c1")  # the same command twice
-    with pytest.raises(sqlite3.IntegrityError):
-        log.append("nobody", [("all", body(1))])  # no such session
-    assert [s.seq for s in log.read("a")] == [1, 2]
-    assert [s.seq for s in log.append("a", [("all", body(3))])] == [3]
-    log.close()
+async def test_a_failed_append_leaves_nothing_behind(engine: Engine, store: Store) -> None:
+    await store.create(record("a"), [("all", body(1))])
+    await store.append("a", [("all", body(2))], command_id="c1")
+    with pytest.raises(engine.integrity):
+        await store.append("a", [("all", body(3))], command_id="c1")  # the same command twice
+    with pytest.raises(engine.integrity):
+        await store.append("nobody", [("all", body(1))])  # no such session
+    assert [s.seq for s in await store.read("a")] == [1, 2]
+    assert [s.seq for s in await store.append("a", [("all", body(3))])] == [3]
 
 
-def test_command_ids_and_the_end_of_a_session(tmp_path: Path) -> None:
-    log = SQLiteLog(tmp_path / "db")
-    log.create(record("a", "ACDEFG", at=1.0), [])
-    log.create(record("b", "CDEFGH", at=2.0), [])
-    assert log.command_ids("a") == set()
-    log.append("a", [], command_id="c1")
-    log.append("a", [("all", body(1))], command_id="c2")
-    assert log.command_ids("a") == {"c1", "c2"}
-    assert log.command_ids("b") == set()  # per session
-    assert log.live_by_code("ACDEFG") == record("a", "ACDEFG", at=1.0)
-    log.append("a", [("all", body(2))], ended_at=9.0)
-    assert log.live_by_code("ACDEFG") is None
-    assert log.get("a") == record("a", "ACDEFG", at=1.0)._replace(ended_at=9.0)
-    assert [r.id for r in log.live_sessions()] == ["b"]
+async def test_command_ids_and_the_end_of_a_session(engine: Engine, store: Store) -> None:
+    await store.create(record("a", "ACDEFG", at=1.0), [])
+    await store.create(record("b", "CDEFGH", at=2.0), [])
+    assert await store.command_ids("a") == set()
+    await store.append("a", [], command_id="c1")
+    await store.append("a", [("all", body(1))], command_id="c2")
+    assert await store.command_ids("a") == {"c1", "c2"}
+    assert await store.command_ids("b") == set()  # per session
+    assert await store.live_by_code("ACDEFG") == record("a", "ACDEFG", at=1.0)
+    await store.append("a", [("all", body(2))], ended_at=9.0)
+    assert await store.live_by_code("ACDEFG") is None
+    assert await store.latest_by_code("ACDEFG") == record("a", at=1.0)._replace(ended_at=9.0)
+    assert await store.get("a") == record("a", "ACDEFG", at=1.0)._replace(ended_at=9.0)
+    assert [r.id for r in await store.live_sessions()] == ["b"]
+    log = engine.log()
     assert [r.id for r in log.sessions()] == ["b", "a"]  # newest first
+    assert [r.id for r in log.sessions_before(5.0)] == ["b"]  # a ended at 9
     log.close()
 
 
-async def test_the_log_survives_reopening_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "db"
-    store = SQLiteStore(path)
+async def test_held_shares_code_changes_audit_and_forgotten_text(
+    engine: Engine, store: Store
+) -> None:
+    """Everything else an append carries, read back the same way on both engines."""
+    share = b'{"type":"share.submitted","share":1,"text":"it was hard"}'
+    await store.create(record("a"), [], audit=[AuditEntry(1.0, "dana", "session created")])
+    await store.append("a", [], command_id="h1", mixed=["first"])
+    await store.append("a", [], command_id="h2", mixed=["second", "third"])
+    held = await store.pending("a")
+    assert sorted(p.text for p in held) == ["first", "second", "third"]
+    assert [p.key for p in held] == sorted(p.key for p in held)  # key order, not arrival
+    assert len({p.key for p in held}) == 3 and all(len(p.key) == 16 for p in held)
+    await store.append(
+        "a",
+        [("facilitators", share)],
+        released=[held[0].key, held[1].key],
+        audit=[AuditEntry(2.0, "dana", "code changed", "why")],
+        code="CDEFGH",
+    )
+    assert await store.pending("a") == [held[2]]
+    assert await store.live_by_code("ACDEFG") is None
+    assert (await store.live_by_code("CDEFGH")) == record("a", "CDEFGH")
+    await store.append("a", [("all", body(2))], ended_at=5.0, forget_share_text=True)
+    [first, second] = await store.read("a")
+    assert first.body == b'{"type":"share.submitted","share":1,"text":""}'
+    assert second.body == body(2)  # a share event without text is left as it was
+    log = engine.log()
+    assert log.audit("a") == [
+        AuditEntry(1.0, "dana", "session created", ""),
+        AuditEntry(2.0, "dana", "code changed", "why"),
+    ]
+    log.add_audit("a", AuditEntry(3.0, "sam", "export made", "md"))
+    assert [e.account for e in log.audit("a")] == ["dana", "dana", "sam"]
+    assert log.command_ids("a") == {"h1", "h2"}
+    assert log.pending("a") == [held[2]]
+    log.close()
+
+
+async def test_accounts_and_deleting_sessions(engine: Engine, store: Store) -> None:
+    log = engine.log()
+    assert log.add_facilitator("dana", "hash1", 1.0)
+    assert not log.add_facilitator("dana", "hash2", 2.0)
+    assert log.add_facilitator("alex", "hash3", 3.0)
+    assert log.set_password("dana", "hash4") and not log.set_password("nobody", "x")
+    assert await store.password_hash("dana") == "hash4"
+    assert await store.password_hash("nobody") is None
+    assert await store.accounts() == {"dana", "alex"}
+    assert log.facilitators() == [("alex", 3.0), ("dana", 1.0)]
+    assert log.remove_facilitator("alex") and not log.remove_facilitator("alex")
+
+    await store.create(record("a"), [("all", body(1)), ("all", body(2))])
+    await store.append("a", [], command_id="c1", mixed=["held"])
+    await store.create(record("b", "CDEFGH", at=2.0), [("all", body(1))])
+    assert log.delete_sessions(["a"]) == 2
+    assert log.compact()
+    assert await store.get("a") is None and await store.read("a") == []
+    assert await store.command_ids("a") == set() and await store.pending("a") == []
+    assert [r.id for r in log.sessions()] == ["b"]
+    log.close()
+
+
+async def test_the_log_survives_reopening(engine: Engine) -> None:
+    store = await open_store(engine.url)
     await store.create(record("a"), [("all", body(1))])
     await store.append("a", [("all", body(2)), ("facilitators", body(3))], command_id="c1")
     before = await store.read("a")
     await store.close()
 
-    again = SQLiteStore(path)
+    again = await open_store(engine.url)
     assert await again.read("a") == before
     assert await again.command_ids("a") == {"c1"}
     assert await again.get("a") == record("a")
     assert [s.seq for s in await again.append("a", [("all", body(4))])] == [4]
     await again.close()
 
+
+async def test_committed_rows_are_in_the_sqlite_file(tmp_path: Path) -> None:
+    path = tmp_path / "db"
+    store = SQLiteStore(path)
+    await store.create(record("a"), [("all", body(1))])
+    await store.append("a", [("all", body(2))])
     with closing(sqlite3.connect(path)) as db:  # another process sees committed rows
-        assert db.execute("SELECT max(seq) FROM events").fetchone() == (4,)
+        assert db.execute("SELECT max(seq) FROM events").fetchone() == (2,)
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    await store.close()
+
+
+def test_the_sqlite_log_is_a_record_log(tmp_path: Path) -> None:
+    log: RecordLog = SQLiteLog(tmp_path / "db")  # what review and exports read, typed
+    assert log.sessions() == []
+    log.close()
 
 
 def test_the_file_is_private(tmp_path: Path) -> None:
@@ -168,9 +272,8 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
 
 
 async def test_concurrent_appends_stay_gapless_and_one_failure_stays_alone(
-    tmp_path: Path,
+    engine: Engine, store: Store
 ) -> None:
-    store = SQLiteStore(tmp_path / "db")
     await store.create(record("a"), [])
     await store.create(record("b", "CDEFGH"), [])
     results = await asyncio.gather(
@@ -188,9 +291,8 @@ async def test_concurrent_appends_stay_gapless_and_one_failure_stays_alone(
     for run in a_runs:  # each append's events are consecutive
         assert [s.seq for s in run] == [run[0].seq, run[0].seq + 1]
     assert sorted(s.seq for run in b_runs for s in run) == list(range(1, 11))
-    assert isinstance(results[30], sqlite3.IntegrityError)
-    assert isinstance(results[31], sqlite3.IntegrityError)
+    assert isinstance(results[30], engine.integrity)
+    assert isinstance(results[31], engine.integrity)
     assert [s.seq for s in await store.read("a")] == list(range(1, 41))
     assert [s.seq for s in await store.read("b")] == list(range(1, 11))
     assert await store.command_ids("b") == {f"c{n}" for n in range(10)}
-    await store.close()

@@ -69,8 +69,9 @@ def test_counts_read_as_words() -> None:
     assert plural(1, "session") == "1 session"
     assert plural(2, "session") == "2 sessions"
     assert plural(0, "person", "people") == "0 people"
-    assert scores([0] * 6 + [1, 2] + [0] * 3) == "score 6: 1, score 7: 2"
-    assert scores([0] * 11) == "no scores"
+    assert scores([0] * 6 + [1, 2] + [0] * 3) == "6: 1, 7: 2"
+    assert scores([4, 1], ["No", "Yes"]) == "No: 4, Yes: 1"
+    assert scores([0] * 11) == "no answers"
 
 
 def test_times_read_the_same_from_hub_seconds_or_a_utc_time() -> None:

@@ -22,21 +22,33 @@ from textual.widgets import Button, ContentSwitcher, Input, Static
 
 from client import credentials
 from client.apps.base import HubApp
+from client.apps.participant.checkin import CheckinView
 from client.apps.participant.ended import EndedView
 from client.apps.participant.hidden import HiddenScreen
 from client.apps.participant.join import JoinView
 from client.apps.participant.practice import PracticeScreen
 from client.apps.participant.session import SessionView
 from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, LinkStatus, new_id
-from client.following import FeelingAsk, Following, hello_fits
+from client.following import Following, hand_words, hello_fits, request_words
 from client.messages import FrameReceived, LinkChanged
-from client.widgets.exercise_view import ExerciseView, FeelingQuestion, GuidedView
+from client.widgets.crisis import CrisisScreen
+from client.widgets.exercise_view import CheckinQuestion, ExerciseView, GuidedView
 from client.widgets.key_row import WrappingFooter
+from client.widgets.participant_forms import HandNoticeScreen, TalkRequestScreen
 from client.widgets.share_box import ShareBox
 from client.widgets.status import LinkBanner
-from shared.commands import PROTOCOL_VERSION, Hello, RateFeeling, SubmitShare
+from shared.commands import (
+    PROTOCOL_VERSION,
+    AnswerCheckin,
+    Hello,
+    PassTurn,
+    RaiseHand,
+    RequestTalk,
+    SubmitShare,
+)
+from shared.crisis import DEFAULT_LOCALE
 from shared.decide import clean_name
-from shared.events import Ack, Error, ServerMessage, Welcome
+from shared.events import Ack, Answering, Error, ServerMessage, Welcome
 from shared.state import SessionState
 
 __all__ = ["STYLES", "ParticipantApp"]
@@ -46,16 +58,16 @@ STYLES = Path(__file__).resolve().parents[2] / "styles"
 CODE_TOO_LONG = "That looks longer than a room code. Please check it with your facilitator."
 JOINING = "Joining…"
 
-
-THANKS_SECONDS = 4.0
-"""How long "Thank you." stays after an answer before the session comes back."""
+PASS_WORDS = (
+    "It is your turn. You can speak, or pass with Ctrl+P. Only the facilitator will know you "
+    "passed; the room just sees the next turn."
+)
 
 
 class ParticipantApp(HubApp):
     """One participant's terminal. All it shows comes from ``state``, built by ``reduce``."""
 
     TITLE = "circlekeeper"
-    thanks_seconds = THANKS_SECONDS
     CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / "app.tcss", STYLES / "participant.tcss"]
     ENABLE_COMMAND_PALETTE = False
     AUTO_FOCUS: ClassVar[str | None] = None
@@ -64,11 +76,16 @@ class ParticipantApp(HubApp):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f9", "hide", "Hide screen", priority=True),
         Binding("f9", "unhide", "Come back", priority=True),
+        Binding("ctrl+g", "crisis", "Crisis help", priority=True),
         Binding("ctrl+s", "send_share", "Send share", priority=True),
         Binding("ctrl+r", "rejoin_exercise", "Back to the exercise", priority=True),
+        Binding("ctrl+r", "back_to_checkin", "Back to the check-in", priority=True),
+        Binding("ctrl+t", "raise_hand", "Raise hand", priority=True),
+        Binding("ctrl+t", "lower_hand", "Lower hand", priority=True),
+        Binding("ctrl+p", "pass_turn", "Pass my turn", priority=True),
+        Binding("ctrl+l", "request_talk", "Talk after group", priority=True),
         Binding("x", "leave_exercise", "Leave exercise"),
-        Binding("x", "skip_feeling", "Skip the question"),
-        Binding("x", "close_feeling", "Back to the session"),
+        Binding("x", "put_away", "Back to the session"),
         Binding("ctrl+o", "practise", "Practise on your own", priority=True),
         Binding("q", "close", "Close"),
     ]
@@ -78,9 +95,13 @@ class ParticipantApp(HubApp):
             "close",
             "practise",
             "rejoin_exercise",
+            "back_to_checkin",
+            "raise_hand",
+            "lower_hand",
+            "pass_turn",
+            "request_talk",
             "leave_exercise",
-            "skip_feeling",
-            "close_feeling",
+            "put_away",
         }
     )
     """Actions about what the main screen shows; none of them exists before it is built."""
@@ -112,6 +133,7 @@ class ParticipantApp(HubApp):
         self._joining = False
         self._share_id: str | None = None
         self._views_ready = False
+        self._pass_id: str | None = None
         self.following = Following()
         """What this terminal did on its own (joined, stepped out, put a question away); kept
         here only, never sent."""
@@ -124,6 +146,7 @@ class ParticipantApp(HubApp):
             yield JoinView(self._code, self._name, id="join")
             yield SessionView(self.hub_now, id="session")
             yield ExerciseView(self.hub_now, id="exercise")
+            yield CheckinView(id="checkin")
             yield EndedView(id="ended")
         yield WrappingFooter()
 
@@ -151,7 +174,7 @@ class ParticipantApp(HubApp):
         return self._main.query_one("#views", ContentSwitcher).current or "join"
 
     def _choose_view(self) -> None:
-        wanted = self.following.view(self.state)
+        wanted = self.following.view(self.state, self.hub_now())
         switcher = self._main.query_one("#views", ContentSwitcher)
         if switcher.current == wanted:
             self._sync_exercise_part()
@@ -161,6 +184,9 @@ class ParticipantApp(HubApp):
             self._main.query_one(ShareBox).area.focus()
         elif wanted == "join":
             self._main.query_one(JoinView).focus_first_empty()
+        elif wanted == "checkin":
+            self._main.set_focus(None)
+            self.call_after_refresh(self._focus_answer, self._main.query_one(CheckinView).question)
         else:
             self._main.set_focus(None)
         self._exercise_part = None
@@ -241,9 +267,10 @@ class ParticipantApp(HubApp):
 
     def _show_state(self, state: SessionState) -> None:
         self._keep_seat(state)
-        self._main.query_one(SessionView).show(state)
         self._note_exercise(state)
+        self._main.query_one(SessionView).show(state, self.following.seat, self._floor_note())
         self._show_exercise()
+        self._show_checkin()
         self._choose_view()
         self.refresh_bindings()  # what the rules allow (sharing, say) follows the state
 
@@ -272,28 +299,30 @@ class ParticipantApp(HubApp):
             self._main.query_one(JoinView).set_busy(False)
             self._main.query_one(JoinView).tell("")
             self._choose_view()
+        elif isinstance(frame, Answering):
+            self._show_exercise()
+            self._show_checkin()
         elif isinstance(frame, Ack) and frame.command == self._share_id:
             self._share_id = None
             self._main.query_one(ShareBox).received()
         elif isinstance(frame, Error) and frame.command == self._share_id:
             self._share_id = None
             self._main.query_one(ShareBox).not_sent(frame.detail)
+        elif isinstance(frame, Ack | Error) and frame.command == self._pass_id:
+            self._pass_id = None
+            if isinstance(frame, Ack):
+                self._show_state(self.state)
+            else:
+                self.following.passed = None
         elif isinstance(frame, Ack) and (ask := self.following.ask_for(frame.command)) is not None:
-            ask.status, ask.command = "thanked", None
+            ask.taken()
             self._show_exercise()
+            self._show_checkin()
             self.refresh_bindings()
-            self.set_timer(self.thanks_seconds, lambda run=ask.run: self._thanked(run))
-
-    def _thanked(self, run: int) -> None:
-        """After a moment of "Thank you", back to the session by itself (x does it sooner)."""
-        shown = self.following.room_run(self.state)
-        if self._live and shown is not None and shown.run == run and not shown.active:
-            self.following.put_away(self.state)
-            self._show_state(self.state)
 
     @on(FrameReceived)
-    def _feeling_refused(self, message: FrameReceived) -> None:
-        """The hub could not take a feeling answer: its words go calmly under the question.
+    def _answer_refused(self, message: FrameReceived) -> None:
+        """The hub could not take a check-in answer: its words go calmly under the question.
 
         This runs before HubApp's handler and stops it, which would raise the same words as a
         "Not done" warning toast. An error changes no state, so nothing else is skipped.
@@ -305,29 +334,44 @@ class ParticipantApp(HubApp):
         if ask is None:
             return
         message.prevent_default()
-        ask.status, ask.words, ask.command = "problem", frame.detail, None
+        ask.refused(frame.detail)
         self._show_exercise()
-        question = self._main.query_one(ExerciseView).question
-        if self.view == "exercise" and question.display:
-            question.scale.focus()  # the keys work again for another try
+        self._show_checkin()
+        self.call_after_refresh(self._focus_answer, self._shown_question())
         self.refresh_bindings()
 
     # -- the room's exercise -----------------------------------------------------------------
 
     def _note_exercise(self, state: SessionState) -> None:
         """Follow a run this terminal sees running; someone practising alone hears of it."""
+        asked = self.following.note_checkin(state)
+        away = self.screen is not self._main and not self.hidden
+        if asked is not None and away and isinstance(self.screen, PracticeScreen):
+            self.notify(
+                "The facilitator has opened a check-in. "
+                "Leave your practice whenever you are ready to answer.",
+                title="In the room",
+            )
         started = self.following.note(state, self.hub_now())
-        if started is not None and self.screen is not self._main and not self.hidden:
+        if started is not None and away:
             self.notify(
                 f"The group has started {started.exercise.title}. "
                 "Leave your practice whenever you are ready to join in.",
                 title="In the room",
             )
 
+    def _answered(self) -> int | None:
+        """How many have answered the check-in shown, as the hub last told everyone."""
+        shown = self.following.checkin(self.state)
+        if shown is None or not shown.open:
+            return None
+        return self.mirror.answering.get(shown.number, 0)
+
     def _show_exercise(self) -> None:
         following = self.following
         view = self._main.query_one(ExerciseView)
-        view.show(following.room_run(self.state), following.ask(self.state))
+        shown, ask = following.checkin(self.state), following.ask(self.state)
+        view.show(following.room_run(self.state), shown, ask, self._answered())
         out = following.stepped_out(self.state)
         hint = self._main.query_one("#exercise-hint", Static)
         if out is not None:
@@ -339,6 +383,51 @@ class ParticipantApp(HubApp):
             )
         hint.display = out is not None
 
+    def _show_checkin(self) -> None:
+        """The check-in shown on its own view (the exercise view shows the one about its run)."""
+        shown = self.following.checkin(self.state)
+        if shown is None:
+            return
+        run = self.state.run(shown.run) if shown.run is not None else None
+        after = run.exercise.title if run is not None else ""
+        view = self._main.query_one(CheckinView)
+        view.show(shown, self.following.ask(self.state), self._answered(), after)
+
+    def _shown_question(self) -> CheckinQuestion | None:
+        if self.view == "checkin":
+            return self._main.query_one(CheckinView).question
+        exercise = self._main.query_one(ExerciseView)
+        if self.view == "exercise" and exercise.showing == "question":
+            return exercise.question
+        return None
+
+    def _focus_answer(self, question: CheckinQuestion | None) -> None:
+        """Put the keys on the answer row (once it is mounted), if it takes an answer."""
+        row = None if question is None else question.answer
+        if (
+            self._live
+            and row is not None
+            and not row.disabled
+            and question is self._shown_question()
+        ):
+            row.focus()
+        self.refresh_bindings()
+
+    def _floor_note(self) -> str:
+        """What concerns only this participant: their hand, their turn, their request."""
+        state, following = self.state, self.following
+        speaker = state.speaker
+        if speaker is None or speaker.turn is None:
+            following.passed = None  # the round is over: nothing to remind
+        lines = [hand_words(state, following.seat)]
+        if following.can_pass(state):
+            lines.append(PASS_WORDS)
+        lines.append(following.passed_words(state))
+        lines.append(request_words(state))
+        if following.waiting_checkin(state) is not None:
+            lines.append("A check-in is open. Press Ctrl+R to answer it.")
+        return "\n".join(line for line in lines if line)
+
     def _sync_exercise_part(self) -> None:
         """When the guided part gives way to the question: put the keys there and update them."""
         view = self._main.query_one(ExerciseView)
@@ -346,8 +435,8 @@ class ParticipantApp(HubApp):
         if part == self._exercise_part:
             return
         self._exercise_part = part
-        if part == "question" and not view.question.scale.disabled:
-            view.question.scale.focus()
+        if part == "question":
+            self.call_after_refresh(self._focus_answer, view.question)
         elif part == "guided":
             self._main.set_focus(None)
         self.refresh_bindings()
@@ -357,16 +446,22 @@ class ParticipantApp(HubApp):
         if self._live:
             self._main.query_one(ExerciseView).arrange_parts()
             self._choose_view()
+            self.refresh_bindings()  # X now goes back to the session
 
-    @on(FeelingQuestion.Answered)
-    async def _feeling_answered(self, event: FeelingQuestion.Answered) -> None:
-        ask = self.following.ask(self.state)
-        if ask is None or not ask.answering:
+    @on(CheckinQuestion.Answered)
+    async def _checkin_answered(self, event: CheckinQuestion.Answered) -> None:
+        ask = self.following.asks.get(event.checkin)
+        shown = self.state.checkin(event.checkin)
+        if ask is None or not ask.answering or shown is None or not shown.open:
             return
-        ask.status, ask.words, ask.command = "sending", "", new_id()
+        ask.sent(event.value, new_id())
         self._show_exercise()
+        self._show_checkin()
         self.refresh_bindings()
-        await self.send_command(RateFeeling(id=ask.command, run=ask.run, score=event.score))
+        assert ask.command is not None
+        await self.send_command(
+            AnswerCheckin(id=ask.command, checkin=event.checkin, value=event.value)
+        )
 
     @on(LinkChanged)
     def _link_closed(self, message: LinkChanged) -> None:
@@ -400,37 +495,45 @@ class ParticipantApp(HubApp):
 
     # -- keys --------------------------------------------------------------------------------
 
-    def _current_ask(self) -> FeelingAsk | None:
-        if self._main.query_one(ExerciseView).showing != "question":
-            return None
-        return self.following.ask(self.state)
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hide":
             return not self.hidden
         if action == "unhide":
             return self.hidden
+        if action == "crisis":
+            return not isinstance(self.screen, CrisisScreen)
         if not self._views_ready:
             return action not in self._MAIN_ACTIONS
         on_main = self.screen is self._main  # not hidden, not practising alone
         view = self.view
+        state, following = self.state, self.following
+        in_session = on_main and view == "session" and state.status != "ended"
         if action == "send_share":
             return on_main and view == "session" and self._share_open()
         if action == "close":
             return on_main and view == "ended"
         if action == "practise":
-            return on_main and view != "exercise"
+            return on_main and view not in ("exercise", "checkin")
+        stepped_out = following.stepped_out(state) is not None
         if action == "rejoin_exercise":
-            stepped_out = self.following.stepped_out(self.state) is not None
-            return on_main and view == "session" and stepped_out
+            return in_session and stepped_out
+        if action == "back_to_checkin":
+            return in_session and not stepped_out and following.waiting_checkin(state) is not None
+        if action == "raise_hand":
+            return in_session and not following.hand_up(state) and not following.my_turn(state)
+        if action == "lower_hand":
+            return in_session and following.hand_up(state)
+        if action == "pass_turn":
+            return in_session and following.can_pass(state) and self._pass_id is None
+        if action == "request_talk":
+            return in_session and not following.request_open(state)
         if action == "leave_exercise":
-            showing = self._main.query_one(ExerciseView).showing
-            return on_main and view == "exercise" and showing == "guided"
-        if action in ("skip_feeling", "close_feeling"):
-            ask = self._current_ask() if on_main and view == "exercise" else None
-            if ask is None:
-                return False
-            return ask.answering if action == "skip_feeling" else not ask.answering
+            exercise = self._main.query_one(ExerciseView)
+            return on_main and view == "exercise" and not exercise.guided.over
+        if action == "put_away":
+            exercise = self._main.query_one(ExerciseView)
+            over = view == "exercise" and exercise.guided.over
+            return on_main and (over or view == "checkin")
         return True
 
     def _share_open(self) -> bool:
@@ -464,16 +567,52 @@ class ParticipantApp(HubApp):
         self._show_exercise()
         self._choose_view()
 
-    def action_skip_feeling(self) -> None:
-        self._put_question_away()
-
-    def action_close_feeling(self) -> None:
-        self._put_question_away()
-
-    def _put_question_away(self) -> None:
+    def action_put_away(self) -> None:
+        """Back to the session: the exercise that is over, or the check-in, goes behind it
+        (an open check-in can be brought back with Ctrl+R)."""
         self.following.put_away(self.state)
-        self._show_exercise()
-        self._choose_view()
+        self._show_state(self.state)
+
+    def action_back_to_checkin(self) -> None:
+        self.following.back_to_checkin(self.state)
+        self._show_state(self.state)
+
+    def action_crisis(self) -> None:
+        """The crisis screen: read from the welcome (or the default line), nothing sent."""
+        welcome = self.welcome
+        facility = welcome.crisis if welcome is not None else ""
+        locale = welcome.locale if welcome is not None else DEFAULT_LOCALE
+        self.push_screen(CrisisScreen(facility, locale))
+
+    async def action_raise_hand(self) -> None:
+        if not self.following.hand_explained:
+            self.push_screen(HandNoticeScreen(), self._hand_notice_read)
+            return
+        await self.send_command(RaiseHand(id=new_id(), raised=True))
+
+    async def _hand_notice_read(self, raise_it: bool | None) -> None:
+        if raise_it:
+            self.following.hand_explained = True
+            await self.send_command(RaiseHand(id=new_id(), raised=True))
+
+    async def action_lower_hand(self) -> None:
+        await self.send_command(RaiseHand(id=new_id(), raised=False))
+
+    async def action_pass_turn(self) -> None:
+        speaker = self.state.speaker
+        if speaker is None or not self.following.can_pass(self.state):
+            return
+        self._pass_id = new_id()
+        self.following.passed = speaker.turn
+        self.refresh_bindings()
+        await self.send_command(PassTurn(id=self._pass_id))
+
+    def action_request_talk(self) -> None:
+        self.push_screen(TalkRequestScreen(), self._request_written)
+
+    async def _request_written(self, note: str | None) -> None:
+        if note is not None:
+            await self.send_command(RequestTalk(id=new_id(), note=note))
 
     async def action_send_share(self) -> None:
         box = self._main.query_one(ShareBox)

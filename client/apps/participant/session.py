@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from client.following import few_people, shown_shares
 from client.widgets.agenda import AgendaView
+from client.widgets.board_speaking import SpeakingPanel
 from client.widgets.share_box import ShareBox
 from client.widgets.status import LinkBanner
 from client.widgets.timer import ItemTimer
@@ -65,6 +66,8 @@ class SessionView(Vertical):
                 with Vertical(id="now-panel", classes="panel"):
                     yield Static("Now", classes="panel-title")
                     yield ItemTimer(self._now, id="timer")
+                    yield SpeakingPanel(self._now, id="speaking")
+                    yield Static("", id="floor-note")
                     yield Static("", id="exercise-hint", classes="hint")
                 with Vertical(id="agenda-panel", classes="panel"):
                     yield Static("Agenda", classes="panel-title")
@@ -76,9 +79,15 @@ class SessionView(Vertical):
                     yield Static("", id="room-shares")
             yield ShareBox(id="share-box", classes="panel")
 
-    def show(self, state: SessionState) -> None:
+    def show(self, state: SessionState, seat: str | None = None, note: str = "") -> None:
+        """The room's state; ``seat`` is this participant's (for "You have the floor"), and
+        ``note`` what concerns only them (their hand, their turn, their request)."""
         self.query_one("#session-title", Static).update(Text(state.title))
         self.query_one("#timer", ItemTimer).show(state)
+        self.query_one(SpeakingPanel).show(state, seat)
+        floor_note = self.query_one("#floor-note", Static)
+        floor_note.update(Text(note))
+        floor_note.display = bool(note)
         self.query_one("#agenda", AgendaView).show(state)
         record = RECORD_KEPT if state.record_shares else RECORD_NOT_KEPT
         self.query_one("#record-note", Static).update(record)

@@ -1,14 +1,18 @@
 """A guided exercise on one terminal: what to do now, how long is left, a breathing pacer, and
-the "How do you feel now?" question once the room's exercise is over.
+the check-in about it ("How do you feel now?") once the room's exercise is over and the
+facilitator asks it.
 
 One module per widget:
 
-- ``room``: ``ExerciseView``, the room's exercise on a participant's terminal, then the question.
+- ``room``: ``ExerciseView``, the room's exercise on a participant's terminal, then the check-in
+  (``checkin``).
   The room board shows the guided part alone (``ExerciseView(read_only=True)``): no question, no
   banner of its own and no words about keys, since nobody at a wall can press one.
 - ``guided``: ``GuidedView``, one run as it goes, drawn from the run and a clock.
-- ``feeling``: ``FeelingQuestion``, "How do you feel now?", anonymous and skippable.
-- ``choices``: ``ChoiceRow`` and its two kinds, ``ScaleAnswer`` and ``YesNoAnswer``.
+- ``checkin``: ``CheckinQuestion``, any check-in question, answered privately and changed until
+  it closes, then its published answers; on the session's own check-in view too.
+- ``choices``: ``ChoiceRow`` and its kinds, ``ScaleAnswer``, ``YesNoAnswer`` and
+  ``QuestionAnswer`` (an answer to any check-in question).
 - ``private``: ``PrivateAnswers``, what someone practising alone answers, and nowhere else: no
   widget here can send anything, and nothing here is written to disk.
 
@@ -16,13 +20,12 @@ These views never keep time of their own: where a run is at a moment is
 ``client.following.moment``, and every change to a run is ``shared.exercise_run``'s.
 """
 
-from client.widgets.exercise_view.choices import ChoiceRow, ScaleAnswer, YesNoAnswer
-from client.widgets.exercise_view.feeling import (
-    ANONYMOUS_WORDS,
-    FEELING_HOW_TO,
-    FEELING_SCALE_WORDS,
-    THANKS_WORDS,
-    FeelingQuestion,
+from client.widgets.exercise_view.checkin import ANONYMOUS_WORDS, CheckinQuestion
+from client.widgets.exercise_view.choices import (
+    ChoiceRow,
+    QuestionAnswer,
+    ScaleAnswer,
+    YesNoAnswer,
 )
 from client.widgets.exercise_view.guided import (
     DONE_WORDS,
@@ -43,20 +46,18 @@ __all__ = [
     "ANONYMOUS_WORDS",
     "BOARD_NOTE",
     "DONE_WORDS",
-    "FEELING_HOW_TO",
-    "FEELING_SCALE_WORDS",
     "FRAME_SECONDS",
     "PAUSED_WORDS",
     "PRIVATE_NOTE",
     "ROOM_NOTE",
     "STOPPED_WORDS",
-    "THANKS_WORDS",
     "Answer",
+    "CheckinQuestion",
     "ChoiceRow",
     "ExerciseView",
-    "FeelingQuestion",
     "GuidedView",
     "PrivateAnswers",
+    "QuestionAnswer",
     "ScaleAnswer",
     "YesNoAnswer",
     "answer_words",

@@ -1,6 +1,8 @@
 """Choosing on a row of options: the keys and the mouse pick one, the chosen one shows reversed.
 
-``ScaleAnswer`` picks a number (a digit key at once), ``YesNoAnswer`` yes or no (Y and N).
+``ScaleAnswer`` picks a number (a digit key at once), ``YesNoAnswer`` yes or no (Y and N), and
+``QuestionAnswer`` an answer to any check-in ``Question``: a number from its ``low`` to its
+``high`` (the digit key is the number itself), or one of its words (its first letter).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-__all__ = ["ChoiceRow", "ScaleAnswer", "YesNoAnswer"]
+from shared.questions import Question
+
+__all__ = ["RESERVED_KEYS", "ChoiceRow", "QuestionAnswer", "ScaleAnswer", "YesNoAnswer"]
 
 
 class ChoiceRow(Widget, can_focus=True):
@@ -155,3 +159,80 @@ class YesNoAnswer(ChoiceRow):
     @property
     def value(self) -> bool | None:
         return None if self.chosen is None else self.chosen == 0
+
+
+RESERVED_KEYS = frozenset("xq")
+"""Letters the participant's screen uses for itself (back to the session, close)."""
+
+
+class QuestionAnswer(ChoiceRow):
+    """An answer to a check-in question; Enter sends the one chosen.
+
+    On a numbered scale a digit key picks that number (1 picks 1 on a scale from 1 to 5), and →
+    after 9 reaches 10. Answers in words get their first letter as a key when those letters
+    differ (N and Y for No and Yes), else the digits 1, 2, 3 … in order.
+    """
+
+    class Confirmed(Message):
+        """Enter was pressed with an answer chosen."""
+
+        def __init__(self, row: QuestionAnswer, value: int) -> None:
+            super().__init__()
+            self.row = row
+            self.value = value
+
+        @property
+        def control(self) -> QuestionAnswer:
+            return self.row
+
+    def __init__(self, question: Question, *, id: str | None = None) -> None:
+        self.question = question
+        self.numbers = tuple(question.values)
+        labels = [question.label(value) for value in self.numbers]
+        super().__init__(labels, id=id)
+        self.keys = self._keys(question, labels)
+        if question.labels:
+            shown = "/".join(key.upper() for key in self.keys)
+        else:
+            shown = f"{self.keys[0]}–{self.keys[-1]}" if len(self.keys) > 1 else self.keys[0]
+        for index, key in enumerate(self.keys):
+            first = index == 0
+            self._bindings.bind(
+                key,
+                f"choose({index})",
+                "Choose" if first else "",
+                show=first,
+                key_display=shown if first else None,
+            )
+        self._bindings.bind("left", "nudge(-1)", "Change", key_display="← →")
+        self._bindings.bind("right", "nudge(1)", show=False)
+        self._bindings.bind("enter", "confirm", "Send")
+
+    @staticmethod
+    def _keys(question: Question, labels: Sequence[str]) -> list[str]:
+        if question.labels:
+            letters = [label[0].lower() for label in labels]
+            if (
+                len(set(letters)) == len(letters)
+                and all(ch.isalpha() and ch.isascii() for ch in letters)
+                and not RESERVED_KEYS & set(letters)
+            ):
+                return letters
+            return [str(n) for n in range(1, min(len(labels), 9) + 1)]
+        return [str(n) for n in question.values if n <= 9]
+
+    @property
+    def value(self) -> int | None:
+        return None if self.chosen is None else self.numbers[self.chosen]
+
+    def choose_value(self, value: int | None) -> None:
+        self.chosen = None if value not in self.numbers else self.numbers.index(value)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "confirm":
+            return not self.disabled
+        return True
+
+    def action_confirm(self) -> None:
+        if self.value is not None:
+            self.post_message(self.Confirmed(self, self.value))

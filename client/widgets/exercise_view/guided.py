@@ -227,7 +227,9 @@ class GuidedView(Vertical):
             self._put("#guided-left", left_words(position))
         self.query_one("#guided-left").display = not over
         self.query_one("#guided-paused").display = now.paused
-        self.query_one(Pacer).fullness = now.fullness
+        pacer = self.query_one(Pacer)
+        pacer.fullness = now.fullness
+        pacer.display = run.exercise.breathing is not None and not over  # nothing left to pace
         self.query_one(ProgressBar).update(progress=round(position.progress * 1000))
         self._put("#guided-step", progress_words(exercise, position) if not over else "")
         if self.answers is not None:
