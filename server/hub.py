@@ -69,6 +69,8 @@ NO_ROOM = {
 }
 
 CLOSE_TIMEOUT = 2.0
+FLOOD_SECONDS = 1.0
+"""A connection sending past its command budget for this long without a pause is closed."""
 """Longest wait for a closing handshake (a polite client answers in milliseconds)."""
 
 
@@ -456,29 +458,47 @@ class Hub:
         return last
 
     async def _commands(self, ws: ServerConnection, room: Room, actor: Actor) -> None:
+        """Frames in order, each in its turn: the loop yields after every frame, so one socket's
+        backlog never runs back to back while other rooms wait.
+
+        Past its budget a connection is told once, and its frames are dropped unread while the
+        budget refuses them; one that keeps sending faster than its budget for ``FLOOD_SECONDS``
+        (its budget never gets back to half) is closed (1008) and its address counts a refused
+        attempt, so reconnecting to flood is slowed too.
+        """
         bucket = TokenBucket(self.config.commands_per_second, self.config.command_burst)
-        warned = False
+        flooding_since: float | None = None
         async for raw in ws:
-            allowed = bucket.take()  # every frame counts, readable or not
-            if not allowed and not warned:
-                log.info("connection %s: over its command budget", str(ws.id)[:8])
-                warned = True
+            await asyncio.sleep(0)
             data = raw if isinstance(raw, bytes) else raw.encode()
+            if not bucket.take():  # every frame counts, readable or not
+                self.metrics.rejected_frames.labels("rate_limited").inc()
+                now = time.monotonic()
+                if flooding_since is None:
+                    flooding_since = now
+                    log.info("connection %s: over its command budget", str(ws.id)[:8])
+                    room.reply(ws, encode(over_budget(data)))
+                elif now - flooding_since >= FLOOD_SECONDS:
+                    log.info(
+                        "connection %s: closed, it kept sending past its budget", str(ws.id)[:8]
+                    )
+                    self.attempts.failed(_address(ws))
+                    await ws.close(CloseCode.POLICY_VIOLATION, "rate_limited")
+                    return
+                continue
+            if flooding_since is not None and bucket.rested:
+                flooding_since = None  # it slowed down: the next time over is told again
             try:
                 message = decode_client(data)
             except msgspec.MsgspecError as exc:
                 self.metrics.rejected_frames.labels("decode").inc()
-                room.reply(ws, encode(read_error(exc, data) if allowed else over_budget(data)))
+                room.reply(ws, encode(read_error(exc, data)))
                 continue
             if isinstance(message, Handshake):
                 error = Error(code="already_joined", detail="This connection already joined.")
-                room.reply(ws, encode(error if allowed else over_budget(data)))
+                room.reply(ws, encode(error))
                 continue
             kind = metric_kind(message)
-            if not allowed:
-                self.metrics.commands.labels(kind, "rate_limited").inc()
-                room.reply(ws, encode(over_budget(data)))
-                continue
             async with room.lock:
                 reply, outcome = await self._apply(room, message, actor)
             self.metrics.commands.labels(kind, outcome).inc()
@@ -559,9 +579,10 @@ async def run_hub(config: HubConfig, *, ready: Callable[[Server], None] | None =
     """Serve until SIGINT/SIGTERM; closing sends 1001 so clients reconnect elsewhere or later."""
     import signal
 
-    from server.store.sqlite import SQLiteStore
+    from server.store.open import open_store, redact
 
-    store = SQLiteStore(config.db)
+    where = redact(config.database) if config.database else str(config.db)
+    store = await open_store(config.database or config.db)
     hub = Hub(store, config)
     try:
         async with hub.serve() as server:
@@ -571,7 +592,7 @@ async def run_hub(config: HubConfig, *, ready: Callable[[Server], None] | None =
             port = server.sockets[0].getsockname()[1] if server.sockets else config.port
             scheme = "ws" if config.certfile is None else "wss"
             log.info(
-                "hub listening on %s://%s:%d, recording to %s", scheme, config.host, port, config.db
+                "hub listening on %s://%s:%d, recording to %s", scheme, config.host, port, where
             )
             if scheme == "ws" and not is_loopback(config.host):
                 log.warning(
@@ -583,7 +604,7 @@ async def run_hub(config: HubConfig, *, ready: Callable[[Server], None] | None =
                 log.warning(
                     "no facilitator accounts yet: nobody can start a session until the operator "
                     "adds one with 'circle facilitators add NAME --db %s'",
-                    config.db,
+                    where,
                 )
             if ready is not None:
                 ready(server)

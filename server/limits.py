@@ -20,13 +20,22 @@ class TokenBucket:
         self._last = clock()
 
     def take(self) -> bool:
-        now = self._clock()
-        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
-        self._last = now
+        self._refill()
         if self._tokens < 1:
             return False
         self._tokens -= 1
         return True
+
+    @property
+    def rested(self) -> bool:
+        """Back to half its burst or more: the sender has slowed down for a while."""
+        self._refill()
+        return self._tokens >= self.burst / 2
+
+    def _refill(self) -> None:
+        now = self._clock()
+        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+        self._last = now
 
 
 class Attempts:

@@ -7,9 +7,13 @@ readable ``id`` carries it, also when the frame did not decode, and also past th
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import CloseCode
 
 from shared.events import Error
 from tests.helpers import RunningHub, facilitator, new_id
@@ -46,7 +50,9 @@ async def test_an_undecodable_command_is_refused_by_its_id(
     await fac.stop()
 
 
-async def test_frames_past_the_budget_are_answered_even_when_unreadable(db_path: Path) -> None:
+async def test_past_the_budget_a_connection_is_told_once_then_closed_if_it_goes_on(
+    db_path: Path,
+) -> None:
     async with hub_with(db_path, commands_per_second=0.01, command_burst=1) as uri:
         fac = await facilitator(uri)
         assert fac.link.welcome is not None
@@ -55,9 +61,15 @@ async def test_frames_past_the_budget_are_answered_even_when_unreadable(db_path:
         await raw.reply_to("first")
         await raw.send('{"type":"share.submit","id":"second","text":7}')
         second = await raw.reply_to("second")
-        await raw.send("not json at all")
-        unreadable = await raw.error()
         assert isinstance(second, Error) and second.code == "rate_limited"
-        assert unreadable.code == "rate_limited" and unreadable.command is None
-        await raw.close()
+        assert "wait" in second.detail
+        # Unreadable or not, what follows is dropped unread; sent on for a second, it ends the
+        # connection (the facilitator's own connection notices nothing).
+        with contextlib.suppress(ConnectionClosed):
+            for _ in range(400):
+                await raw.send("not json at all")
+                await asyncio.sleep(0.05)  # the flood's own pace, not a wait for a result
+        assert await raw.closed_with() == CloseCode.POLICY_VIOLATION
+        assert [m for m in raw.got if isinstance(m, Error)] == [second]
+        assert fac.status == "online"
         await fac.stop()
