@@ -17,6 +17,7 @@ import asyncio
 import multiprocessing
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +33,7 @@ from shared.events import Welcome
 from tests.helpers import LOGIN
 from tests.reliability.hubproc import HubProcess, free_port
 
-Target = Literal["hub", "relay"]
+Target = Literal["hub", "relay", "node"]
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -45,9 +46,14 @@ class Figures:
     rss_per_connection: float
     """Bytes."""
 
+    @property
+    def p99(self) -> float:
+        ms = sorted(self.latencies)
+        return ms[int(len(ms) * 0.99) - 1]
+
     def line(self, name: str) -> str:
         ms = sorted(self.latencies)
-        p99 = ms[int(len(ms) * 0.99) - 1]
+        p99 = self.p99
         return (
             f"{name:>10}: {len(ms):,} deliveries; p50 {statistics.median(ms):.1f} ms, "
             f"p99 {p99:.1f} ms, max {ms[-1]:.1f} ms; CPU {self.cpu * 100:.0f} %; "
@@ -154,74 +160,158 @@ def _generator(
     results.put(asyncio.run(_generate(target, uri, rooms, people, seconds, ready)))
 
 
+class Server:
+    """One of the servers compared, in its own process pinned to the first core."""
+
+    def __init__(self, target: Target, rooms: int, people: int, tmp: Path) -> None:
+        self.target, self.rooms, self.people, self.tmp = target, rooms, people, tmp
+        self.hub: HubProcess | None = None
+        self.relay: asyncio.subprocess.Process | None = None
+
+    async def __aenter__(self) -> tuple[int, str]:
+        port = free_port()
+        if self.target == "hub":
+            self.hub = await HubProcess.start(
+                self.tmp / "fanout.sqlite3", port, "--max-sessions", str(self.rooms + 2),
+                "--max-participants", str(self.people + 1000),
+                limits=["--share-batch-seconds", "0.05", "--share-batch-minimum", "1"],
+            )  # fmt: skip
+            pid = self.hub.proc.pid
+        else:
+            if self.target == "relay":
+                command = [sys.executable, "-m", "benchmarks.relay", "--port", str(port)]
+                env = None
+            else:
+                command = ["node", str(Path(__file__).with_name("relay.js")), str(port)]
+                env = {**os.environ, "NODE_PATH": str(node_ws())}
+            self.relay = await asyncio.create_subprocess_exec(
+                *command, stdout=asyncio.subprocess.PIPE, env=env
+            )
+            assert self.relay.stdout is not None
+            await self.relay.stdout.readline()
+            pid = self.relay.pid
+        os.sched_setaffinity(pid, {0})
+        return pid, f"ws://127.0.0.1:{port}"
+
+    async def __aexit__(self, *_: object) -> None:
+        if self.hub is not None:
+            await self.hub.terminate()
+        if self.relay is not None:
+            self.relay.terminate()
+            await self.relay.wait()
+
+
+def node_ws() -> Path:
+    """Where the ``ws`` package for the Node.js baseline is installed (once, with npm)."""
+    folder = Path(tempfile.gettempdir()) / "circlekeeper-bench-node"
+    if not (folder / "node_modules" / "ws").exists():
+        folder.mkdir(exist_ok=True)
+        subprocess.run(["npm", "install", "--silent", "--prefix", str(folder), "ws@8"], check=True)
+    return folder / "node_modules"
+
+
 async def measure(
-    target: Target, rooms: int, people: int, seconds: float, generators: int
+    target: Target, rooms: int, people: int, seconds: float, generators: int, flood: bool = False
 ) -> Figures:
     with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        relay: asyncio.subprocess.Process | None = None
-        hub: HubProcess | None = None
-        if target == "hub":
-            hub = await HubProcess.start(
-                Path(tmp) / "fanout.sqlite3", port, "--max-sessions", str(rooms + 1),
-                "--max-participants", str(people + 1),
-            )  # fmt: skip
-            pid, uri = hub.proc.pid, hub.uri
-        else:
-            relay = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "benchmarks.relay", "--port", str(port),
-                stdout=asyncio.subprocess.PIPE,
-            )  # fmt: skip
-            assert relay.stdout is not None
-            await relay.stdout.readline()
-            pid, uri = relay.pid, f"ws://127.0.0.1:{port}"
-        os.sched_setaffinity(pid, {0})
-        rss_empty = rss_bytes(pid)
-        context = multiprocessing.get_context("spawn")
-        ready = context.Event()
-        results: multiprocessing.Queue[list[float]] = context.Queue()
-        procs = [
-            context.Process(
-                target=_generator,
-                args=(
-                    target,
-                    uri,
-                    list(range(g, rooms, generators)),
-                    people,
-                    seconds,
-                    ready,
-                    results,
-                ),
-            )
-            for g in range(generators)
-        ]
-        for proc in procs:
-            proc.start()
-        connections = rooms * (people + 1)
-        while True:  # every generator has its rooms open once the server stops growing
-            await asyncio.sleep(2)
-            if _open_sockets(pid) >= connections:
-                break
-        rss_full = rss_bytes(pid)
-        cpu_start, wall_start = cpu_seconds(pid), time.monotonic()
-        ready.set()
-        latencies: list[float] = []
-        for _ in procs:
-            latencies += await asyncio.to_thread(results.get)
-        cpu = (cpu_seconds(pid) - cpu_start) / (time.monotonic() - wall_start)
-        for proc in procs:
-            proc.join()
-        if hub is not None:
-            await hub.terminate()
-        if relay is not None:
-            relay.terminate()
-            await relay.wait()
+        async with Server(target, rooms, people, Path(tmp)) as (pid, uri):
+            rss_empty = rss_bytes(pid)
+            context = multiprocessing.get_context("spawn")
+            ready = context.Event()
+            results: multiprocessing.Queue[list[float]] = context.Queue()
+            procs = [
+                context.Process(
+                    target=_generator,
+                    args=(
+                        target,
+                        uri,
+                        list(range(g, rooms, generators)),
+                        people,
+                        seconds,
+                        ready,
+                        results,
+                    ),
+                )
+                for g in range(generators)
+            ]
+            if flood:
+                procs.append(context.Process(target=_flooder, args=(target, uri, seconds, ready)))
+            for proc in procs:
+                proc.start()
+            connections = rooms * (people + 1)
+            while True:  # every generator has its rooms open once the server stops growing
+                await asyncio.sleep(2)
+                if _open_sockets(pid) >= connections:
+                    break
+            rss_full = rss_bytes(pid)
+            cpu_start, wall_start = cpu_seconds(pid), time.monotonic()
+            ready.set()
+            latencies: list[float] = []
+            for _ in range(generators):
+                latencies += await asyncio.to_thread(results.get)
+            cpu = (cpu_seconds(pid) - cpu_start) / (time.monotonic() - wall_start)
+            for proc in procs:
+                proc.join()
         return Figures(connections, latencies, cpu, (rss_full - rss_empty) / connections)
+
+
+def _flooder(target: Target, uri: str, seconds: float, ready: object) -> None:
+    """One connection sending garbage and refused commands as fast as it can, reconnecting
+    whenever it is cut off, in a room of its own."""
+    cores = os.cpu_count() or 1
+    if cores > 1:
+        os.sched_setaffinity(0, set(range(1, cores)))
+    asyncio.run(_flood(target, uri, seconds, ready))
+
+
+async def _flood(target: Target, uri: str, seconds: float, ready: object) -> None:
+    if target == "hub":
+        create = CreateSession(
+            protocol=PROTOCOL_VERSION, login=LOGIN, template="twelve-step-sharing"
+        )
+        _owner, welcome = await _open(uri, encode(create))  # keeps the flood's room open
+        assert welcome is not None
+        hello = encode(
+            Hello(protocol=PROTOCOL_VERSION, role="participant", code=welcome.code, name="flood")
+        )
+    await asyncio.to_thread(ready.wait)  # type: ignore[attr-defined]
+    end = time.monotonic() + seconds
+    garbage = [b"not json", encode(ExtendItem(id="refused", minutes=1))]
+    while time.monotonic() < end:
+        try:
+            if target == "hub":
+                ws, _ = await _open(uri, hello)
+            else:
+                ws, _ = await _open(f"{uri}/flood", None)
+            n = 0
+            while time.monotonic() < end:
+                n += 1
+                await ws.send(garbage[n % 2], text=True)
+        except Exception:  # cut off, or refused at the door: try again, as an attacker would
+            await asyncio.sleep(0.01)
 
 
 def _open_sockets(pid: int) -> int:
     fds = Path(f"/proc/{pid}/fd")
     return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
+
+
+def report(rooms: int, people: int, seconds: float, generators: int, flood: bool) -> None:
+    shape = (rooms, people, seconds, generators, flood)
+    figures = {name: asyncio.run(measure(name, *shape)) for name in ("relay", "node", "hub")}
+    ours, relay, node = figures["hub"], figures["relay"], figures["node"]
+    what = ", one connection flooding" if flood else ""
+    print(f"{rooms} rooms x {people + 1} = {ours.connections:,} connections{what}")
+    print(relay.line("python relay"))
+    print(node.line("node ws relay"))
+    print(ours.line("circle hub"))
+    p99 = {name: f.p99 for name, f in figures.items()}
+    print(
+        f"ours / python relay: p99 {p99['hub'] / p99['relay']:.2f}x, CPU "
+        f"{ours.cpu / relay.cpu:.2f}x, memory per connection "
+        f"{ours.rss_per_connection / relay.rss_per_connection:.2f}x; ours / node: p99 "
+        f"{p99['hub'] / p99['node']:.2f}x, CPU {ours.cpu / node.cpu:.2f}x"
+    )
 
 
 def main() -> None:
@@ -230,18 +320,9 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=14)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--generators", type=int, default=4)
+    parser.add_argument("--flood", action="store_true", help="one connection floods meanwhile")
     args = parser.parse_args()
-    shape = (args.rooms, args.participants, args.seconds, args.generators)
-    relay = asyncio.run(measure("relay", *shape))
-    ours = asyncio.run(measure("hub", *shape))
-    print(f"{args.rooms} rooms x {args.participants + 1} = {ours.connections:,} connections")
-    print(relay.line("relay"))
-    print(ours.line("circle hub"))
-    p99 = [sorted(f.latencies)[int(len(f.latencies) * 0.99) - 1] for f in (ours, relay)]
-    print(
-        f"ours / relay: p99 {p99[0] / p99[1]:.2f}x, CPU {ours.cpu / relay.cpu:.2f}x, "
-        f"memory per connection {ours.rss_per_connection / relay.rss_per_connection:.2f}x"
-    )
+    report(args.rooms, args.participants, args.seconds, args.generators, args.flood)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 
 from websockets.asyncio.server import ServerConnection, broadcast, serve
+from websockets.exceptions import ConnectionClosed
 
 ROOMS: dict[str, set[ServerConnection]] = {}
 
@@ -22,6 +23,8 @@ async def relay(ws: ServerConnection) -> None:
     try:
         async for frame in ws:
             broadcast(room, frame)
+    except ConnectionClosed:
+        pass  # a client that vanished: nothing to relay any more
     finally:
         room.discard(ws)
 

@@ -121,7 +121,8 @@ class KeyRow(WrappingFooter):
         self.groups = groups
 
     def units(self) -> list[tuple[int, list[Widget]]]:
-        """Each group's label stays on the row of its first key."""
+        """Each group's label stays on the row of its first key; a group with no key to
+        show now is left out, label and all."""
         bindings = list(self.screen.active_bindings.values())
         units: list[tuple[int, list[Widget]]] = []
         for label, actions in self.groups:
@@ -136,6 +137,4 @@ class KeyRow(WrappingFooter):
                     cells += self.key_width(key)
                     units.append((cells, widgets))
                     cells, widgets = 0, []
-            if widgets:  # a label with no key to show: it stands alone
-                units.append((cells, widgets))
         return units

@@ -10,6 +10,8 @@ from textual.widget import Widget
 from shared.events import (
     AgendaMoved,
     AnyEvent,
+    CheckinClosed,
+    CheckinOpened,
     ExercisePaused,
     ExerciseResumed,
     ExerciseSkipped,
@@ -17,6 +19,8 @@ from shared.events import (
     ExerciseStopped,
     FacilitatorNotes,
     FeelingsSummary,
+    HandRaised,
+    HeadCount,
     ItemAdded,
     ItemExtended,
     ItemMoved,
@@ -25,6 +29,10 @@ from shared.events import (
     MinutesSet,
     ParticipantJoined,
     PresenceChanged,
+    RequestHandled,
+    RoundEnded,
+    RoundReordered,
+    RoundStarted,
     SessionCreated,
     SessionEnded,
     SessionStarted,
@@ -32,8 +40,12 @@ from shared.events import (
     ShareSetAside,
     ShareShown,
     ShareSubmitted,
+    SpeakerCalled,
+    SpeakerDone,
+    TalkRequested,
 )
 from shared.state import SessionState
+from shared.words import median_words, plural
 
 
 def _item(state: SessionState, index: int) -> str:
@@ -105,6 +117,35 @@ def describe(event: AnyEvent, state: SessionState) -> str:
             if event.counts is None:
                 return f"How do you feel now? {event.answered} answered, too few to show"
             return f"How do you feel now? {event.answered} answered"
+        case CheckinOpened():
+            return f"Check-in asked: {event.question.prompt}"
+        case CheckinClosed():
+            if event.counts is None:
+                return f"Check-in closed: {event.answered} answered, too few to show"
+            closed = state.checkin(event.checkin)
+            middle = median_words(closed.median if closed is not None else None)
+            return f"Check-in closed: {event.answered} answered" + (f", {middle}" if middle else "")
+        case HeadCount():
+            return f"{event.present} here"
+        case HandRaised():
+            name = _name(state, event.participant)
+            return f"{name} raised a hand" if event.raised else f"{name}'s hand went down"
+        case SpeakerCalled():
+            if event.turn is not None:
+                return f"{event.name} had the floor (turn {event.turn} of {event.of})"
+            return f"{event.name} had the floor"
+        case SpeakerDone():
+            return "The speaker finished"
+        case RoundStarted():
+            return f"A go-around began ({plural(len(event.order), 'person', 'people')})"
+        case RoundReordered():
+            return "The go-around's order changed"
+        case RoundEnded():
+            return "The go-around ended"
+        case TalkRequested():
+            return f"{event.name} asked to talk with a counselor after group"
+        case RequestHandled():
+            return f"{_name(state, event.participant)}'s request to talk was handled"
         case _:
             tag = str(type(event).__struct_config__.tag)
             return tag.replace(".", " ").replace("_", " ").capitalize()
