@@ -12,6 +12,7 @@ from shared.commands import (
     PROTOCOL_VERSION,
     CallSpeaker,
     Hello,
+    NextTurn,
     PassTurn,
     RaiseHand,
     RemoveParticipant,
@@ -132,6 +133,40 @@ async def test_a_pass_is_seen_by_the_passer_and_the_facilitators_only(hub: Runni
     wrong = await cy.do(PassTurn(id=new_id()))
     assert isinstance(wrong, Error) and wrong.code == "invalid"
     for client in (fac, ann, bo, cy, wall):
+        await client.stop()
+
+
+async def test_a_round_keeps_its_order_and_turn_across_reconnects(hub: RunningHub) -> None:
+    fac = await facilitator(hub.uri)
+    assert fac.link.welcome is not None
+    code = fac.link.welcome.code
+    ann, bo, cy = [await participant(hub.uri, code, name) for name in ("Ann", "Bo", "Cy")]
+    assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
+    order = (seat(cy), seat(ann), seat(bo))
+    assert isinstance(await fac.do(StartRound(id=new_id(), order=order)), Ack)
+    assert isinstance(await fac.do(NextTurn(id=new_id())), Ack)  # Cy spoke; Ann's turn now
+
+    # Ann's terminal and the console both drop and come back from nothing.
+    for client in (ann, fac):
+        await client.link.close()
+        await client.task  # type: ignore[misc]
+    again = []
+    for client, role in ((ann, "participant"), (fac, "facilitator")):
+        w = client.link.welcome
+        assert w is not None
+        hello = Hello(protocol=PROTOCOL_VERSION, role=role, session=w.session_id, token=w.token)  # type: ignore[arg-type]
+        back = await Client(HubLink(hub.uri, hello, reconnect_delays=fast_delays)).start().joined()
+        await back.until(lambda b=back: b.mirror.caught_up)  # type: ignore[misc]
+        again.append(back)
+    ann2, fac2 = again
+    current = fac2.state.round
+    assert current is not None and current.order == order and current.taken == 2
+    assert current.to_come == (seat(bo),)
+    speaking = ann2.state.speaker
+    assert speaking is not None and speaking.participant == seat(ann)
+    assert (speaking.turn, speaking.of) == (2, 3)
+    assert ann2.state.round is None  # the order itself is for the facilitators
+    for client in (ann2, fac2, bo, cy):
         await client.stop()
 
 
