@@ -18,6 +18,12 @@ and ``HubLink.retry`` says where, why and when the next try is. Websockets' reco
 has no hook for that, but it asks ``process_exception`` about each failure and then draws the
 wait from ``reconnect_delays``: the link wraps both. ``retry`` is None again as soon as the hub
 answers (reported with an empty detail), so the words can go away before the welcome.
+
+Several hubs: ``uri`` may list hub addresses separated by commas (hubs sharing one PostgreSQL
+database). An attempt that finds no hub, or a hub that goes away, moves the link to the next
+address at once; only when every address failed in a row does it wait its delay. It resumes
+there exactly as on the same hub (session id, token, last seq and epoch), so nothing is lost
+and nothing comes twice.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import logging
 import socket
 import time
 import uuid
-from collections.abc import Callable, Generator
+from collections.abc import AsyncGenerator, Callable, Generator
 from dataclasses import dataclass
 from ssl import SSLCertVerificationError, SSLContext, SSLError
 from typing import Any, Literal
@@ -43,6 +49,7 @@ from websockets.exceptions import (
     InvalidMessage,
     InvalidStatus,
 )
+from websockets.frames import CloseCode
 
 from shared.codec import decode_server, encode
 from shared.commands import PROTOCOL_VERSION, AnyCommand, CreateSession, Hello
@@ -63,6 +70,11 @@ An address where packets vanish would otherwise say nothing for as long as the n
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+def hub_addresses(value: str) -> list[str]:
+    """The addresses in a hub setting: one URL, or several separated by commas."""
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 class Refused(Exception):
@@ -182,8 +194,12 @@ class HubLink:
         ssl: SSLContext | None = None,
         open_timeout: float = OPEN_TIMEOUT,
     ) -> None:
-        self._tls = _tls(uri, ssl)
-        self.uri = uri
+        self.uris = hub_addresses(uri) or [uri]
+        """Every hub to try, in order; the link moves on when one fails or goes away."""
+        for each in self.uris:
+            self._tls = _tls(each, ssl)
+        self.uri = self.uris[0]
+        """The hub this link talks to (or tries next)."""
         self.handshake = handshake
         self.reconnect_delays = reconnect_delays
         self.clock = clock
@@ -275,23 +291,64 @@ class HubLink:
 
         return delays
 
+    async def _attempts(
+        self, on_status: Callable[[LinkStatus, str], None]
+    ) -> AsyncGenerator[ClientConnection]:
+        """Connections, one after another, as websockets' reconnecting ``connect`` gives them
+        (its ``process_exception`` verdicts, a delay drawn from ``reconnect_delays`` after a
+        failure, none after a connection that worked), moving through ``uris``: a failed
+        attempt or a connection that ended moves to the next hub, and the delay is waited only
+        once every hub has failed in a row."""
+        delays: Generator[float] | None = None
+        failed = 0
+        index = 0
+        while True:
+            self.uri = self.uris[index]
+            try:
+                ws = await connect(
+                    self.uri,
+                    compression=None,
+                    proxy=None,
+                    open_timeout=self.open_timeout,
+                    **self._tls,
+                )
+            except Exception as exc:
+                verdict = self._retry_or_stop(exc)
+                if verdict is exc:
+                    raise
+                if verdict is not None:
+                    raise verdict from exc
+                ws = None
+            if ws is not None:
+                try:
+                    yield ws
+                finally:
+                    await ws.close()
+                if ws.close_code != CloseCode.TRY_AGAIN_LATER:
+                    delays = None
+                    failed = 0
+                    if len(self.uris) > 1:  # it went away: the next hub is likelier up
+                        index = (index + 1) % len(self.uris)
+                    continue
+                # "Try again later" (its database is out of reach): a failure like any other,
+                # so terminals back off instead of reconnecting in a tight loop.
+            index = (index + 1) % len(self.uris)
+            failed += 1
+            if failed % len(self.uris):
+                continue  # another hub to try before waiting
+            if delays is None:
+                delays = self._reported_delays(on_status)()
+            await asyncio.sleep(next(delays))
+
     async def _reconnect(
         self,
         on_message: Callable[[ServerMessage], None],
         on_status: Callable[[LinkStatus, str], None],
     ) -> None:
+        attempts = self._attempts(on_status)
         try:
-            async for ws in connect(
-                self.uri,
-                reconnect_delays=self._reported_delays(on_status),
-                process_exception=self._retry_or_stop,
-                compression=None,
-                proxy=None,
-                open_timeout=self.open_timeout,
-                **self._tls,
-            ):
+            async for ws in attempts:
                 if self._stopping:
-                    await ws.close()
                     break
                 if self.retry is not None:
                     self.retry = None
@@ -313,6 +370,8 @@ class HubLink:
             log.warning("%s", exc)
             on_status("closed", str(exc))
             raise
+        finally:
+            await attempts.aclose()
 
     async def _session(
         self,
@@ -388,8 +447,22 @@ async def request(
     """One handshake without reconnecting, for scripts: return the welcome and hang up.
 
     Raises ``Refused``, ``Untrusted`` (a certificate that does not verify), or the network's
-    ``OSError`` / ``TimeoutError``.
+    ``OSError`` / ``TimeoutError``. With several hubs (``a,b``) each is tried in turn; the last
+    one's failure is raised when none answers.
     """
+    uris = hub_addresses(uri) or [uri]
+    for n, each in enumerate(uris, 1):
+        try:
+            return await _request_one(each, handshake, timeout, ssl)
+        except (OSError, TimeoutError) as exc:
+            if n == len(uris) or isinstance(exc, Untrusted):
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _request_one(
+    uri: str, handshake: CreateSession | Hello, timeout: float, ssl: SSLContext | None
+) -> Welcome:
     async with asyncio.timeout(timeout):
         try:
             async with connect(uri, compression=None, proxy=None, **_tls(uri, ssl)) as ws:

@@ -1,12 +1,30 @@
-"""A calm default theme and a high-contrast one, and the keys that switch them in every app."""
+"""The looks every app can take, chosen at start (``--theme``) and switched with a key.
+
+Four themes: calm (the default, dark and soft), light (for a bright room or a projector),
+high contrast (yellow and white on black) and high contrast light (black on white). F2 switches
+high contrast on and off, F3 larger text, F4 steps through every theme. The colours only ever
+add to what the words say: nothing on any screen is told by colour alone.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal, get_args
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.theme import Theme
+
+__all__ = [
+    "CALM",
+    "HIGH_CONTRAST",
+    "HIGH_CONTRAST_LIGHT",
+    "LIGHT",
+    "NEXT_THEME",
+    "THEMES",
+    "ReadableApp",
+    "ThemeName",
+    "theme_words",
+]
 
 CALM = Theme(
     name="circle-calm",
@@ -21,6 +39,21 @@ CALM = Theme(
     surface="#26343B",
     panel="#2E3F47",
     dark=True,
+)
+
+LIGHT = Theme(
+    name="circle-light",
+    primary="#2F6B5E",
+    secondary="#3D5A73",
+    accent="#8A5A00",
+    warning="#8A5A00",
+    error="#A23B32",
+    success="#2E6B2E",
+    foreground="#1B2529",
+    background="#F6F4EF",
+    surface="#FFFFFF",
+    panel="#E7E3DA",
+    dark=False,
 )
 
 HIGH_CONTRAST = Theme(
@@ -38,9 +71,52 @@ HIGH_CONTRAST = Theme(
     dark=True,
 )
 
+HIGH_CONTRAST_LIGHT = Theme(
+    name="circle-high-contrast-light",
+    primary="#000080",
+    secondary="#000000",
+    accent="#000000",
+    warning="#7A3E00",
+    error="#9B0000",
+    success="#005000",
+    foreground="#000000",
+    background="#FFFFFF",
+    surface="#FFFFFF",
+    panel="#EDEDED",
+    dark=False,
+)
+
+ThemeName = Literal["calm", "light", "high-contrast", "high-contrast-light"]
+"""The names ``--theme`` takes."""
+THEMES: dict[ThemeName, Theme] = {
+    "calm": CALM,
+    "light": LIGHT,
+    "high-contrast": HIGH_CONTRAST,
+    "high-contrast-light": HIGH_CONTRAST_LIGHT,
+}
+assert set(THEMES) == set(get_args(ThemeName))
+_CONTRAST_PAIRS = {
+    CALM.name: HIGH_CONTRAST.name,
+    LIGHT.name: HIGH_CONTRAST_LIGHT.name,
+}
+"""F2 goes from a soft theme to the high-contrast one of the same brightness, and back."""
+
+
+def theme_words(theme: str) -> str:
+    """A theme's name as people read it ("High contrast light")."""
+    for name, known in THEMES.items():
+        if known.name == theme:
+            return name.replace("-", " ").capitalize()
+    return theme
+
+
+NEXT_THEME = Binding("f4", "next_theme", "Theme")
+"""The key that steps through every theme, for the apps that show it in their footer (the
+participant terminal and the board; the others switch with F2 and start in ``--theme``)."""
+
 
 class ReadableApp(App[None]):
-    """Every circlekeeper app's look: calm or high contrast, larger text, F2 and F3 to switch.
+    """Every circlekeeper app's look: its theme, larger text, and F2, F3 and F4 to switch.
 
     Written once so each app (the hub's three and the review tool) starts and switches alike.
     """
@@ -54,15 +130,35 @@ class ReadableApp(App[None]):
         super().__init__()
         self._high_contrast = high_contrast
         self._large_text = large_text
+        self._start_theme: ThemeName = "high-contrast" if high_contrast else "calm"
+
+    def choose_theme(self, name: ThemeName) -> None:
+        """The theme to start in (``--theme``); before the app runs, or to switch at once."""
+        self._start_theme = name
+        if self.is_running:
+            self.theme = THEMES[name].name
 
     def on_mount(self) -> None:
-        self.register_theme(CALM)
-        self.register_theme(HIGH_CONTRAST)
-        self.theme = HIGH_CONTRAST.name if self._high_contrast else CALM.name
+        for theme in THEMES.values():
+            self.register_theme(theme)
+        self.theme = THEMES[self._start_theme].name
         self.set_class(self._large_text, "-large")
 
     def action_toggle_contrast(self) -> None:
-        self.theme = CALM.name if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
+        pairs = {**_CONTRAST_PAIRS, **{hc: soft for soft, hc in _CONTRAST_PAIRS.items()}}
+        self.theme = pairs.get(self.theme, HIGH_CONTRAST.name)
+        self._say_theme()
 
     def action_toggle_large(self) -> None:
         self.toggle_class("-large")
+
+    def action_next_theme(self) -> None:
+        names = [theme.name for theme in THEMES.values()]
+        index = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(index + 1) % len(names)]
+        self._say_theme()
+
+    def _say_theme(self) -> None:
+        """Which look it is now, in words: a change of colours alone says nothing to some."""
+        self.clear_notifications()
+        self.notify(f"Theme: {theme_words(self.theme)}.", timeout=3)

@@ -22,7 +22,37 @@ from server.accounts import AccountError, Accounts, check_password, clean_accoun
 from server.cli import hub as hub_command
 from server.config import ConfigError, HubConfig, default_db, user_content_dir
 from server.export import NOTICE, ExportError, Format, GroupNote, build_note, render
+from server.groups import (
+    Grid,
+    Group,
+    GroupError,
+    History,
+    Meeting,
+    Member,
+    add_group,
+    add_member,
+    all_groups,
+    end_group,
+    end_member,
+    grid,
+)
+from server.groups import get as get_group
 from server.hub import Hub, run_hub
+from server.notes import (
+    PARTICIPATION,
+    Clinician,
+    IncompleteNote,
+    MemberNote,
+    Note,
+    NoteError,
+    NoteFields,
+    add_addendum,
+    missing,
+    open_note,
+    participation_words,
+    save_note,
+    sign_note,
+)
 from server.records import (
     RecordError,
     Recording,
@@ -43,14 +73,27 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NOTICE",
+    "PARTICIPATION",
     "AccountError",
     "Accounts",
+    "Clinician",
     "ConfigError",
     "ExportError",
     "Format",
+    "Grid",
+    "Group",
+    "GroupError",
     "GroupNote",
+    "History",
     "Hub",
     "HubConfig",
+    "IncompleteNote",
+    "Meeting",
+    "Member",
+    "MemberNote",
+    "Note",
+    "NoteError",
+    "NoteFields",
     "RecordError",
     "RecordLog",
     "Recording",
@@ -59,29 +102,43 @@ __all__ = [
     "SessionRecord",
     "SessionSummary",
     "StoreError",
+    "add_addendum",
     "add_facilitator",
+    "add_group",
+    "add_member",
+    "all_groups",
     "build_note",
     "check_password",
     "clean_account",
     "client_context",
     "copy_database",
     "default_db",
+    "delete_group",
     "delete_sessions",
+    "end_group",
+    "end_member",
     "facilitators",
+    "get_group",
+    "grid",
     "hash_password",
     "hub_command",
     "is_facilitator",
     "load",
+    "missing",
     "open_database",
+    "open_note",
     "open_records",
     "parse_database",
+    "participation_words",
     "record_export",
     "redact",
     "remove_facilitator",
     "render",
     "resolve",
     "run_hub",
+    "save_note",
     "set_password",
+    "sign_note",
     "summaries",
     "summary_or_bare",
     "timeline",
@@ -132,6 +189,16 @@ def delete_sessions(log: SQLiteLog, session_ids: Sequence[str]) -> tuple[int, bo
     """
     events = log.delete_sessions(session_ids)
     return events, log.compact()
+
+
+def delete_group(log: RecordLog, group: Group) -> tuple[int, int, bool]:
+    """Remove a group with its roster, sessions and notes for good, then compact the file.
+
+    Returns (sessions, events) removed and whether the file could be compacted."""
+    from server.groups import delete_group as delete
+
+    sessions, events = delete(log, group)
+    return sessions, events, log.compact()
 
 
 def record_export(log: SQLiteLog, session_id: str, account: str, what: str) -> None:

@@ -11,7 +11,7 @@ import logging
 import secrets
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from http import HTTPStatus
 
@@ -23,14 +23,21 @@ from websockets.frames import CloseCode
 from websockets.http11 import Request, Response
 from websockets.typing import Origin
 
-from server import auth
+from server import auth, groups
 from server.accounts import Accounts
 from server.config import HubConfig
 from server.frame_errors import claimed_protocol, over_budget, read_error
 from server.limits import Attempts, TokenBucket
 from server.metrics import Metrics
 from server.rooms import Room, bound_kernel_buffer
-from server.store import SessionRecord, Store
+from server.store import (
+    DuplicateCommand,
+    SeqConflict,
+    SessionRecord,
+    SharedLog,
+    Store,
+    Unavailable,
+)
 from server.transport import is_loopback, server_context
 from shared import decide
 from shared.admission import REJOIN, SIGN_IN_FAILED, Knock, admit
@@ -69,9 +76,12 @@ NO_ROOM = {
 }
 
 CLOSE_TIMEOUT = 2.0
+"""Longest wait for a closing handshake (a polite client answers in milliseconds)."""
 FLOOD_SECONDS = 1.0
 """A connection sending past its command budget for this long without a pause is closed."""
-"""Longest wait for a closing handshake (a polite client answers in milliseconds)."""
+CATCH_UP_SECONDS = 2.0
+"""Shared store: how often every loaded room reads what other hubs appended, whatever the
+notices said (a notice can be lost; the table cannot)."""
 
 
 class Refused(Exception):
@@ -118,11 +128,21 @@ class Hub:
         self.attempts = Attempts(self.config.join_attempts_per_minute)
         self._room_loading = asyncio.Lock()
         self._closing: set[asyncio.Task[None]] = set()
+        self.shared: SharedLog | None = store if isinstance(store, SharedLog) else None
+        """The store when other hubs serve the same sessions (PostgreSQL)."""
+        self._waking: dict[str, asyncio.Task[None]] = {}
+        """Rooms reading what other hubs appended: one read at a time per room."""
+        self.catch_up_seconds = CATCH_UP_SECONDS
+        self._told: str | None = None
+        """The outage last logged."""
 
     # -- endpoints --------------------------------------------------------------------------
 
     def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         if request.path == "/healthz":
+            outage = self.shared.outage if self.shared is not None else None
+            if outage is not None:
+                return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, outage + "\n")
             return connection.respond(HTTPStatus.OK, "OK\n")
         if request.path == "/metrics":
             body = self.metrics.render()
@@ -133,6 +153,23 @@ class Hub:
     def serve(
         self, host: str | None = None, port: int | None = None
     ) -> AbstractAsyncContextManager[Server]:
+        """Listen; on a shared store, follow the other hubs' appends for as long."""
+        return _Following(self, self._listen(host, port))
+
+    async def follow(self, server: Server) -> None:
+        """Follow the other hubs' appends (shared store) until ``server`` has closed."""
+        if self.shared is None:
+            return
+        follower = asyncio.ensure_future(self.shared.follow(self._wake, self.catch_up_seconds))
+        try:
+            await server.wait_closed()
+        finally:
+            follower.cancel()
+            await asyncio.gather(follower, return_exceptions=True)
+            for task in list(self._waking.values()):
+                task.cancel()
+
+    def _listen(self, host: str | None, port: int | None) -> AbstractAsyncContextManager[Server]:
         c = self.config
         origins = None if c.origins is None else [None, *(Origin(o) for o in c.origins)]
         # After a missed pong websockets sends a close frame, then waits close_timeout (10 s by
@@ -164,6 +201,53 @@ class Hub:
             ssl_handshake_timeout=None if tls is None else c.handshake_timeout,
         )
 
+    # -- other hubs ---------------------------------------------------------------------------
+
+    def _wake(self, session_id: str | None, seq: int) -> None:
+        """A notice (another hub appended to a session) or the periodic check (``None``)."""
+        if self.shared is not None:
+            self.metrics.database_up.set(self.shared.outage is None)
+            if self.shared.outage is None:
+                self._told = None
+        if session_id is None:
+            if "" not in self._waking:
+                self._start_waking("", self._catch_up_all())
+            return
+        room = self.rooms.get(session_id)
+        if room is not None and session_id not in self._waking:
+            self._start_waking(session_id, room.refresh())
+
+    def _start_waking(self, key: str, work: Awaitable[None]) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(self._quietly(work))
+        self._waking[key] = task
+        task.add_done_callback(lambda _: self._waking.pop(key, None))
+
+    def _outage(self, exc: Unavailable) -> None:
+        """One line when an outage starts (not one per connection that meets it)."""
+        if str(exc) != self._told:
+            self._told = str(exc)
+            log.warning("%s; terminals are asked to try again later", exc)
+
+    async def _quietly(self, work: Awaitable[None]) -> None:
+        try:
+            await work
+        except Unavailable:
+            pass  # the outage shows on /healthz; the next check tries again
+
+    async def _catch_up_all(self) -> None:
+        """Every loaded room that is behind the table, or holds shares another hub took in."""
+        if self.shared is None or not self.rooms:
+            return
+        positions = await self.shared.positions(list(self.rooms))
+        for session_id, (last, held) in positions.items():
+            room = self.rooms.get(session_id)
+            if room is None:
+                continue
+            if held != room.held:
+                room.held_elsewhere(held)
+            if last > room.seq or room.state.open_checkin is not None:
+                await room.refresh()
+
     # -- connections ------------------------------------------------------------------------
 
     async def handler(self, ws: ServerConnection) -> None:
@@ -183,6 +267,10 @@ class Hub:
                         CloseCode.TRY_AGAIN_LATER,
                     )
                 room, actor = await self._handshake(ws)
+            except Unavailable as exc:  # not a refusal: the terminal tries again (maybe elsewhere)
+                self._outage(exc)
+                await ws.close(CloseCode.TRY_AGAIN_LATER, "database unavailable")
+                return
             except Refused as refused:
                 self.metrics.rejected_frames.labels(refused.error.code).inc()
                 if refused.error.code != "rate_limited":
@@ -193,10 +281,18 @@ class Hub:
             await self._commands(ws, room, actor)
         except ConnectionClosed:
             pass
+        except Unavailable as exc:
+            # Unacknowledged commands stay in the terminal's outbox; it sends them again once
+            # it is back, here or on another hub, and command ids make that safe.
+            self._outage(exc)
+            await ws.close(CloseCode.TRY_AGAIN_LATER, "database unavailable")
         finally:
             self.metrics.connections.dec()
             if room is not None and actor is not None:
-                await self._left(ws, room, actor)
+                try:
+                    await self._left(ws, room, actor)
+                except Unavailable as exc:
+                    self._outage(exc)
             log.info("connection %s closed (%s)", conn, ws.close_code)
 
     async def _handshake(self, ws: ServerConnection) -> tuple[Room, Actor]:
@@ -240,6 +336,14 @@ class Hub:
             raise Refused(
                 "no_such_template", f"No template called {cmd.template!r}. Known: {known}."
             )
+        starting = None
+        if cmd.group is not None:  # a meeting of a recurring group: its roster comes along
+            try:
+                starting = await groups.for_new_session(
+                    self.store, cmd.group, account, self.clock()
+                )
+            except groups.GroupError as exc:
+                raise Refused("invalid", str(exc)) from None
         async with self._room_loading:
             code = await self._unused_code()
             now = self.clock()
@@ -258,9 +362,12 @@ class Hub:
                 title=cmd.title,
                 record_shares=cmd.record_shares,
                 now=now,
+                group=starting.roster if starting else None,
+                cofacilitators=starting.group.facilitators if starting else (),
             )
             events = [(a, encode(e)) for a, e in created.events]
-            await self.store.create(record, events, created.audit)
+            linked = starting.group.id if starting else None
+            await self.store.create(record, events, created.audit, group=linked)
             room = self._new_room(record)
             await room.load()
             self.rooms[record.id] = room
@@ -328,10 +435,15 @@ class Hub:
             self.metrics.rooms.set(len(self.rooms))
             return room
 
-    def _context(self, room: Room, accounts: frozenset[str] = frozenset()) -> decide.Context:
+    def _context(
+        self,
+        room: Room,
+        accounts: frozenset[str] = frozenset(),
+        ballots: Mapping[int, Mapping[str, int]] | None = None,
+    ) -> decide.Context:
         return decide.Context(
             exercises=self.exercises,
-            ballots=room.ballots,
+            ballots=room.ballots if ballots is None else ballots,
             minimum=self.config.min_answers,
             accounts=accounts,
             max_participants=self.config.max_participants,
@@ -361,12 +473,17 @@ class Hub:
             with_code=hello.code is not None and auth.normalize_code(hello.code) == room.state.code,
             new_seat=secrets.token_hex(8),
         )
-        async with room.lock:
+
+        async def admission() -> Decision:
             admitted = admit(room.state, knock, self.clock(), self._context(room))
             if isinstance(admitted, Error):
                 raise Refused(admitted.code, admitted.detail)
             if not admitted.resumed:
                 await room.commit(admitted.events)  # a new seat; coming back is in _attach
+            return admitted
+
+        async with room.lock:
+            admitted = await room.retrying(admission)
         actor = admitted.actor
         assert actor is not None
         if actor.seat is None:
@@ -408,27 +525,36 @@ class Hub:
         except ConnectionClosed:
             await self._left(ws, room, actor)  # a participant who just joined is not here
             raise
+
+        def readmit() -> Decision:
+            """Asked again: the room may have changed while the terminal caught up."""
+            if actor.seat is None:
+                return Decision()
+            again = admit(
+                room.state,
+                Knock(role=actor.role, seat=actor.seat),
+                self.clock(),
+                self._context(room),
+            )
+            if isinstance(again, Error) and again.code != "session_ended":
+                raise Refused(again.code, again.detail)
+            return again if isinstance(again, Decision) else Decision()
+
         async with room.lock:
-            back = Decision()
-            if actor.seat is not None:  # asked again: the room may have changed while catching up
-                again = admit(
-                    room.state,
-                    Knock(role=actor.role, seat=actor.seat),
-                    self.clock(),
-                    self._context(room),
-                )
-                if isinstance(again, Error) and again.code != "session_ended":
-                    raise Refused(again.code, again.detail)
-                back = again if isinstance(again, Decision) else back
+            back = readmit()
             room.send_to(ws, room.backlog(actor, last)[0])
             room.reply(ws, encode(CaughtUp(seq=room.seq)))
             ended = room.state.status == "ended"
             room.tell_answering(ws)
             if not ended:
-                room.add(ws, actor)
+                room.add(ws, actor)  # from here on it is sent what another hub appended, too
                 if actor.seat is not None:
                     room.seat_back(actor.seat)
-                await room.commit(back.events)
+                try:
+                    await room.commit(back.events)
+                except SeqConflict:
+                    await room.catch_up()
+                    await room.retrying(lambda: room.commit(readmit().events))
         if ended:  # it ended while this terminal caught up: it has seen the end, and goes
             await ws.close(CloseCode.NORMAL_CLOSURE, "session ended")
 
@@ -514,12 +640,20 @@ class Hub:
         if message.id in room.applied:
             return Ack(command=message.id, duplicate=True), "duplicate"
         accounts = await self.store.accounts() if decide.needs_accounts(message) else set()
-        context = self._context(room, frozenset(accounts))
-        decided = decide.decide(room.state, message, actor, self.clock(), context)
-        if isinstance(decided, Error):
-            return msgspec.structs.replace(decided, command=message.id), decided.code
-        await self._execute(room, decided, message.id)
-        return Ack(command=message.id), "ok"
+
+        async def attempt() -> tuple[Ack | Error, str]:
+            context = self._context(room, frozenset(accounts), await room.ballots_for())
+            decided = decide.decide(room.state, message, actor, self.clock(), context)
+            if isinstance(decided, Error):
+                return msgspec.structs.replace(decided, command=message.id), decided.code
+            await self._execute(room, decided, message.id)
+            return Ack(command=message.id), "ok"
+
+        try:
+            return await room.retrying(attempt)
+        except DuplicateCommand:  # applied before, on this hub or another: the original stands
+            room.applied.add(message.id)
+            return Ack(command=message.id, duplicate=True), "duplicate"
 
     async def _execute(self, room: Room, decision: Decision, command_id: str) -> None:
         """Carry out the effects in order, then store, apply and fan out the events."""
@@ -535,7 +669,7 @@ class Hub:
                 case HoldShare():
                     await room.hold(effect.text, command_id)
                 case Tally():
-                    room.tally(effect, command_id)
+                    await room.tally(effect, command_id)
                 case TellFacilitators():
                     told.append(encode(effect.frame))
         if not decision.anonymous:
@@ -559,11 +693,34 @@ class Hub:
             room.remove(ws)
             seat = actor.seat
             if seat is not None and not room.seated(seat):
-                await room.seat_gone(seat)
+                await room.retrying(lambda: room.seat_gone(seat))
             if not room.connections and room.state.status == "ended":
                 room.stop()
                 self.rooms.pop(room.record.id, None)
                 self.metrics.rooms.set(len(self.rooms))
+
+
+class _Following:
+    """The listening server, with ``Hub.follow`` running for as long as it serves (a task of
+    its own: callers may enter the server without ever leaving this context)."""
+
+    def __init__(self, hub: Hub, listening: AbstractAsyncContextManager[Server]) -> None:
+        self.hub = hub
+        self.listening = listening
+        self.task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Server:
+        server = await self.listening.__aenter__()
+        self.task = asyncio.ensure_future(self.hub.follow(server))
+        self.hub._closing.add(self.task)
+        self.task.add_done_callback(self.hub._closing.discard)
+        return server
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.listening.__aexit__(*exc)  # type: ignore[arg-type]
+        if self.task is not None:
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
 
 
 def metric_kind(message: AnyCommand) -> str:

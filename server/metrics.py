@@ -18,6 +18,14 @@ class Metrics:
         self.rejected_frames = Counter(
             "circle_frames_rejected", "Frames refused at the edge", ["reason"], registry=r
         )
+        self.conflicts = Counter(
+            "circle_append_conflicts",
+            "Appends another hub beat to the session's next seq (decided again)",
+            registry=r,
+        )
+        self.database_up = Gauge(
+            "circle_database_up", "1 while the shared database answers, 0 in an outage", registry=r
+        )
         self.dropped_slow = Counter(
             "circle_slow_clients_dropped", "Connections dropped for not reading", registry=r
         )

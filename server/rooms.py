@@ -7,20 +7,24 @@ import logging
 import secrets
 import socket
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TypeVar
 
 from websockets.asyncio.server import ServerConnection, broadcast
+from websockets.frames import CloseCode
 
 from server.metrics import Metrics
-from server.store import SessionRecord, Store, Stored
+from server.store import SeqConflict, SessionRecord, SharedLog, Store, Stored, Unavailable
+from shared.admission import Knock, admit
 from shared.codec import decode_event, encode, logged_frame
-from shared.decide import presence, recount, release
+from shared.decide import Context, presence, recount, release
 from shared.decision import EVERYONE, FACILITATORS, Actor, AuditEntry, Tally, only, sees
 from shared.events import (
     Answering,
     AnyEvent,
     CheckinClosed,
     CodeChanged,
+    Error,
     SessionEnded,
     SessionStarted,
 )
@@ -28,6 +32,8 @@ from shared.reduce import reduce
 from shared.state import SessionState
 
 log = logging.getLogger("circlekeeper.hub")
+
+T = TypeVar("T")
 
 
 def bound_kernel_buffer(ws: ServerConnection, max_send_buffer: int) -> None:
@@ -62,6 +68,9 @@ class Room:
         self.batch_seconds = batch_seconds
         self.batch_minimum = batch_minimum
         self.store = store
+        self.shared: SharedLog | None = store if isinstance(store, SharedLog) else None
+        """The store when other hubs append to this session too (PostgreSQL): appends then
+        name the seq they follow, and a conflict catches up and decides again."""
         self.metrics = metrics
         self.max_send_buffer = max_send_buffer
         self.clock = clock
@@ -80,7 +89,13 @@ class Room:
         """The open check-in's answers: each seat's latest, so a changed answer is counted once.
 
         Kept in memory only, never in the log or a log line: answers are published solely as
-        the distribution when the check-in closes (a hub restart forgets open answers)."""
+        the distribution when the check-in closes (a hub restart forgets open answers). On a
+        shared store the counts per answer are in the database (``tallied``), so any hub can
+        close the check-in; this hub still remembers its own seats' latest answers here."""
+        self.tallied: dict[int, dict[int, int]] = {}
+        """Shared store: the counts per answer the last decision saw, for each open check-in."""
+        self.answered: dict[int, int] = {}
+        """Shared store: how many answered each open check-in, across hubs."""
         self.lock = asyncio.Lock()
         self.connections: dict[ServerConnection, Actor] = {}
         """Who is connected, as whom: change it only through ``add`` and ``remove``."""
@@ -90,7 +105,6 @@ class Room:
         self.held = 0
         """Anonymous shares stored but not yet released into the log."""
         self._batch: asyncio.TimerHandle | None = None
-        self._releasing: asyncio.Task[None] | None = None
         self.away_grace = away_grace
         """A seat gone for less than this is not recorded as away (a blip, a hub restart)."""
         self.leaving: dict[str, asyncio.TimerHandle] = {}
@@ -108,9 +122,109 @@ class Room:
         self.held = len(await self.store.pending(self.record.id))
         if self.held:  # held when the hub stopped: they go out with the next batch
             self._schedule_batch()
+        if self.shared is not None:  # online seats may be on another hub: they are not ours
+            return
         for seat in self.state.participants:  # here when the hub stopped: back soon, or away
             if seat.online and self.state.status != "ended":
                 self.seat_left(seat.id)
+
+    # -- other hubs: catching up with what they appended -----------------------------------------
+
+    async def retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Run ``attempt`` (decide, then commit) until no other hub appended in between.
+
+        On ``SeqConflict`` nothing of the attempt was stored: apply what the other hubs
+        appended, then decide again on the new state, with the same pure rules. The caller
+        holds ``lock``; on a store of one hub a conflict never happens.
+        """
+        while True:
+            try:
+                return await attempt()
+            except SeqConflict:
+                self.metrics.conflicts.inc()
+                await self.catch_up()
+
+    async def catch_up(self) -> int:
+        """Read, apply and fan out the rows after ``seq`` (another hub's); the caller holds
+        ``lock``. Returns how many there were."""
+        rows = await self.store.read(self.record.id, self.seq)
+        events = [decode_event(row.body) for row in rows]
+        for row, event in zip(rows, events, strict=True):
+            self._apply(row, event)
+        if rows:
+            self._after(events)
+            self._turn_away()
+        return len(rows)
+
+    async def refresh(self) -> None:
+        """A notice or the periodic check: catch up, and count the open check-in again."""
+        async with self.lock:
+            await self.catch_up()
+            checkin = self.state.open_checkin
+            if self.shared is not None and checkin is not None:
+                counts = await self.shared.counts(self.record.id, checkin.number)
+                self._answered(checkin.number, sum(counts.values()))
+
+    def _turn_away(self) -> None:
+        """Close this hub's connections of seats another hub's events removed."""
+        if self.state.status == "ended":
+            return
+        for ws, actor in list(self.connections.items()):
+            if actor.seat is None:
+                continue
+            again = admit(
+                self.state, Knock(role=actor.role, seat=actor.seat), self.clock(), Context()
+            )
+            if isinstance(again, Error):
+                self.remove(ws)
+                task = asyncio.ensure_future(ws.close(CloseCode.POLICY_VIOLATION, "removed"))
+                self._marking.add(task)
+                task.add_done_callback(self._marking.discard)
+
+    def _run_later(self, attempt: Callable[[], Awaitable[None]]) -> None:
+        """A timer's work: under ``lock``, decided again on a conflict, one line on an outage."""
+
+        async def run() -> None:
+            try:
+                async with self.lock:
+                    await self.retrying(attempt)
+            except Unavailable as exc:
+                log.warning("session %s: %s", self.record.id[:8], exc)
+
+        task = asyncio.ensure_future(run())
+        self._marking.add(task)
+        task.add_done_callback(self._marking.discard)
+
+    async def _append(
+        self, drafts: Sequence[tuple[str, AnyEvent]], **kwargs: object
+    ) -> list[Stored]:
+        """``store.append``, naming the seq this room decided on when the store is shared."""
+        events = [(audience, encode(event)) for audience, event in drafts]
+        if self.shared is None:
+            return await self.store.append(self.record.id, events, **kwargs)  # type: ignore[arg-type]
+        closing = {
+            e.checkin: self.tallied.get(e.checkin, {})
+            for _, e in drafts
+            if isinstance(e, CheckinClosed)
+        }
+        return await self.shared.append(
+            self.record.id,
+            events,
+            expected_seq=self.seq,
+            tallies=closing,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    async def ballots_for(self) -> Mapping[int, Mapping[str, int]]:
+        """What ``decide`` counts: this hub's ballots, or on a shared store every hub's counts
+        for the open check-in (as anonymous stand-ins: the core counts values, never seats)."""
+        checkin = self.state.open_checkin
+        if self.shared is None or checkin is None:
+            return self.ballots
+        counts = await self.shared.counts(self.record.id, checkin.number)
+        self.tallied = {checkin.number: counts}
+        given = {f"{value}.{n}": value for value, times in counts.items() for n in range(times)}
+        return {checkin.number: given}
 
     async def commit(
         self,
@@ -125,9 +239,8 @@ class Room:
             return
         ended = next((e.at for _, e in drafts if isinstance(e, SessionEnded)), None)
         code = next((e.code for _, e in drafts if isinstance(e, CodeChanged)), None)
-        stored = await self.store.append(
-            self.record.id,
-            [(audience, encode(event)) for audience, event in drafts],
+        stored = await self._append(
+            drafts,
             command_id=command_id,
             ended_at=ended,
             forget_share_text=ended is not None and not self.state.record_shares,
@@ -138,16 +251,25 @@ class Room:
         if command_id is not None:
             self.applied.add(command_id)
         for (_, event), row in zip(drafts, stored, strict=True):
-            if isinstance(event, CheckinClosed):
-                self.ballots.pop(event.checkin, None)
-            self._keep(row, event)
-            self.metrics.events.labels(type(event).__struct_config__.tag).inc()
-            self.fan_out(row)
-        if any("participant" in type(e).__struct_fields__ for _, e in drafts):
+            self._apply(row, event)
+        self._after([event for _, event in drafts])
+
+    def _apply(self, row: Stored, event: AnyEvent) -> None:
+        """A committed row (ours or another hub's): into the state and out to the room."""
+        if isinstance(event, CheckinClosed):
+            self.ballots.pop(event.checkin, None)
+            self.tallied.pop(event.checkin, None)
+            self.answered.pop(event.checkin, None)
+        self._keep(row, event)
+        self.metrics.events.labels(type(event).__struct_config__.tag).inc()
+        self.fan_out(row)
+
+    def _after(self, events: Sequence[AnyEvent]) -> None:
+        if any("participant" in type(e).__struct_fields__ for e in events):
             self._schedule_recount()  # only an event about a seat changes who is here
-        if any(isinstance(event, SessionStarted) for _, event in drafts):
+        if any(isinstance(event, SessionStarted) for event in events):
             log.info("session %s started", self.record.id[:8])
-        if ended is not None:
+        if any(isinstance(event, SessionEnded) for event in events):
             log.info("session %s ended", self.record.id[:8])
 
     def _keep(self, row: Stored, event: AnyEvent) -> None:
@@ -180,7 +302,7 @@ class Room:
         the others, so neither its position nor its timing pairs it with a join or any other
         named event.
         """
-        await self.store.append(self.record.id, [], command_id=command_id, mixed=[text])
+        await self._append([], command_id=command_id, mixed=[text])
         self.applied.add(command_id)
         self.held += 1
         self._schedule_batch()
@@ -199,11 +321,14 @@ class Room:
         if self.held < self.batch_minimum:
             self._schedule_batch()  # too few to hide among: they wait for more, or the agenda
             return
-        self._releasing = asyncio.ensure_future(self._release_when_free())
+        self._run_later(self.release)
 
-    async def _release_when_free(self) -> None:
-        async with self.lock:
-            await self.release()
+    def held_elsewhere(self, held: int) -> None:
+        """Shared store: shares held by any hub (a hub that died may have taken some in), so
+        this room's batch puts them out on its beat."""
+        self.held = held
+        if held:
+            self._schedule_batch()
 
     async def release(self) -> None:
         """Put every held share into the log in a random order; the caller holds ``lock``.
@@ -214,9 +339,12 @@ class Room:
         if self._batch is not None:
             self._batch.cancel()
             self._batch = None
-        if not self.held:
+        if not self.held and self.shared is None:  # shared: another hub may have taken some in
             return
         pending = await self.store.pending(self.record.id)
+        if not pending:
+            self.held = 0
+            return
         secrets.SystemRandom().shuffle(pending)
         batch = release(self.state, [p.text for p in pending])
         await self.commit(batch.events, released=[p.key for p in pending])
@@ -232,14 +360,11 @@ class Room:
             self._recount = loop.call_later(self.head_count_delay, self._recount_due)
 
     def _recount_due(self) -> None:
-        task = asyncio.ensure_future(self._announce_head_count())
-        self._marking.add(task)
-        task.add_done_callback(self._marking.discard)
+        self._recount = None
+        self._run_later(self._announce_head_count)
 
     async def _announce_head_count(self) -> None:
-        async with self.lock:
-            self._recount = None
-            await self.commit(recount(self.state).events)
+        await self.commit(recount(self.state).events)
 
     def stop(self) -> None:
         """Forget timers when the room is unloaded (held shares stay stored)."""
@@ -276,21 +401,36 @@ class Room:
 
     def _away_due(self, seat: str, left_at: float) -> None:
         self.leaving.pop(seat, None)
-        task = asyncio.ensure_future(self._mark_away(seat, left_at))
-        self._marking.add(task)
-        task.add_done_callback(self._marking.discard)
+        self._run_later(lambda: self._mark_away(seat, left_at))
 
     async def _mark_away(self, seat: str, left_at: float) -> None:
-        async with self.lock:
-            if not self.seated(seat):
-                await self.commit(presence(self.state, seat, False, left_at).events)
+        if not self.seated(seat):
+            await self.commit(presence(self.state, seat, False, left_at).events)
 
-    def tally(self, answer: Tally, command_id: str) -> None:
+    async def tally(self, answer: Tally, command_id: str) -> None:
+        """Count an answer; the caller holds ``lock``. On a shared store the counts go to the
+        database (a ``SeqConflict`` if the room moved on), this seat's latest stays here."""
         ballots = self.ballots.setdefault(answer.checkin, {})
-        first = answer.voter not in ballots
+        was = ballots.get(answer.voter)
+        if self.shared is None:
+            answered = len(ballots) + (was is None)
+        else:
+            answered = await self.shared.count(
+                self.record.id,
+                answer.checkin,
+                answer.value,
+                was,
+                command_id=command_id,
+                expected_seq=self.seq,
+            )
         ballots[answer.voter] = answer.value
         self.applied.add(command_id)
-        if first:  # a changed answer changes no count anyone sees
+        self._answered(answer.checkin, answered)
+
+    def _answered(self, checkin: int, answered: int) -> None:
+        """Tell the room a new number of answers; a changed answer changes no count anyone sees."""
+        if self.answered.get(checkin) != answered:
+            self.answered[checkin] = answered
             for ws in list(self.connections):
                 self.tell_answering(ws)
 
@@ -299,7 +439,7 @@ class Room:
         entry (only the published distribution is ever stored)."""
         checkin = self.state.open_checkin
         if checkin is not None:
-            answered = len(self.ballots.get(checkin.number, {}))
+            answered = self.answered.get(checkin.number, 0)
             self.reply(ws, encode(Answering(checkin=checkin.number, answered=answered)))
 
     def tell_facilitators(self, frame: bytes) -> None:

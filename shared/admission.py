@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared import roster
 from shared.commands import Role
 from shared.decide import ENDED, REMOVED, Context, clean_name, presence
 from shared.decision import Actor, Decision, drafts, reject
@@ -94,4 +95,7 @@ def _new_seat(state: SessionState, knock: Knock, now: float, context: Context) -
     if isinstance(name, Error):
         return name
     joined = ParticipantJoined(participant=knock.new_seat, name=name, at=now, board=board)
-    return Decision(events=drafts(joined), actor=Actor(role=knock.role, seat=knock.new_seat))
+    matched = () if board else roster.on_join(state, knock.new_seat, name, now)
+    return Decision(
+        events=drafts(joined, *matched), actor=Actor(role=knock.role, seat=knock.new_seat)
+    )

@@ -60,6 +60,9 @@ class CreateSession(Handshake, tag="session.create", frozen=True):
     """The session's title; without one, the template's title."""
     record_shares: bool = False
     """Keep share text in the record after the session ends (off by default)."""
+    group: Annotated[str, Meta(min_length=1, max_length=120)] | None = None
+    """A recurring group on the hub (its name or id): the session is one of its meetings and
+    its facilitators see the group's roster. An unknown group is refused (``invalid``)."""
 
 
 class Hello(Handshake, tag="hello", frozen=True):
@@ -382,6 +385,38 @@ class HandleRequest(Command, tag="request.handle", frozen=True):
     """The request's number (``request`` in ``request.made``)."""
 
 
+MemberId = Annotated[str, Meta(min_length=1, max_length=32)]
+
+
+class MatchMember(Command, tag="roster.match", frozen=True):
+    """Say which roster member a seat is (or, without ``participant``, undo a match)."""
+
+    member: MemberId
+    """The member's id (``member`` in ``roster.set``)."""
+    participant: ParticipantId | None = None
+    """The seat's id; a member or a seat already matched is refused."""
+
+
+class MarkPresent(Command, tag="roster.present", frozen=True):
+    """Mark a roster member present who has no terminal."""
+
+    member: MemberId
+    """The member's id (``member`` in ``roster.set``)."""
+
+
+class SetAttendance(Command, tag="attendance.set", frozen=True):
+    """Correct a member's attendance (kept in the audit log)."""
+
+    member: MemberId
+    """The member's id (``member`` in ``roster.set``)."""
+    status: Literal["present", "absent", "excused"]
+    """What the record says from now on, over what the terminals showed."""
+    late_minutes: Annotated[int, Meta(ge=0, le=600)] = 0
+    """Minutes late (present only)."""
+    left_early_minutes: Annotated[int, Meta(ge=0, le=600)] = 0
+    """Minutes before the end they left (present only)."""
+
+
 AnyCommand = (
     StartSession
     | NextItem
@@ -419,6 +454,9 @@ AnyCommand = (
     | EndRound
     | RequestTalk
     | HandleRequest
+    | MatchMember
+    | MarkPresent
+    | SetAttendance
 )
 AnyHandshake = CreateSession | Hello
 ClientMessage = CreateSession | Hello | AnyCommand
@@ -456,6 +494,9 @@ FACILITATOR_COMMANDS: frozenset[type[Command]] = frozenset(
         NextTurn,
         EndRound,
         HandleRequest,
+        MatchMember,
+        MarkPresent,
+        SetAttendance,
     }
 )
 PARTICIPANT_COMMANDS: frozenset[type[Command]] = frozenset(

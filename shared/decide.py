@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from shared import checkins, floor
+from shared import checkins, floor, roster
 from shared.commands import (
     FACILITATOR_COMMANDS,
     MAX_NAME_CHARS,
@@ -33,6 +33,8 @@ from shared.commands import (
     HandleRequest,
     LockRoom,
     LowerHand,
+    MarkPresent,
+    MatchMember,
     MergeSeats,
     ModerateShare,
     MoveItem,
@@ -49,6 +51,7 @@ from shared.commands import (
     RequestTalk,
     RestoreItem,
     ResumeExercise,
+    SetAttendance,
     SetMinutes,
     SkipExerciseStep,
     SkipItem,
@@ -93,6 +96,7 @@ from shared.events import (
     PlannedItem,
     PresenceChanged,
     RoomLocked,
+    RosterSet,
     SeatsMerged,
     SessionCreated,
     SessionEnded,
@@ -164,7 +168,10 @@ def create(
     title: str | None,
     record_shares: bool,
     now: float,
+    group: RosterSet | None = None,
+    cofacilitators: Sequence[str] = (),
 ) -> Decision:
+    """A new session's first events; for a group's meeting, its roster and co-facilitators."""
     agenda = tuple(
         PlannedItem(kind=i.kind, title=i.title, minutes=i.minutes, exercise=i.exercise)
         for i in template.items
@@ -180,9 +187,12 @@ def create(
             at=now,
         ),
         FacilitatorAdded(account=owner, owner=True),
+        *(FacilitatorAdded(account=a) for a in dict.fromkeys(cofacilitators) if a != owner),
     ]
     if any(item.notes for item in template.items):
         events.append(FacilitatorNotes(notes=tuple(item.notes for item in template.items)))
+    if group is not None:
+        events.append(group)
     audit = AuditEntry(now, owner, "session created", template.title)
     return Decision(events=drafts(*events), audit=(audit,))
 
@@ -367,6 +377,8 @@ def _decide(
             return checkins.answer(state, command, actor)
         case CloseCheckin():
             return checkins.close(state, command.checkin, context.ballots, context.minimum, now)
+        case MatchMember() | MarkPresent() | SetAttendance():
+            return roster.decide(state, command, account, now)
         case _:
             return _floor(state, command, actor.seat or "", now)
 

@@ -466,6 +466,74 @@ class FeelingsSummary(Event, tag="feelings.summary", frozen=True):
     """The hub's threshold, so a client can say how many answers were needed."""
 
 
+AttendanceStatus = Literal["present", "absent", "excused"]
+"""A roster member's attendance at one session, as the facilitator records it."""
+
+
+class RosterEntry(Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """A member of the group's roster, as the session's facilitators see it (no facility id)."""
+
+    member: str
+    """The member's id on the hub's roster; roster commands name the member by it."""
+    name: str
+    """The display name or initials on the roster."""
+    missed: int = 0
+    """The group's sessions in a row this member missed just before this one."""
+
+
+class RosterSet(Event, tag="roster.set", frozen=True):
+    """The session is one meeting of a recurring group: its roster (facilitators only)."""
+
+    reach: ClassVar[Reach] = "facilitators"
+
+    group: str
+    """The group's id on the hub."""
+    group_name: str
+    """The group's name, to show."""
+    members: tuple[RosterEntry, ...]
+    """Members on the roster on the day of the session, in roster order."""
+    flag_after: int = 2
+    """The group's setting: a member who missed this many sessions in a row is flagged."""
+
+
+class MemberMatched(Event, tag="roster.matched", frozen=True):
+    """A seat is a roster member (or, with no ``seat``, a match was undone). Facilitators only."""
+
+    reach: ClassVar[Reach] = "facilitators"
+
+    member: str
+    """The member's id (``member`` in ``roster.set``)."""
+    at: float
+    seat: str | None = None
+    """The seat's id (``participant`` in ``participant.joined``); absent when undone."""
+
+
+class MemberMarkedPresent(Event, tag="roster.marked_present", frozen=True):
+    """The facilitator marked a member present who has no terminal (facilitators only)."""
+
+    reach: ClassVar[Reach] = "facilitators"
+
+    member: str
+    """The member's id (``member`` in ``roster.set``)."""
+    at: float
+
+
+class AttendanceCorrected(Event, tag="attendance.corrected", frozen=True):
+    """The facilitator's own word on a member's attendance, over what the terminals showed."""
+
+    reach: ClassVar[Reach] = "facilitators"
+
+    member: str
+    """The member's id (``member`` in ``roster.set``)."""
+    status: AttendanceStatus
+    """What the record says from now on."""
+    at: float
+    late_minutes: int = 0
+    """Minutes late (with ``present`` only)."""
+    left_early_minutes: int = 0
+    """Minutes before the end they left (with ``present`` only)."""
+
+
 AnyEvent = (
     SessionCreated
     | FacilitatorNotes
@@ -509,6 +577,10 @@ AnyEvent = (
     | TalkRequested
     | RequestHandled
     | FeelingsSummary
+    | RosterSet
+    | MemberMatched
+    | MemberMarkedPresent
+    | AttendanceCorrected
 )
 
 
@@ -706,9 +778,11 @@ ERRORS: dict[ErrorCode, ErrorUse] = {
     "rate_limited": ErrorUse(
         "Over a budget. At the handshake: too many refused handshakes from this address in "
         "the last minute; the error comes as soon as the connection opens, before the "
-        "handshake is read. After the welcome: any frame past the connection's command "
+        "handshake is read. After the welcome: the first frame past the connection's command "
         "budget, readable or not, is answered with this (with the `command` id when one can "
-        "be read) and not applied.",
+        "be read); it and every frame after it are dropped unread, not applied, until the "
+        "budget allows again. A connection that keeps sending past its budget for a second "
+        "is closed (1008, reason `rate_limited`).",
         1013,
         True,
     ),
@@ -756,8 +830,9 @@ CLOSE_CODES: dict[int, str] = {
     "resume: nothing is lost.",
     1008: "Policy violation: a handshake was refused (an `error` frame comes first and the "
     "close reason is its code); no handshake came within the handshake timeout (reason "
-    "`no handshake`); or the facilitator removed this seat (reason `removed`, no `error` "
-    "frame: a `hello` after it is refused with `removed`). Do not reconnect blindly.",
+    "`no handshake`); the facilitator removed this seat (reason `removed`, no `error` "
+    "frame: a `hello` after it is refused with `removed`); or the client kept sending past "
+    "its command budget (reason `rate_limited`). Do not reconnect blindly.",
     1009: "Message too big: the client sent a frame larger than the hub's maximum. Drop that "
     "command, then reconnect and resume.",
     1011: "Internal error: the client did not answer the hub's keepalive pings in time, or "

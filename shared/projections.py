@@ -18,20 +18,23 @@ from typing import Literal
 
 from msgspec import Struct
 
-from shared.events import AnyEvent
+from shared.events import AnyEvent, AttendanceStatus
 from shared.reduce import reduce
-from shared.state import ItemState, Participant, SessionState
+from shared.roster import mark_words
+from shared.state import ItemState, Participant, RosterMember, SessionState
 from shared.words import whole_minutes
 
 __all__ = [
     "Absence",
     "AgendaRow",
     "AttendanceRow",
+    "MemberAttendance",
     "Outcome",
     "agenda",
     "attendance",
     "event_time",
     "last_time",
+    "member_attendance",
     "moment",
 ]
 
@@ -247,3 +250,74 @@ def attendance(events: Iterable[AnyEvent]) -> list[AttendanceRow]:
             _follow(tracks, state, after, at)
         state = after
     return [_attendance_row(track, state.started_at) for track in tracks.values()]
+
+
+# -- a group's roster: each member's attendance at one session --------------------------------
+
+
+class MemberAttendance(Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """A roster member at one session, as a program reports it."""
+
+    member: str
+    name: str
+    status: AttendanceStatus
+    late_minutes: int = 0
+    left_early_minutes: int = 0
+    source: Literal["terminal", "marked", "corrected", "none"] = "none"
+    """How the record knows: their terminal, the facilitator marking them present, or the
+    facilitator's correction ("none": nobody saw them)."""
+
+    @property
+    def words(self) -> str:
+        """ "present", "present, 5 min late", "absent", "excused" …"""
+        return mark_words(self.status, self.late_minutes, self.left_early_minutes)
+
+    @property
+    def attended(self) -> bool:
+        return self.status == "present"
+
+
+def member_attendance(events: Iterable[AnyEvent]) -> list[MemberAttendance]:
+    """Each roster member's attendance at the session, in roster order.
+
+    A matched seat's attendance comes from its terminal (``attendance``): late by the minutes
+    it joined after the start, left early by the minutes it was gone before the end; a short
+    drop or a hub restart records no absence, so it costs nothing here either. The
+    facilitator's correction, when there is one, wins.
+    """
+    log = list(events)
+    rows = {row.participant: row for row in attendance(log)}
+    state = SessionState()
+    for event in log:
+        state = reduce(state, event)
+    return [_member_row(m, rows, state.ended_at) for m in state.roster]
+
+
+def _member_row(
+    m: RosterMember, rows: Mapping[str, AttendanceRow], ended: float | None
+) -> MemberAttendance:
+    if m.status is not None:
+        return MemberAttendance(
+            member=m.member,
+            name=m.name,
+            status=m.status,
+            late_minutes=m.late_minutes,
+            left_early_minutes=m.left_early_minutes,
+            source="corrected",
+        )
+    row = rows.get(m.seat or "")
+    if row is not None:
+        early = 0
+        if row.left_at is not None and ended is not None:
+            early = whole_minutes(max(0.0, ended - row.left_at.timestamp()))
+        return MemberAttendance(
+            member=m.member,
+            name=m.name,
+            status="present",
+            late_minutes=row.minutes_late,
+            left_early_minutes=early,
+            source="terminal",
+        )
+    if m.marked_at is not None:
+        return MemberAttendance(member=m.member, name=m.name, status="present", source="marked")
+    return MemberAttendance(member=m.member, name=m.name, status="absent")

@@ -10,9 +10,11 @@ from collections.abc import Callable, Iterable
 
 from msgspec.structs import replace
 
+from shared import roster
 from shared.events import (
     AgendaMoved,
     AnyEvent,
+    AttendanceCorrected,
     CheckinClosed,
     CheckinOpened,
     CodeChanged,
@@ -32,6 +34,8 @@ from shared.events import (
     ItemRemoved,
     ItemRestored,
     ItemSkipped,
+    MemberMarkedPresent,
+    MemberMatched,
     MinutesSet,
     ParticipantJoined,
     ParticipantReadmitted,
@@ -39,6 +43,7 @@ from shared.events import (
     PresenceChanged,
     RequestHandled,
     RoomLocked,
+    RosterSet,
     RoundEnded,
     RoundReordered,
     RoundStarted,
@@ -114,7 +119,11 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
         case ParticipantReadmitted():
             return _edit_participant(state, event.participant, removed=False)
         case SeatsMerged():
-            return _merge(state, event.participant, event.into)
+            return roster.merged(
+                _merge(state, event.participant, event.into), event.participant, event.into
+            )
+        case RosterSet() | MemberMatched() | MemberMarkedPresent() | AttendanceCorrected():
+            return roster.apply(state, event)
         case CodeChanged():
             return replace(state, code=event.code)
         case SessionStarted():

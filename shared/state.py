@@ -186,6 +186,23 @@ class TalkRequest(Struct, frozen=True, kw_only=True):
     handled_at: float | None = None
 
 
+class RosterMember(Struct, frozen=True, kw_only=True):
+    """A member of the group's roster in this session (facilitators only)."""
+
+    member: str
+    name: str
+    seat: str | None = None
+    """The seat matched to the member, if any."""
+    marked_at: float | None = None
+    """When the facilitator marked them present without a terminal."""
+    status: Literal["present", "absent", "excused"] | None = None
+    """The facilitator's correction, if any: it wins over what the terminals showed."""
+    late_minutes: int = 0
+    left_early_minutes: int = 0
+    missed: int = 0
+    """The group's sessions in a row they missed just before this one."""
+
+
 class SessionState(Struct, frozen=True, kw_only=True):
     session_id: str = ""
     title: str = ""
@@ -219,6 +236,25 @@ class SessionState(Struct, frozen=True, kw_only=True):
     shown_order: tuple[int, ...] = ()
     """Share numbers in the order they were last shown to the room (``shares`` keeps them by
     number, which is the order they were written)."""
+    group: str = ""
+    """The recurring group this session is a meeting of (facilitators only)."""
+    group_name: str = ""
+    flag_after: int = 2
+    """A member who missed this many of the group's sessions in a row is flagged."""
+    roster: tuple[RosterMember, ...] = ()
+    """The group's members, matched to seats as people arrive (facilitators only)."""
+
+    def member(self, member_id: str) -> RosterMember | None:
+        return next((m for m in self.roster if m.member == member_id), None)
+
+    def member_at(self, seat: str) -> RosterMember | None:
+        """The roster member a seat was matched to, if any."""
+        return next((m for m in self.roster if m.seat == seat), None)
+
+    @property
+    def flagged(self) -> tuple[RosterMember, ...]:
+        """Members who missed ``flag_after`` or more sessions in a row before this one."""
+        return tuple(m for m in self.roster if m.missed >= self.flag_after)
 
     @property
     def exercise(self) -> ExerciseRun | None:

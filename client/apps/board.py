@@ -32,6 +32,7 @@ from textual.widgets import ContentSwitcher, Static
 from client.apps.base import HubApp
 from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, LinkStatus
 from client.messages import LinkChanged
+from client.theme import NEXT_THEME
 from client.widgets.agenda import AgendaView
 from client.widgets.board_checkin import BoardCheckin, board_checkin
 from client.widgets.board_join import JoinPanel
@@ -118,6 +119,7 @@ class BoardApp(HubApp):
     """Nothing here takes keys; a focused widget would only draw a cursor on the wall."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        NEXT_THEME,
     ]
 
     def __init__(

@@ -63,6 +63,7 @@ from shared.decide import accepts_commands, allowed, returning
 from shared.events import Answering, Error, Passed, ServerMessage
 from shared.exercises import Exercise, load_exercises
 from shared.questions import PRESETS, Question
+from shared.roster import roster_words
 from shared.state import SessionState
 from shared.templates import AgendaTemplate
 
@@ -429,6 +430,7 @@ class Console(Screen[None]):
                 yield FloorPanel(self.hub.hub_now, id="floor-panel", classes="panel")
                 with Vertical(id="lobby-panel", classes="panel"):
                     yield Static("In the room", classes="panel-title")
+                    yield Static("", id="roster-line")
                     yield LobbyView(id="lobby")
                 yield ShareQueue(id="shares", classes="panel")
         yield KeyRow(self.MORE_KEYS, id="more-keys")
@@ -474,6 +476,9 @@ class Console(Screen[None]):
         self._update_cue(state)
         self.query_one(AgendaView).show(state)
         self.query_one(LobbyView).show(state)
+        roster = self.query_one("#roster-line", Static)
+        roster.update(roster_words(state))
+        roster.display = bool(state.roster)
         self.query_one(ShareQueue).show(state)
         self.show_told(state)
         self.query_one(KeyRow).display = state.status in ("lobby", "running")

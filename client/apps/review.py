@@ -31,6 +31,7 @@ from client.widgets.plan_chart import PlanChart
 from client.widgets.timeline import TimelineBar, describe
 from server.api import (
     GroupNote,
+    NoteError,
     RecordError,
     Recording,
     SessionSummary,
@@ -192,6 +193,7 @@ class SessionReview(Screen[None]):
         Binding("end", "jump(-1)", "Last"),
         Binding("up", "scroll(-1)", "Scroll", key_display="↑↓"),
         Binding("down", "scroll(1)", "Scroll", show=False),
+        Binding("n", "note", "Group note…"),
         Binding("escape", "back", "Sessions"),
     ]
 
@@ -379,6 +381,19 @@ class SessionReview(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_note(self) -> None:
+        """The note to complete and sign: always of the whole session, whatever step shows."""
+        from client.apps.review_note import NoteScreen
+
+        app = self.app
+        assert isinstance(app, ReviewApp)
+        try:
+            screen = NoteScreen(app.records, self.recording, self.tz)
+        except NoteError as exc:
+            self.notify(str(exc), title="Could not open the note", severity="error")
+            return
+        app.push_screen(screen)
 
     @on(TimelineBar.Scrubbed)
     def _scrubbed(self, message: TimelineBar.Scrubbed) -> None:

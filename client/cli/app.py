@@ -40,7 +40,7 @@ RECORDS = Group("Records, accounts and content", sort_key=1)
 COMMANDS = ("hub:hub", "facilitate:facilitate", "join:join", "join:board", "demo:demo")
 for order, path in enumerate(COMMANDS):
     app.command(f"client.cli.{path}", group=RUN, sort_key=order)
-GROUPS = ("session", "sessions", "review", "facilitators", "content", "db")
+GROUPS = ("session", "sessions", "review", "facilitators", "groups", "content", "db")
 for order, name in enumerate(GROUPS):
     group = RUN if name == "session" else RECORDS
     app.command(f"client.cli.{name}:app", name=name, group=group, sort_key=order)
@@ -60,6 +60,7 @@ _ACTIONS = {
     "review": {"export"},
     "facilitators": {"add", "list", "remove", "reset-password"},
     "db": {"copy"},
+    "groups": {"list", "add", "show", "members", "end", "attendance", "delete"},
 }
 _VALUED = {"--db"}
 

@@ -20,12 +20,20 @@ DEFAULT_HUB = os.environ.get("CIRCLE_HUB", "ws://127.0.0.1:8765")
 
 
 def hub_address(type_: object, value: str | None) -> None:
-    """A typo in ``--hub`` is a usage error, not a traceback from the connection later."""
+    """A typo in ``--hub`` is a usage error, not a traceback from the connection later.
+
+    Several hubs serving the same sessions are given separated by commas; the terminal moves
+    to the next when one goes away."""
     if value is None:
         return
-    parts = urlsplit(value)
-    if parts.scheme not in ("ws", "wss") or not parts.hostname:
-        raise ValueError(f"{value!r} is not a hub address; write it like ws://10.0.0.5:8765")
+    addresses = [part.strip() for part in value.split(",")]
+    for address in addresses:
+        parts = urlsplit(address)
+        if parts.scheme not in ("ws", "wss") or not parts.hostname:
+            raise ValueError(
+                f"{address!r} is not a hub address; write it like ws://10.0.0.5:8765 "
+                "(several: ws://10.0.0.5:8765,ws://10.0.0.6:8765)"
+            )
 
 
 HubAddress = Annotated[
@@ -34,8 +42,8 @@ HubAddress = Annotated[
         metavar="URL",
         show_default=True,
         validator=hub_address,
-        help="The hub's address (wss:// when it has a certificate). Set CIRCLE_HUB once instead "
-        "of giving this every time.",
+        help="The hub's address (wss:// when it has a certificate); several hubs sharing one "
+        "database separated by commas. Set CIRCLE_HUB once instead of giving this every time.",
     ),
 ]
 CaFile = Annotated[

@@ -22,6 +22,7 @@ from client.cli.common import (
     shown_hub,
     tls_context,
 )
+from client.cli.join import ThemeChoice, use_theme
 from client.cli.terminal import NoPassword, fail, read_password
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ def facilitate(
     content: ContentDirs = None,
     high_contrast: HighContrast = False,
     large_text: LargeText = False,
+    theme: ThemeChoice = None,
 ) -> int:
     """Open the facilitator console.
 
@@ -84,6 +86,7 @@ def facilitate(
         login=login,
         tls=tls,
     )
+    use_theme(app, theme, high_contrast)
     app.run()
     _print_resume(app, hub)
     return 0

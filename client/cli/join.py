@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from cyclopts import Parameter
 
@@ -17,6 +17,25 @@ from client.cli.common import (
 )
 from client.cli.terminal import fail
 
+if TYPE_CHECKING:
+    from client.theme import ReadableApp
+
+ThemeName = Literal["calm", "light", "high-contrast", "high-contrast-light"]
+"""``client.theme.ThemeName``, repeated so ``circle join --plain`` starts without Textual (a test
+checks the two agree)."""
+ThemeChoice = Annotated[
+    ThemeName | None,
+    Parameter(
+        metavar="THEME",
+        help="The look to start in: calm (default), light, high-contrast or high-contrast-light "
+        "(F4 changes it, F2 switches high contrast).",
+    ),
+]
+PLAIN_HELP = (
+    "Plain lines instead of a full screen, for a screen reader or braille display: each change "
+    "is one new line, and you type a letter and Enter (? lists them)."
+)
+
 
 def join(
     code: str | None = None,
@@ -27,6 +46,8 @@ def join(
     name: Annotated[str | None, Parameter(metavar="NAME")] = None,
     high_contrast: HighContrast = False,
     large_text: LargeText = False,
+    theme: ThemeChoice = None,
+    plain: Annotated[bool, Parameter(help=PLAIN_HELP)] = False,
 ) -> int:
     """Join a session as a participant.
 
@@ -35,11 +56,19 @@ def join(
         name: The name to show in the room; any name is fine.
     """
     tls = tls_context(cafile)  # a certificate that cannot be used stops here, before any screen
+    if plain:
+        import asyncio
+
+        from client.plain import PlainTerminal, StdinLines
+
+        return asyncio.run(PlainTerminal(hub, StdinLines(), code=code, name=name, tls=tls).run())
     from client.apps.participant import ParticipantApp
 
-    ParticipantApp(
+    app = ParticipantApp(
         hub, code=code, name=name, high_contrast=high_contrast, large_text=large_text, tls=tls
-    ).run()
+    )
+    use_theme(app, theme, high_contrast)
+    app.run()
     return 0
 
 
@@ -51,6 +80,7 @@ def board(
     cafile: CaFile = None,
     high_contrast: HighContrast = False,
     large_text: LargeText = False,
+    theme: ThemeChoice = None,
 ) -> int:
     """Show a session read-only on a projector or wall screen.
 
@@ -71,7 +101,17 @@ def board(
         large_text=large_text,
         tls=tls,
     )
+    use_theme(app, theme, high_contrast)
     app.run()
     if app.refused is not None:  # a code the hub does not know: the hub's words, and exit 1
         return fail(app.refused)
     return app.return_code or 0
+
+
+def use_theme(app: ReadableApp, theme: ThemeName | None, high_contrast: bool) -> None:
+    """Start ``app`` in ``--theme``; with ``--high-contrast`` too, in its high-contrast kind."""
+    if theme is None:
+        return
+    if high_contrast and theme in ("calm", "light"):
+        theme = "high-contrast" if theme == "calm" else "high-contrast-light"
+    app.choose_theme(theme)

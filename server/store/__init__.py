@@ -6,9 +6,9 @@ what the hub uses (async); ``RecordLog`` is what the records, review and CLI pat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from shared.decision import AuditEntry as AuditEntry
 
@@ -35,6 +35,34 @@ class Pending(NamedTuple):
     """An anonymous share waiting for its batch: a random key and the text, nothing else."""
 
     key: bytes
+    text: str
+
+
+class GroupRow(NamedTuple):
+    """A recurring group as stored: ``body`` is its JSON (``server.groups.Group``)."""
+
+    id: str
+    name_key: str
+    """The name folded for comparing: two groups never share one."""
+    body: bytes
+    created_at: float
+
+
+class NoteRow(NamedTuple):
+    """A session's group note: ``body`` is its JSON (``server.notes.NoteFields``)."""
+
+    session_id: str
+    body: bytes
+    updated_at: float
+    signed_at: float | None = None
+    """Once set, the note never changes again; later words are addenda."""
+
+
+class Addendum(NamedTuple):
+    """Words added to a signed note, dated and signed, kept in order."""
+
+    at: float
+    account: str
     text: str
 
 
@@ -79,10 +107,38 @@ class SeqConflict(Exception):
         self.found = found
 
 
+class DuplicateCommand(Exception):
+    """The command id was applied already (maybe by another hub): nothing was stored, and the
+    retry gets the original outcome, an ``Ack(duplicate=True)``."""
+
+
+class Unavailable(StoreError):
+    """The database cannot be reached just now (a restart, the network): nothing was stored,
+    or the outcome is unknown; the hub lets the client retry, and the command id makes a
+    retry of a command that did commit a duplicate."""
+
+
+class NoteSigned(Exception):
+    """The note is signed: it cannot change; add an addendum instead."""
+
+
 class Store(Protocol):
     async def create(
-        self, record: SessionRecord, events: Append, audit: Sequence[AuditEntry] = ()
-    ) -> list[Stored]: ...
+        self,
+        record: SessionRecord,
+        events: Append,
+        audit: Sequence[AuditEntry] = (),
+        *,
+        group: str | None = None,
+    ) -> list[Stored]:
+        """Store a new session's first events; ``group`` links it to a recurring group."""
+        ...
+
+    async def groups(self) -> list[GroupRow]: ...
+
+    async def group_sessions(self, group_id: str) -> list[str]:
+        """The ids of the group's sessions, oldest first."""
+        ...
 
     async def append(
         self,
@@ -125,6 +181,72 @@ class Store(Protocol):
     async def close(self) -> None: ...
 
 
+Wake = Callable[[str | None, int], None]
+"""Told ``(session id, last seq)`` when another writer appended; ``(None, 0)`` after a gap in
+listening, when any session may have moved."""
+
+
+@runtime_checkable
+class SharedLog(Store, Protocol):
+    """A store several hubs write at once (PostgreSQL).
+
+    Appends name the seq they expect to follow and raise ``SeqConflict`` when another hub got
+    there first; open check-ins are kept as counts per answer (never per person) so any hub can
+    close them; ``follow`` wakes the hub when another hub appends.
+    """
+
+    @property
+    def outage(self) -> str | None:
+        """Why the database is out of reach (one line), or None while it works."""
+        ...
+
+    async def append(
+        self,
+        session_id: str,
+        events: Append,
+        *,
+        command_id: str | None = None,
+        ended_at: float | None = None,
+        forget_share_text: bool = False,
+        audit: Sequence[AuditEntry] = (),
+        mixed: Sequence[str] = (),
+        released: Sequence[bytes] = (),
+        code: str | None = None,
+        expected_seq: int | None = None,
+        tallies: Mapping[int, Mapping[int, int]] | None = None,
+    ) -> list[Stored]:
+        """As ``Store.append``; ``tallies`` are the counts of check-ins these events close, as
+        the decision saw them: other counts by then are a conflict, and the counts go."""
+        ...
+
+    async def count(
+        self,
+        session_id: str,
+        checkin: int,
+        value: int,
+        was: int | None,
+        *,
+        command_id: str,
+        expected_seq: int,
+    ) -> int:
+        """Count an answer (moving it from ``was`` when this hub counted the seat before);
+        returns how many answered so far."""
+        ...
+
+    async def counts(self, session_id: str, checkin: int) -> dict[int, int]:
+        """The open check-in's counts per answer value."""
+        ...
+
+    async def positions(self, session_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """Each session's last seq and number of held shares."""
+        ...
+
+    async def follow(self, wake: Wake, period: float) -> None:
+        """Listen for other hubs' appends until cancelled, reconnecting after an outage; calls
+        ``wake(None, 0)`` every ``period`` seconds too (the catch-up a lost notice needs)."""
+        ...
+
+
 class RecordLog(Protocol):
     """The synchronous view of the records that review, exports and the CLI use.
 
@@ -165,5 +287,37 @@ class RecordLog(Protocol):
     def set_password(self, account: str, password_hash: str) -> bool: ...
 
     def remove_facilitator(self, account: str) -> bool: ...
+
+    # -- recurring groups and their notes ------------------------------------------------------
+
+    def groups(self) -> list[GroupRow]: ...
+
+    def add_group(self, row: GroupRow) -> bool:
+        """False when a group of that name exists already."""
+        ...
+
+    def update_group(self, group_id: str, name_key: str, body: bytes) -> bool:
+        """False when another group has the name."""
+        ...
+
+    def remove_group(self, group_id: str) -> bool: ...
+
+    def group_sessions(self, group_id: str) -> list[str]: ...
+
+    def session_group(self, session_id: str) -> str | None: ...
+
+    def link_session(self, session_id: str, group_id: str) -> None: ...
+
+    def note(self, session_id: str) -> NoteRow | None: ...
+
+    def save_note(self, session_id: str, body: bytes, now: float, *, sign: bool = False) -> None:
+        """Write the note (and with ``sign``, lock it); a signed note raises ``NoteSigned``."""
+        ...
+
+    def addenda(self, session_id: str) -> list[Addendum]: ...
+
+    def add_addendum(self, session_id: str, addendum: Addendum) -> None:
+        """Add to a signed note (an unsigned one is still edited instead: ``StoreError``)."""
+        ...
 
     def close(self) -> None: ...

@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING, NamedTuple
 
 from server.store import StoreError
+from server.store.sqlite import _GROUPS as _SQLITE_V2
 from server.store.sqlite import _SCHEMA as _SQLITE_V1
 
 if TYPE_CHECKING:
@@ -27,8 +28,10 @@ class Migration(NamedTuple):
     sql: str
 
 
+_V2 = "recurring groups, their sessions, group notes and addenda"
 SQLITE: tuple[Migration, ...] = (
     Migration(1, "sessions, events, commands, facilitators, audit, held shares", _SQLITE_V1),
+    Migration(2, _V2, _SQLITE_V2),
 )
 
 _POSTGRES_V1 = """
@@ -82,8 +85,53 @@ CREATE TABLE mix (
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1);
 """
 
+_POSTGRES_V2 = """
+CREATE TABLE groups (
+    id text PRIMARY KEY,
+    name_key text NOT NULL UNIQUE,
+    body bytea NOT NULL,
+    created_at double precision NOT NULL
+);
+CREATE TABLE group_sessions (
+    session_id text PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    group_id text NOT NULL REFERENCES groups (id) ON DELETE CASCADE
+);
+CREATE INDEX group_sessions_group ON group_sessions (group_id);
+-- Once signed_at is set a note never changes; later words are addenda, numbered in order.
+CREATE TABLE notes (
+    session_id text PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    body bytea NOT NULL,
+    updated_at double precision NOT NULL,
+    signed_at double precision
+);
+CREATE TABLE addenda (
+    session_id text NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    n integer NOT NULL,
+    at double precision NOT NULL,
+    account text NOT NULL,
+    text text NOT NULL,
+    PRIMARY KEY (session_id, n)
+);
+"""
+
+_POSTGRES_V3 = """
+-- An open check-in's answers as counts per value, never who answered: several hubs serve one
+-- session, so any of them can close it. Deleted when it closes (only the published
+-- distribution stays) or the session ends.
+CREATE TABLE tallies (
+    session_id text NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    checkin integer NOT NULL,
+    value integer NOT NULL,
+    n integer NOT NULL CHECK (n >= 0),
+    PRIMARY KEY (session_id, checkin, value)
+);
+"""
+
 POSTGRES: tuple[Migration, ...] = (
     Migration(1, "sessions, events, commands, facilitators, audit, held shares", _POSTGRES_V1),
+    Migration(2, _V2, _POSTGRES_V2),
+    # PostgreSQL only: on SQLite one hub keeps open check-ins in memory.
+    Migration(3, "open check-in counts (several hubs)", _POSTGRES_V3),
 )
 
 _VERSION_TABLE = """
@@ -93,7 +141,18 @@ CREATE TABLE IF NOT EXISTS schema_version (
     applied_at double precision NOT NULL
 )
 """
-OUR_TABLES = ("sessions", "events", "commands", "facilitators", "audit", "mix")
+OUR_TABLES = (
+    "sessions",
+    "events",
+    "commands",
+    "facilitators",
+    "audit",
+    "mix",
+    "groups",
+    "group_sessions",
+    "notes",
+    "addenda",
+)
 
 _LOCK = 0x436B7072
 """Advisory lock key ("Ckpr"): hubs starting together take turns to migrate."""

@@ -14,14 +14,24 @@ from typing import ParamSpec, TypeVar
 import psycopg
 from psycopg.rows import TupleRow
 
-from server.store import AuditEntry, Pending, SessionRecord, Stored, StoreError
+from server.store import (
+    Addendum,
+    AuditEntry,
+    GroupRow,
+    NoteRow,
+    NoteSigned,
+    Pending,
+    SessionRecord,
+    Stored,
+    StoreError,
+)
 from server.store.migrations import check_postgres, migrate_postgres
 from server.store.open import redact
 
 P = ParamSpec("P")
 T = TypeVar("T")
 _RECORD_COLUMNS = "id, code, epoch, secret, created_at, ended_at"
-_TABLES = "events, commands, audit, mix, sessions"
+_TABLES = "events, commands, audit, mix, sessions, groups, group_sessions, notes, addenda"
 
 
 def _guarded(method: Callable[P, T]) -> Callable[P, T]:
@@ -189,3 +199,107 @@ class PostgresLog:
     def remove_facilitator(self, account: str) -> bool:
         cursor = self._db.execute("DELETE FROM facilitators WHERE account = %s", (account,))
         return cursor.rowcount == 1
+
+    # -- recurring groups and their notes -----------------------------------------------------
+
+    @_guarded
+    def groups(self) -> list[GroupRow]:
+        rows = self._all(
+            "SELECT id, name_key, body, created_at FROM groups ORDER BY created_at, id"
+        )
+        return [GroupRow(i, key, bytes(body), at) for i, key, body, at in rows]
+
+    @_guarded
+    def add_group(self, row: GroupRow) -> bool:
+        cursor = self._db.execute(
+            "INSERT INTO groups (id, name_key, body, created_at) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT DO NOTHING",
+            tuple(row),
+        )
+        return cursor.rowcount == 1
+
+    @_guarded
+    def update_group(self, group_id: str, name_key: str, body: bytes) -> bool:
+        try:
+            self._db.execute(
+                "UPDATE groups SET name_key = %s, body = %s WHERE id = %s",
+                (name_key, body, group_id),
+            )
+        except psycopg.errors.UniqueViolation:
+            return False
+        return True
+
+    @_guarded
+    def remove_group(self, group_id: str) -> bool:
+        cursor = self._db.execute("DELETE FROM groups WHERE id = %s", (group_id,))
+        return cursor.rowcount == 1
+
+    @_guarded
+    def group_sessions(self, group_id: str) -> list[str]:
+        rows = self._all(
+            "SELECT g.session_id FROM group_sessions g JOIN sessions s ON s.id = g.session_id "
+            "WHERE g.group_id = %s ORDER BY s.created_at, s.id",
+            (group_id,),
+        )
+        return [str(session_id) for (session_id,) in rows]
+
+    @_guarded
+    def session_group(self, session_id: str) -> str | None:
+        rows = self._all("SELECT group_id FROM group_sessions WHERE session_id = %s", (session_id,))
+        return str(rows[0][0]) if rows else None
+
+    @_guarded
+    def link_session(self, session_id: str, group_id: str) -> None:
+        self._db.execute(
+            "INSERT INTO group_sessions (session_id, group_id) VALUES (%s, %s) "
+            "ON CONFLICT (session_id) DO UPDATE SET group_id = excluded.group_id",
+            (session_id, group_id),
+        )
+
+    @_guarded
+    def note(self, session_id: str) -> NoteRow | None:
+        rows = self._all(
+            "SELECT session_id, body, updated_at, signed_at FROM notes WHERE session_id = %s",
+            (session_id,),
+        )
+        if not rows:
+            return None
+        sid, body, updated, signed = rows[0]
+        return NoteRow(sid, bytes(body), updated, signed)
+
+    @_guarded
+    def save_note(self, session_id: str, body: bytes, now: float, *, sign: bool = False) -> None:
+        with self._db.transaction():
+            rows = self._all(
+                "SELECT signed_at FROM notes WHERE session_id = %s FOR UPDATE", (session_id,)
+            )
+            if rows and rows[0][0] is not None:
+                raise NoteSigned(session_id)
+            self._db.execute(
+                "INSERT INTO notes (session_id, body, updated_at, signed_at) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (session_id) DO UPDATE SET "
+                "body = excluded.body, updated_at = excluded.updated_at, "
+                "signed_at = excluded.signed_at",
+                (session_id, body, now, now if sign else None),
+            )
+
+    @_guarded
+    def addenda(self, session_id: str) -> list[Addendum]:
+        rows = self._all(
+            "SELECT at, account, text FROM addenda WHERE session_id = %s ORDER BY n", (session_id,)
+        )
+        return [Addendum(*row) for row in rows]
+
+    @_guarded
+    def add_addendum(self, session_id: str, addendum: Addendum) -> None:
+        with self._db.transaction():
+            rows = self._all(
+                "SELECT signed_at FROM notes WHERE session_id = %s FOR UPDATE", (session_id,)
+            )
+            if not rows or rows[0][0] is None:
+                raise StoreError("The note is not signed yet: change it instead.")
+            self._db.execute(
+                "INSERT INTO addenda (session_id, n, at, account, text) SELECT %s, "
+                "COALESCE(MAX(n), 0) + 1, %s, %s, %s FROM addenda WHERE session_id = %s",
+                (session_id, *addendum, session_id),
+            )

@@ -21,16 +21,20 @@ from typing import ParamSpec, TypeVar
 import msgspec
 
 from server.store import (
+    Addendum,
     Append,
     AppendRequest,
     AuditEntry,
+    GroupRow,
+    NoteRow,
+    NoteSigned,
     Pending,
     SessionRecord,
     Stored,
     StoreError,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x436B7072  # "Ckpr": marks the file as ours
 
 P = ParamSpec("P")
@@ -78,6 +82,37 @@ CREATE TABLE IF NOT EXISTS mix (
     key BLOB NOT NULL,
     text TEXT NOT NULL,
     PRIMARY KEY (session_id, key)
+) WITHOUT ROWID;
+"""
+
+_GROUPS = """
+-- Recurring groups: each row's body is the group as JSON (name, template, co-facilitators,
+-- roster); name_key keeps two groups from sharing a name.
+CREATE TABLE IF NOT EXISTS groups (
+    id TEXT PRIMARY KEY,
+    name_key TEXT NOT NULL UNIQUE,
+    body BLOB NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS group_sessions (
+    session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+    group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS group_sessions_group ON group_sessions(group_id);
+-- A session's group note; once signed_at is set it never changes (addenda follow it).
+CREATE TABLE IF NOT EXISTS notes (
+    session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+    body BLOB NOT NULL,
+    updated_at REAL NOT NULL,
+    signed_at REAL
+);
+CREATE TABLE IF NOT EXISTS addenda (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    at REAL NOT NULL,
+    account TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (session_id, n)
 ) WITHOUT ROWID;
 """
 
@@ -131,7 +166,7 @@ class SQLiteLog:
         # Deleted or blanked content is overwritten, not left in free pages for a disk scan.
         db.execute("PRAGMA secure_delete=ON")
         if app_id == 0 or version < SCHEMA_VERSION:  # new file, or one to bring up to date
-            db.executescript(_SCHEMA)
+            db.executescript(_SCHEMA + _GROUPS)
             db.execute(f"PRAGMA application_id={APPLICATION_ID}")
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -140,7 +175,12 @@ class SQLiteLog:
             self._db.close()
 
     def create(
-        self, record: SessionRecord, events: Append, audit: Sequence[AuditEntry] = ()
+        self,
+        record: SessionRecord,
+        events: Append,
+        audit: Sequence[AuditEntry] = (),
+        *,
+        group: str | None = None,
     ) -> list[Stored]:
         with self._lock:
             db = self._db
@@ -156,6 +196,11 @@ class SQLiteLog:
                     [(record.id, s.seq, s.audience, s.body) for s in stored],
                 )
                 self._audit(record.id, audit)
+                if group is not None:
+                    db.execute(
+                        "INSERT INTO group_sessions (session_id, group_id) VALUES (?, ?)",
+                        (record.id, group),
+                    )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -353,6 +398,121 @@ class SQLiteLog:
             cursor = self._db.execute("DELETE FROM facilitators WHERE account=?", (account,))
         return cursor.rowcount == 1
 
+    # -- recurring groups and their notes ------------------------------------------------------
+
+    def groups(self) -> list[GroupRow]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, name_key, body, created_at FROM groups ORDER BY created_at, id"
+            ).fetchall()
+        return [GroupRow(i, key, bytes(body), at) for i, key, body, at in rows]
+
+    def add_group(self, row: GroupRow) -> bool:
+        with self._lock:
+            try:
+                self._db.execute(
+                    "INSERT INTO groups (id, name_key, body, created_at) VALUES (?,?,?,?)", row
+                )
+            except sqlite3.IntegrityError:
+                return False
+        return True
+
+    def update_group(self, group_id: str, name_key: str, body: bytes) -> bool:
+        with self._lock:
+            try:
+                self._db.execute(
+                    "UPDATE groups SET name_key=?, body=? WHERE id=?", (name_key, body, group_id)
+                )
+            except sqlite3.IntegrityError:
+                return False
+        return True
+
+    def remove_group(self, group_id: str) -> bool:
+        with self._lock:
+            cursor = self._db.execute("DELETE FROM groups WHERE id=?", (group_id,))
+        return cursor.rowcount == 1
+
+    def group_sessions(self, group_id: str) -> list[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT g.session_id FROM group_sessions g JOIN sessions s ON s.id = g.session_id "
+                "WHERE g.group_id=? ORDER BY s.created_at, s.id",
+                (group_id,),
+            ).fetchall()
+        return [str(session_id) for (session_id,) in rows]
+
+    def session_group(self, session_id: str) -> str | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT group_id FROM group_sessions WHERE session_id=?", (session_id,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def link_session(self, session_id: str, group_id: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO group_sessions (session_id, group_id) VALUES (?, ?)",
+                (session_id, group_id),
+            )
+
+    def note(self, session_id: str) -> NoteRow | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT session_id, body, updated_at, signed_at FROM notes WHERE session_id=?",
+                (session_id,),
+            ).fetchone()
+        return None if row is None else NoteRow(row[0], bytes(row[1]), row[2], row[3])
+
+    def save_note(self, session_id: str, body: bytes, now: float, *, sign: bool = False) -> None:
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute(
+                    "SELECT signed_at FROM notes WHERE session_id=?", (session_id,)
+                ).fetchone()
+                if row is not None and row[0] is not None:
+                    raise NoteSigned(session_id)
+                db.execute(
+                    "INSERT INTO notes (session_id, body, updated_at, signed_at) "
+                    "VALUES (?,?,?,?) ON CONFLICT (session_id) DO UPDATE SET "
+                    "body=excluded.body, updated_at=excluded.updated_at, "
+                    "signed_at=excluded.signed_at",
+                    (session_id, body, now, now if sign else None),
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def addenda(self, session_id: str) -> list[Addendum]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT at, account, text FROM addenda WHERE session_id=? ORDER BY n",
+                (session_id,),
+            ).fetchall()
+        return [Addendum(*row) for row in rows]
+
+    def add_addendum(self, session_id: str, addendum: Addendum) -> None:
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute(
+                    "SELECT signed_at FROM notes WHERE session_id=?", (session_id,)
+                ).fetchone()
+                if row is None or row[0] is None:
+                    raise StoreError("The note is not signed yet: change it instead.")
+                db.execute(
+                    "INSERT INTO addenda (session_id, n, at, account, text) SELECT ?, "
+                    "COALESCE(MAX(n), 0) + 1, ?, ?, ? FROM addenda WHERE session_id=?",
+                    (session_id, *addendum, session_id),
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
     def command_ids(self, session_id: str) -> set[str]:
         with self._lock:
             rows = self._db.execute(
@@ -454,9 +614,20 @@ class SQLiteStore:
         return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
 
     async def create(
-        self, record: SessionRecord, events: Append, audit: Sequence[AuditEntry] = ()
+        self,
+        record: SessionRecord,
+        events: Append,
+        audit: Sequence[AuditEntry] = (),
+        *,
+        group: str | None = None,
     ) -> list[Stored]:
-        return await self._run(self.log.create, record, events, audit)
+        return await self._run(self.log.create, record, events, audit, group=group)
+
+    async def groups(self) -> list[GroupRow]:
+        return await self._run(self.log.groups)
+
+    async def group_sessions(self, group_id: str) -> list[str]:
+        return await self._run(self.log.group_sessions, group_id)
 
     async def append(
         self,

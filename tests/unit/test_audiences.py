@@ -77,6 +77,7 @@ from shared.decision import (
 from shared.events import (
     AgendaMoved,
     AnyEvent,
+    AttendanceCorrected,
     CheckinClosed,
     CheckinOpened,
     CodeChanged,
@@ -97,6 +98,8 @@ from shared.events import (
     ItemRemoved,
     ItemRestored,
     ItemSkipped,
+    MemberMarkedPresent,
+    MemberMatched,
     MinutesSet,
     ParticipantJoined,
     ParticipantReadmitted,
@@ -105,6 +108,7 @@ from shared.events import (
     Reach,
     RequestHandled,
     RoomLocked,
+    RosterSet,
     RoundEnded,
     RoundReordered,
     RoundStarted,
@@ -169,6 +173,10 @@ REACH: dict[type[Any], Reach] = {
     TalkRequested: "seat",
     RequestHandled: "seat",
     FeelingsSummary: "facilitators",
+    RosterSet: "facilitators",
+    MemberMatched: "facilitators",
+    MemberMarkedPresent: "facilitators",
+    AttendanceCorrected: "facilitators",
 }
 """Who each kind of event is for, written out: a change of reach is a change of privacy."""
 NEVER_FOR_SEATS = (
@@ -179,10 +187,15 @@ NEVER_FOR_SEATS = (
     SeatsMerged,
     RoundStarted,
     RoundReordered,
+    RosterSet,
+    MemberMatched,
+    MemberMarkedPresent,
+    AttendanceCorrected,
 )
 """A pending share's text, the template's notes, staff accounts, old "how do you feel" results
 (kept only so old records read), which seats the facilitator found to be one person, and a
-round's order (who is still to speak, so that nobody can tell a pass from an absence)."""
+round's order (who is still to speak, so that nobody can tell a pass from an absence), and
+everything about a group's roster."""
 
 
 def test_every_event_kind_has_the_reach_written_here() -> None:

@@ -23,6 +23,8 @@ from shared.commands import (
     HandleRequest,
     LockRoom,
     LowerHand,
+    MarkPresent,
+    MatchMember,
     MergeSeats,
     ModerateShare,
     MoveItem,
@@ -39,6 +41,7 @@ from shared.commands import (
     RequestTalk,
     RestoreItem,
     ResumeExercise,
+    SetAttendance,
     SetMinutes,
     ShareAction,
     SkipExerciseStep,
@@ -200,6 +203,9 @@ def every_facilitator_command() -> list[AnyCommand]:
         NextTurn(id="c29"),
         EndRound(id="c30"),
         HandleRequest(id="c31", request=1),
+        MatchMember(id="c32", member="m1", participant="p-sam"),
+        MarkPresent(id="c33", member="m1"),
+        SetAttendance(id="c34", member="m1", status="excused"),
     ]
     assert {type(c) for c in commands} == FACILITATOR_COMMANDS
     return commands

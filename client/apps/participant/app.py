@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Input, Static
 
@@ -26,11 +27,13 @@ from client.apps.participant.checkin import CheckinView
 from client.apps.participant.ended import EndedView
 from client.apps.participant.hidden import HiddenScreen
 from client.apps.participant.join import JoinView
+from client.apps.participant.large import StepDigits
 from client.apps.participant.practice import PracticeScreen
 from client.apps.participant.session import SessionView
 from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, LinkStatus, new_id
 from client.following import Following, hand_words, hello_fits, request_words
 from client.messages import FrameReceived, LinkChanged
+from client.theme import NEXT_THEME
 from client.widgets.crisis import CrisisScreen
 from client.widgets.exercise_view import CheckinQuestion, ExerciseView, GuidedView
 from client.widgets.key_row import WrappingFooter
@@ -88,6 +91,7 @@ class ParticipantApp(HubApp):
         Binding("x", "put_away", "Back to the session"),
         Binding("ctrl+o", "practise", "Practise on your own", priority=True),
         Binding("q", "close", "Close"),
+        NEXT_THEME,
     ]
     _MAIN_ACTIONS: ClassVar[frozenset[str]] = frozenset(
         {
@@ -145,7 +149,9 @@ class ParticipantApp(HubApp):
         with ContentSwitcher(initial="join", id="views"):
             yield JoinView(self._code, self._name, id="join")
             yield SessionView(self.hub_now, id="session")
-            yield ExerciseView(self.hub_now, id="exercise")
+            with Vertical(id="exercise"):
+                yield StepDigits(self.hub_now, id="big-step")
+                yield ExerciseView(self.hub_now, id="room-exercise")
             yield CheckinView(id="checkin")
             yield EndedView(id="ended")
         yield WrappingFooter()
@@ -371,7 +377,9 @@ class ParticipantApp(HubApp):
         following = self.following
         view = self._main.query_one(ExerciseView)
         shown, ask = following.checkin(self.state), following.ask(self.state)
-        view.show(following.room_run(self.state), shown, ask, self._answered())
+        run = following.room_run(self.state)
+        view.show(run, shown, ask, self._answered())
+        self._main.query_one(StepDigits).show_run(run)
         out = following.stepped_out(self.state)
         hint = self._main.query_one("#exercise-hint", Static)
         if out is not None:

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from client.following import few_people, shown_shares
 from client.widgets.agenda import AgendaView
+from client.widgets.board_now import NowPanel
 from client.widgets.board_speaking import SpeakingPanel
 from client.widgets.share_box import ShareBox
 from client.widgets.status import LinkBanner
@@ -66,6 +67,8 @@ class SessionView(Vertical):
                 with Vertical(id="now-panel", classes="panel"):
                     yield Static("Now", classes="panel-title")
                     yield ItemTimer(self._now, id="timer")
+                    # Larger text (F3) shows the countdown in the board's block digits instead.
+                    yield NowPanel(self._now, id="big-now")
                     yield SpeakingPanel(self._now, id="speaking")
                     yield Static("", id="floor-note")
                     yield Static("", id="exercise-hint", classes="hint")
@@ -84,6 +87,7 @@ class SessionView(Vertical):
         ``note`` what concerns only them (their hand, their turn, their request)."""
         self.query_one("#session-title", Static).update(Text(state.title))
         self.query_one("#timer", ItemTimer).show(state)
+        self.query_one("#big-now", NowPanel).show(state)
         self.query_one(SpeakingPanel).show(state, seat)
         floor_note = self.query_one("#floor-note", Static)
         floor_note.update(Text(note))
