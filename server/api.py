@@ -29,12 +29,14 @@ from server.groups import (
     History,
     Meeting,
     Member,
+    Trend,
     add_group,
     add_member,
     all_groups,
     end_group,
     end_member,
     grid,
+    trends,
 )
 from server.groups import get as get_group
 from server.hub import Hub, run_hub
@@ -102,6 +104,7 @@ __all__ = [
     "SessionRecord",
     "SessionSummary",
     "StoreError",
+    "Trend",
     "add_addendum",
     "add_facilitator",
     "add_group",
@@ -142,6 +145,7 @@ __all__ = [
     "summaries",
     "summary_or_bare",
     "timeline",
+    "trends",
     "user_content_dir",
 ]
 

@@ -404,3 +404,44 @@ def grid(log: RecordLog, group: Group, first: date | None = None, last: date | N
     """The group's attendance over its ended sessions from ``first`` to ``last`` (inclusive)."""
     found = between(meetings(log, group), first, last)
     return Grid(group, found, histories(group, found))
+
+
+# -- check-in trends: only what the hub published, never anything per person -----------------
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One check-in question over the group's sessions: the published median at each."""
+
+    question: str
+    scale: str
+    """e.g. "0 = none, 10 = very strong" (empty for answers with labels)."""
+    medians: list[float | None]
+    """One per meeting, in the grid's order; None where it was not asked or too few answered."""
+
+
+def trends(log: RecordLog, found: Sequence[Meeting]) -> list[Trend]:
+    """Each question's published median per meeting, in the order questions were first asked.
+
+    Only check-ins that closed with counts (enough people answered) count; a session that asked
+    the same question twice shows its last published median."""
+    series: dict[str, dict[int, float]] = {}
+    scales: dict[str, str] = {}
+    for n, m in enumerate(found):
+        state: SessionState = replay(event for _, event in read_events(log, m.session_id))
+        for checkin in state.checkins:
+            if checkin.open or checkin.counts is None or checkin.median is None:
+                continue
+            question = checkin.question
+            series.setdefault(question.prompt, {})[n] = checkin.median
+            ends = (question.low_words, question.high_words)
+            scales.setdefault(
+                question.prompt,
+                ""
+                if question.labels or not all(ends)
+                else f"{question.low} = {ends[0]}, {question.high} = {ends[1]}",
+            )
+    return [
+        Trend(prompt, scales[prompt], [points.get(n) for n in range(len(found))])
+        for prompt, points in series.items()
+    ]

@@ -132,6 +132,8 @@ class Hub:
         """The store when other hubs serve the same sessions (PostgreSQL)."""
         self._waking: dict[str, asyncio.Task[None]] = {}
         """Rooms reading what other hubs appended: one read at a time per room."""
+        self._again: set[str] = set()
+        """Rooms noticed again while reading: they read once more when done."""
         self.catch_up_seconds = CATCH_UP_SECONDS
         self._told: str | None = None
         """The outage last logged."""
@@ -166,6 +168,7 @@ class Hub:
         finally:
             follower.cancel()
             await asyncio.gather(follower, return_exceptions=True)
+            self._again.clear()
             for task in list(self._waking.values()):
                 task.cancel()
 
@@ -214,13 +217,26 @@ class Hub:
                 self._start_waking("", self._catch_up_all())
             return
         room = self.rooms.get(session_id)
-        if room is not None and session_id not in self._waking:
-            self._start_waking(session_id, room.refresh())
+        # Our own appends come back too (seq not past ours): nothing to read, unless an answer
+        # on another hub moved the open check-in's count (an answer appends no event).
+        if room is None or (seq <= room.seq and room.state.open_checkin is None):
+            return
+        if session_id in self._waking:  # its read may have begun before this row committed
+            self._again.add(session_id)
+            return
+        self._start_waking(session_id, room.refresh())
 
     def _start_waking(self, key: str, work: Awaitable[None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(self._quietly(work))
         self._waking[key] = task
-        task.add_done_callback(lambda _: self._waking.pop(key, None))
+        task.add_done_callback(lambda _: self._woken(key))
+
+    def _woken(self, key: str) -> None:
+        self._waking.pop(key, None)
+        room = self.rooms.get(key)
+        if key in self._again and room is not None:
+            self._again.discard(key)
+            self._start_waking(key, room.refresh())
 
     def _outage(self, exc: Unavailable) -> None:
         """One line when an outage starts (not one per connection that meets it)."""
@@ -736,8 +752,10 @@ async def run_hub(config: HubConfig, *, ready: Callable[[Server], None] | None =
     """Serve until SIGINT/SIGTERM; closing sends 1001 so clients reconnect elsewhere or later."""
     import signal
 
+    from server.pauses import keep_pauses_short
     from server.store.open import open_store, redact
 
+    keep_pauses_short()
     where = redact(config.database) if config.database else str(config.db)
     store = await open_store(config.database or config.db)
     hub = Hub(store, config)

@@ -204,6 +204,15 @@ class ReadmitParticipant(Command, tag="participant.readmit", frozen=True):
     """The removed seat's id."""
 
 
+class ClearTerminal(Command, tag="participant.reset", frozen=True):
+    """Clear one seat's terminal for the next person: a kiosk terminal (``circle join --kiosk``)
+    goes back to its join screen and forgets everything shown or typed on it; any other terminal
+    says that the facilitator cleared its screen. The seat stays in the session's record."""
+
+    participant: ParticipantId
+    """The seat whose terminal to clear (a participant's, not a board's)."""
+
+
 class MergeSeats(Command, tag="participant.merge", frozen=True):
     """One person, one seat: ``participant`` (an earlier seat, now away) was the same person
     as ``into`` (who joined again without their terminal's credential). The earlier seat's
@@ -427,6 +436,7 @@ AnyCommand = (
     | LockRoom
     | RemoveParticipant
     | ReadmitParticipant
+    | ClearTerminal
     | MergeSeats
     | AddCofacilitator
     | AddItem
@@ -472,6 +482,7 @@ FACILITATOR_COMMANDS: frozenset[type[Command]] = frozenset(
         LockRoom,
         RemoveParticipant,
         ReadmitParticipant,
+        ClearTerminal,
         MergeSeats,
         AddCofacilitator,
         AddItem,

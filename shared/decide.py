@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from shared import checkins, floor, roster
+from shared import checkins, floor, kiosk, roster
 from shared.commands import (
     FACILITATOR_COMMANDS,
     MAX_NAME_CHARS,
@@ -25,6 +25,7 @@ from shared.commands import (
     AnswerCheckin,
     AnyCommand,
     CallSpeaker,
+    ClearTerminal,
     CloseCheckin,
     EndRound,
     EndSession,
@@ -339,6 +340,8 @@ def _decide(
             return _door(state, command, account, context, now)
         case MergeSeats():
             return _merge(state, command, account, now)
+        case ClearTerminal():
+            return kiosk.clear_terminal(state, command, account, now)
         case SubmitShare():
             text = share_text(command.text)
             return text if isinstance(text, Error) else Decision(effects=(HoldShare(text),))

@@ -148,6 +148,17 @@ class ParticipantReadmitted(Event, tag="participant.readmitted", frozen=True):
     participant: str
 
 
+class TerminalCleared(Event, tag="participant.reset_asked", frozen=True):
+    """The facilitator asked this seat's terminal to clear itself (``participant.reset``): a
+    kiosk terminal goes back to its join screen and forgets the session; any other terminal
+    says the facilitator cleared its screen. Nothing else about the seat changes."""
+
+    reach: ClassVar[Reach] = "seat"
+
+    participant: str
+    at: float
+
+
 class SeatsMerged(Event, tag="participant.merged", frozen=True):
     """The earlier seat ``participant`` and the seat ``into`` are one person: the record keeps
     one row for them, under ``into``."""
@@ -544,6 +555,7 @@ AnyEvent = (
     | RoomLocked
     | ParticipantRemoved
     | ParticipantReadmitted
+    | TerminalCleared
     | SeatsMerged
     | CodeChanged
     | SessionStarted

@@ -59,6 +59,7 @@ from shared.events import (
     SpeakerCalled,
     SpeakerDone,
     TalkRequested,
+    TerminalCleared,
 )
 from shared.exercise_run import paused, resumed, skipped, stopped
 from shared.questions import FEELING
@@ -118,6 +119,8 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
             return _edit_participant(state, event.participant, removed=True, online=False)
         case ParticipantReadmitted():
             return _edit_participant(state, event.participant, removed=False)
+        case TerminalCleared():
+            return state  # for the terminal itself: the room's state is the same
         case SeatsMerged():
             return roster.merged(
                 _merge(state, event.participant, event.into), event.participant, event.into

@@ -30,6 +30,7 @@ from client.connection import HubLink
 from server.config import HubConfig
 from server.export import NOTICE, Format, GroupNote, build_note, render
 from server.hub import Hub
+from server.notes import Clinician, add_addendum, open_note, save_note, sign_note
 from server.records import RecordError, Recording, load, resolve, timeline
 from server.store import SessionRecord
 from server.store.sqlite import SQLiteLog, SQLiteStore
@@ -507,9 +508,8 @@ def test_export_to_a_file_is_private_and_says_where(
         "--out", str(out_file),
     )  # fmt: skip
     assert code == 0, err
-    assert (
-        out == f"Wrote the group-note draft for session {scripted.session_id[:8]} to {out_file}.\n"
-    )
+    sid = scripted.session_id[:8]
+    assert out == f"Wrote the unsigned group-note draft for session {sid} to {out_file}.\n"
     assert out_file.stat().st_mode & 0o777 == 0o600
     assert f"<h1>Group note draft: {TITLE}</h1>" in out_file.read_text()
     assert [p.name for p in tmp_path.iterdir()] == ["note.html"]
@@ -536,8 +536,8 @@ def test_every_export_is_in_the_sessions_audit_log(
     assert entries[0].action == "session created" and entries[0].account == "dana"
     exports = [(e.account, e.action, e.detail) for e in entries if e.account == "lee"]
     assert exports == [
-        ("lee", "export made", "md group note"),
-        ("lee", "export made", "json group note for Sam"),
+        ("lee", "export made", "md group note (unsigned)"),
+        ("lee", "export made", "json group note for Sam (unsigned)"),
     ]
 
 
@@ -835,4 +835,142 @@ def test_purge_wants_an_age_it_understands(
 def test_export_model_is_json_for_other_tools(scripted: Scripted) -> None:
     note, _ = note_of(scripted)
     decoded = msgspec.json.decode(render(note, "json"))
-    assert decoded["format_version"] == 2 and decoded["participant"] is None
+    assert decoded["format_version"] == 3 and decoded["participant"] is None
+
+
+# -- the note a clinician completed, signed and added to -----------------------------------------
+
+SIGNED_AT = T0 + 2 * 3600  # 20:00, after the session
+HOSTILE = '<script>alert("x")</script> & </dd><h1>Fake</h1>'
+
+
+def complete(db: Path, session_id: str, *, themes: str, observation: str) -> None:
+    """Complete the drafted note as a clinician would, sign it, then add two addenda."""
+    log = SQLiteLog(db, create=False)
+    try:
+        recording = load(log, session_id)
+        fields = open_note(log, recording).fields
+        fields = replace(
+            fields,
+            modality="Group psychotherapy, CBT-based relapse prevention",
+            topic="Evenings and cravings",
+            interventions=fields.interventions or "Psychoeducation on triggers.",
+            facilitators=(Clinician(name="Dana Lee", credentials="LCSW"),),
+            themes=themes,
+            members=tuple(
+                replace(
+                    m,
+                    participation="active" if n == 0 else "moderate",
+                    observations=observation if n == 0 else f"{m.name} listened and spoke once.",
+                    plan="Continue in group.",
+                )
+                for n, m in enumerate(fields.members)
+            ),
+        )
+        save_note(log, session_id, fields, now=SIGNED_AT - 600)
+        signer = Clinician(name="Dana Lee", credentials="LCSW")
+        sign_note(log, session_id, fields, signer, now=SIGNED_AT)
+        add_addendum(
+            log, session_id, signer, "Alex called the next day: safe.", now=SIGNED_AT + 86400
+        )
+        add_addendum(log, session_id, Clinician(name="Kim Ortiz", credentials="CADC"),
+                     "Reviewed with supervisor.", now=SIGNED_AT + 2 * 86400)  # fmt: skip
+    finally:
+        log.close()
+
+
+def written_note(db: Path, session_id: str, participant: str | None = None) -> GroupNote:
+    log = SQLiteLog(db, create=False)
+    try:
+        recording = load(log, session_id)
+        written = open_note(log, recording)
+    finally:
+        log.close()
+    return build_note(recording.final, recording.events, participant=participant, written=written)
+
+
+@pytest.fixture
+def signed(scripted: Scripted, db_copy: Path) -> Path:
+    complete(
+        db_copy,
+        scripted.session_id,
+        themes="Sam and River talked about evenings alone; Alex about rides.",
+        observation="Named two triggers; River's story helped.",
+    )
+    return db_copy
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_signed_note_matches_the_golden_file(
+    scripted: Scripted, signed: Path, fmt: Format
+) -> None:
+    note = written_note(signed, scripted.session_id)
+    ids = [row.participant for row in note.attendance]
+    text = normalised(render(note, fmt, tz=UTC), scripted, ids)
+    golden = GOLDEN / f"group_note_signed.{fmt}"
+    if os.environ.get("CIRCLE_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_every_format_says_signed_or_unsigned_and_keeps_addenda_in_order(
+    scripted: Scripted, signed: Path
+) -> None:
+    draft = written_note(scripted.db, scripted.session_id)
+    done = written_note(signed, scripted.session_id)
+    for fmt in FORMATS[:2]:
+        before = " ".join(html.unescape(render(draft, fmt, tz=UTC)).split())
+        after = " ".join(html.unescape(render(done, fmt, tz=UTC)).split())
+        assert "Group note draft: " in before and "Unsigned draft, not started." in before
+        assert "Group note: " in after and "Group note draft" not in after
+        assert "Signed by Dana Lee, LCSW on 2025-01-07 at 20:00, 2 addenda." in after
+        first = after.index("2025-01-08 20:00, Dana Lee, LCSW: Alex called the next day: safe.")
+        assert first < after.index("2025-01-09 20:00, Kim Ortiz, CADC: Reviewed with supervisor.")
+    record = json.loads(render(done, "json"))
+    assert record["format_version"] == 3
+    assert record["signature"] == {"by": "Dana Lee, LCSW", "at": "2025-01-07T20:00:00Z"}
+    assert [a["by"] for a in record["addenda"]] == ["Dana Lee, LCSW", "Kim Ortiz, CADC"]
+    assert record["clinical"]["modality"].startswith("Group psychotherapy")
+    assert json.loads(render(draft, "json"))["signature"] is None
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_members_note_names_no_other_member_even_in_free_text(
+    scripted: Scripted, signed: Path, fmt: Format
+) -> None:
+    for name in NAMES:
+        out = render(written_note(signed, scripted.session_id, participant=name), fmt, tz=UTC)
+        text = html.unescape(out)
+        assert name in text and NOTICE in " ".join(text.split())
+        for other in set(NAMES) - {name}:
+            assert other not in text, (fmt, name, other)
+        assert "another member" in text
+    sam = json.loads(render(written_note(signed, scripted.session_id, "Sam"), "json"))
+    [entry] = sam["clinical"]["members"]
+    assert entry["name"] == "Sam" and entry["participation"] == "active"
+    assert entry["observations"] == "Named two triggers; [another member]'s story helped."
+
+
+def test_hostile_names_and_note_text_are_never_markup(tmp_path: Path) -> None:
+    """A name typed at a terminal and a clinician's pasted text are shown, never run."""
+    db = tmp_path / "db"
+    log = SQLiteLog(db)
+    evil = "<img src=x onerror=alert(1)>"
+    events = [
+        SessionCreated(session_id="s1", title="G", template="t", code="C", agenda=(), at=T0),
+        ParticipantJoined(participant="p1", name=evil, at=T0 + 60),
+        SessionStarted(at=T0 + 120),
+    ]
+    log.create(SessionRecord("s1", "C", "e", "s", T0), [("all", encode(e)) for e in events])
+    log.close()
+    complete(db, "s1", themes=HOSTILE, observation=HOSTILE + "\n| # * _ [x](y)")
+    note = written_note(db, "s1")
+    page = render(note, "html", tz=UTC)
+    for raw in ("<script", "<img", "</dd><h1>", "<h1>Fake"):
+        assert raw not in page
+    text = html.unescape(page)
+    assert HOSTILE in text and evil in text
+    md = render(note, "md", tz=UTC)
+    assert re.search(r"(?<!\\)<", md) is None  # every < is shown literally, never a tag
+    assert "\\<img src=x onerror=alert(1)\\>" in md
+    assert "\\| \\# \\* \\_ \\[x\\](y)" in md  # no table cell or heading breaks out

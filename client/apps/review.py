@@ -30,6 +30,7 @@ from client.widgets.key_row import WrappingFooter
 from client.widgets.plan_chart import PlanChart
 from client.widgets.timeline import TimelineBar, describe
 from server.api import (
+    GroupError,
     GroupNote,
     NoteError,
     RecordError,
@@ -37,9 +38,12 @@ from server.api import (
     SessionSummary,
     SQLiteLog,
     build_note,
+    get_group,
+    grid,
     load,
     summaries,
     timeline,
+    trends,
 )
 from shared.projections import last_time
 from shared.state import SessionState
@@ -194,6 +198,7 @@ class SessionReview(Screen[None]):
         Binding("up", "scroll(-1)", "Scroll", key_display="↑↓"),
         Binding("down", "scroll(1)", "Scroll", show=False),
         Binding("n", "note", "Group note…"),
+        Binding("g", "group", "Group trends…"),
         Binding("escape", "back", "Sessions"),
     ]
 
@@ -381,6 +386,31 @@ class SessionReview(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "group":
+            return bool(self.recording.final.group)
+        return True
+
+    @work(exclusive=True, group="group-view")
+    async def action_group(self) -> None:
+        """The session's group across its weeks: replaying every session takes a moment."""
+        from client.apps.review_group import GroupScreen
+
+        app = self.app
+        assert isinstance(app, ReviewApp)
+
+        def read() -> GroupScreen:
+            group = get_group(app.records, self.recording.final.group)
+            found = grid(app.records, group)
+            return GroupScreen(found, trends(app.records, found.meetings))
+
+        try:
+            screen = await asyncio.to_thread(read)
+        except (GroupError, RecordError) as exc:
+            self.notify(str(exc), title="Could not open the group", severity="error")
+            return
+        await app.push_screen(screen)
 
     def action_note(self) -> None:
         """The note to complete and sign: always of the whole session, whatever step shows."""

@@ -229,6 +229,18 @@ class NoteScreen(Screen[None]):
         self.query_one("#addenda", Static).update("\n".join(lines) or "None yet.")
         self.refresh_bindings()
 
+    async def make_read_only(self) -> None:
+        """Every field read-only, as a signed note opens; blank facilitator rows go."""
+        for row in self.query(".note-row"):
+            if not any(field.value.strip() for field in row.query(Input)):
+                await row.remove()
+        for field in self.query(Input):
+            field.disabled = True
+        for area in self.query(TextArea):
+            area.read_only = True
+        for choice in self.query(Select):
+            choice.disabled = True
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("save", "sign"):
             return not self.note.signed
@@ -309,9 +321,9 @@ class NoteScreen(Screen[None]):
             self.notify(str(exc), title="Not signed", severity="error")
             return
         self.note = open_note(self.records, self.recording)
-        self.say("Signed and locked. Later changes are addenda (ctrl+n).")
-        await self.recompose()
+        await self.make_read_only()
         self.show_status()
+        self.say("Signed and locked. Later changes are addenda (ctrl+n).")
 
     @work(exclusive=True, group="note-addendum")
     async def action_addendum(self) -> None:
@@ -327,8 +339,9 @@ class NoteScreen(Screen[None]):
             self.notify(str(exc), title="Not added", severity="error")
             return
         self.note = open_note(self.records, self.recording)
-        self.say("Addendum added.")
         self.show_status()
+        self.say("Addendum added.")
+        self.query_one("#addenda-panel").scroll_visible(animate=False)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -35,6 +35,11 @@ PLAIN_HELP = (
     "Plain lines instead of a full screen, for a screen reader or braille display: each change "
     "is one new line, and you type a letter and Enter (? lists them)."
 )
+KIOSK_HELP = (
+    "A terminal people use in turn: it keeps no seat, and when the session ends or someone "
+    "leaves (Ctrl+E) it goes back to the join screen and clears everything they saw or typed, "
+    "scrollback included. The facilitator can clear it from the People screen too."
+)
 
 
 def join(
@@ -48,6 +53,7 @@ def join(
     large_text: LargeText = False,
     theme: ThemeChoice = None,
     plain: Annotated[bool, Parameter(help=PLAIN_HELP)] = False,
+    kiosk: Annotated[bool, Parameter(help=KIOSK_HELP)] = False,
 ) -> int:
     """Join a session as a participant.
 
@@ -56,6 +62,8 @@ def join(
         name: The name to show in the room; any name is fine.
     """
     tls = tls_context(cafile)  # a certificate that cannot be used stops here, before any screen
+    if plain and kiosk:
+        return fail("--kiosk clears a full screen; it cannot be used with --plain.")
     if plain:
         import asyncio
 
@@ -65,7 +73,13 @@ def join(
     from client.apps.participant import ParticipantApp
 
     app = ParticipantApp(
-        hub, code=code, name=name, high_contrast=high_contrast, large_text=large_text, tls=tls
+        hub,
+        code=code,
+        name=name,
+        high_contrast=high_contrast,
+        large_text=large_text,
+        tls=tls,
+        kiosk=kiosk,
     )
     use_theme(app, theme, high_contrast)
     app.run()

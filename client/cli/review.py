@@ -61,32 +61,46 @@ def export(
     account: Annotated[str | None, Parameter(name="--as", metavar="NAME")] = None,
     db: DbFile = None,
 ) -> int:
-    """Write a group-note draft (Markdown, HTML or JSON).
+    """Write the group note (Markdown, HTML or JSON): signed, or marked as an unsigned draft.
 
-    Session facts, agenda timing, attendance, exercises and check-in aggregates, with the
-    42 CFR Part 2 notice. Each export is noted in the session's audit log.
+    Session facts, the clinician's part (completed and signed in ``circle review``) with its
+    addenda, agenda timing, attendance, exercises and check-in aggregates, with the 42 CFR
+    Part 2 notice. Each export is noted in the session's audit log.
 
     Args:
         format: md pastes into an EHR, html prints, json is the full record.
         out: Write to this file, readable by you only (default: print it).
-        participant: One person's note: their attendance, nobody else's.
+        participant: One person's note: their attendance and entries; other members' names
+            are left out, also from the free text.
         include_notes: Add the facilitator-only agenda notes.
         account: Who is making it, for the audit log (default: your login name).
     """
-    from server.api import build_note, load, open_records, record_export, render
+    from server.api import (
+        NoteError,
+        build_note,
+        load,
+        open_note,
+        open_records,
+        record_export,
+        render,
+    )
 
     path = db_path(db)
     try:
         with open_records(path) as log:
             recording = load(log, session)
+            written = open_note(log, recording)
         note = build_note(
             recording.final,
             recording.events,
             participant=participant,
             include_notes=include_notes,
+            written=written,
         )
     except RECORD_PROBLEMS as exc:
         return record_problem(exc, path)
+    except NoteError as exc:
+        return fail(str(exc))
     text = render(note, format)
     to_stdout = out is None or str(out) == "-"
     if to_stdout:
@@ -98,13 +112,15 @@ def export(
         except OSError as exc:
             return fail(f"cannot write {out} ({exc.strerror or exc}); nothing was written.")
     what = f"{format} group note" + (f" for {participant}" if participant else "")
+    what += "" if note.signature else " (unsigned)"
     try:
         with open_records(path) as log:
             record_export(log, recording.record.id, account or getpass.getuser(), what)
     except RECORD_PROBLEMS as exc:
         return record_problem(exc, path)
     if not to_stdout:
-        who = f"{note.participant}'s attendance note" if note.participant else "group-note draft"
+        kind = "group note" if note.signature else "unsigned group-note draft"
+        who = f"{note.participant}'s note" if note.participant else kind
         print(f"Wrote the {who} for session {recording.record.id[:8]} to {out}.")
     return 0
 

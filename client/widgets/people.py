@@ -28,6 +28,7 @@ from shared.commands import (
     MAX_NAME_CHARS,
     AddCofacilitator,
     AnyCommand,
+    ClearTerminal,
     LockRoom,
     ReadmitParticipant,
     RemoveParticipant,
@@ -61,6 +62,8 @@ def door_command(action: str, person: Participant | None) -> AnyCommand | None:
             return RemoveParticipant(id=DRY_RUN, participant=person.id)
         case "readmit" if person is not None:
             return ReadmitParticipant(id=DRY_RUN, participant=person.id)
+        case "clear_terminal" if person is not None:
+            return ClearTerminal(id=DRY_RUN, participant=person.id)
     return None
 
 
@@ -154,6 +157,7 @@ class PeopleScreen(ModalScreen[None]):
         Binding("l", "open_room", "Open room"),
         Binding("r,delete", "remove", "Remove…", key_display="r"),
         Binding("a", "readmit", "Readmit"),
+        Binding("k", "clear_terminal", "Clear their screen…"),
         Binding("c", "add_cofacilitator", "Add co-facilitator…"),
         Binding("escape", "close", "Back"),
     ]
@@ -240,7 +244,7 @@ class PeopleScreen(ModalScreen[None]):
         state = self.hub.state
         if action == "add_cofacilitator":
             return accepts_commands(state)
-        if action not in ("lock", "open_room", "remove", "readmit"):
+        if action not in ("lock", "open_room", "remove", "readmit", "clear_terminal"):
             return True
         command = door_command(action, self.selected())
         return command is not None and allowed(state, command, FACILITATOR, self.hub.hub_now())
@@ -268,6 +272,18 @@ class PeopleScreen(ModalScreen[None]):
         person = self.selected()
         if person is not None and person.removed:
             await self.hub.send_command(ReadmitParticipant(id=new_id(), participant=person.id))
+
+    def action_clear_terminal(self) -> None:
+        person = self.selected()
+        if person is not None:
+            self._asked_about = person.id
+            self.app.push_screen(ConfirmClearTerminal(person.name), self._clear_answered)
+
+    async def _clear_answered(self, clear: bool | None) -> None:
+        person = self.hub.state.participant(self._asked_about or "")
+        self._asked_about = None
+        if clear and person is not None:
+            await self.hub.send_command(ClearTerminal(id=new_id(), participant=person.id))
 
     def action_add_cofacilitator(self) -> None:
         self.app.push_screen(CofacilitatorForm(), self._cofacilitator_named)
@@ -336,4 +352,24 @@ class ConfirmRemoveParticipant(Confirm):
             id="confirm-remove-participant",
             dialog_id="remove-person-dialog",
             words_id="remove-person-words",
+        )
+
+
+class ConfirmClearTerminal(Confirm):
+    """Asked before clearing someone's terminal, so a person still at it is not surprised."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes, clear it"),
+        Binding("escape,n", "answer(False)", "No, leave it"),
+    ]
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            Content.from_markup("Clear [b]$name[/]'s screen?", name=name),
+            "A kiosk terminal (circle join --kiosk) goes back to its join screen and forgets "
+            "everything shown or typed on it, ready for the next person. Any other terminal "
+            "only clears what scrolled off its screen. They stay in the session's record.",
+            keep="Leave it",
+            go="Clear it",
+            id="confirm-clear-terminal",
         )

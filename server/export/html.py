@@ -15,11 +15,17 @@ import jinja2
 from server.export.model import NOTICE, AgendaRow, GroupNote
 from server.export.words import (
     NOBODY,
+    NOT_WRITTEN,
+    addendum_line,
     checkin_line,
+    clinical_rows,
     exercise_line,
     facts,
+    member_rows,
+    note_status,
     request_line,
     round_line,
+    sentence,
     title,
     turn_line,
 )
@@ -119,6 +125,14 @@ def to_html(note: GroupNote, tz: tzinfo | None = None) -> str:
             checkins=[checkin_line(c) for c in note.checkins],
             turns=[round_line(r, tz) for r in note.rounds] + [turn_line(t, tz) for t in note.turns],
             requests=[request_line(r) for r in note.requests],
+            clinical=clinical_rows(note),
+            not_written=NOT_WRITTEN,
+            members=None
+            if note.clinical is None
+            else [(m.name, member_rows(m)) for m in note.clinical.members],
+            signed=note.signature is not None,
+            status=sentence(note_status(note, tz)),
+            addenda=[addendum_line(a, tz) for a in note.addenda],
             empty=NONE,
             nobody=NOBODY,
         )

@@ -8,11 +8,17 @@ from datetime import tzinfo
 from server.export.model import NOTICE, GroupNote
 from server.export.words import (
     NOBODY,
+    NOT_WRITTEN,
+    addendum_line,
     checkin_line,
+    clinical_rows,
     exercise_line,
     facts,
+    member_rows,
+    note_status,
     request_line,
     round_line,
+    sentence,
     title,
     turn_line,
 )
@@ -40,6 +46,8 @@ def to_markdown(note: GroupNote, tz: tzinfo | None = None) -> str:
     ended = note.session.ended
     out = [f"# {_md(title(note))}", "", f"> {NOTICE}", ""]
     out += [f"- {label}: {_md(value)}" for label, value in facts(note, tz)]
+    out += ["", "## Clinician's note", ""]
+    out += [f"- {label}: {_md(value)}" for label, value in clinical_rows(note)] or [NOT_WRITTEN]
     out += ["", "## Agenda: planned vs actual", ""]
     if note.agenda:
         out += _table(
@@ -72,6 +80,15 @@ def to_markdown(note: GroupNote, tz: tzinfo | None = None) -> str:
         )
     else:
         out.append(NOBODY)
+    if note.clinical is not None:
+        out += ["", "## Members", ""]
+        for member in note.clinical.members:
+            out += [f"### {_md(member.name)}", ""]
+            out += [f"- {label}: {_md(value)}" for label, value in member_rows(member)]
+            out.append("")
+        if not note.clinical.members:
+            out += [NOBODY, ""]
+        out.pop()
     out += ["", "## Exercises", ""]
     out += [f"- {_md(exercise_line(e, tz))}" for e in note.exercises] or [NONE]
     out += ["", "## Check-ins (aggregates)", ""]
@@ -81,5 +98,9 @@ def to_markdown(note: GroupNote, tz: tzinfo | None = None) -> str:
     out += [f"- {_md(turn_line(t, tz))}" for t in note.turns] or [NONE]
     out += ["", "## Private requests to talk after group", ""]
     out += [f"- {_md(request_line(r))}" for r in note.requests] or [NONE]
+    out += ["", "## Signature", "", _md(sentence(note_status(note, tz)))]
+    if note.addenda:
+        out += ["", "### Addenda (after signing, oldest first)", ""]
+        out += [f"{n}. {_md(addendum_line(a, tz))}" for n, a in enumerate(note.addenda, 1)]
     out.append("")
     return "\n".join(out)

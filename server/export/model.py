@@ -7,12 +7,15 @@ per-participant note names nobody else. The renderers only lay out what this mod
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
 from msgspec import Struct
+from msgspec.structs import replace
 
+from server.notes import MemberNote, Note, NoteFields
 from server.records import LogEntry
 from shared.exercises import total_seconds
 from shared.projections import (
@@ -32,6 +35,7 @@ __all__ = [
     "FORMAT_VERSION",
     "NOTICE",
     "Absence",
+    "AddendumEntry",
     "AgendaRow",
     "AttendanceRow",
     "CheckInAggregate",
@@ -43,6 +47,7 @@ __all__ = [
     "RoundEntry",
     "SessionFacts",
     "SharedText",
+    "Signature",
     "TurnEntry",
     "as_of",
     "build_note",
@@ -65,8 +70,12 @@ NOTICE = (
 
 Format = Literal["md", "html", "json"]
 
-FORMAT_VERSION = 2
-"""2: check-ins below the minimum are listed without counts; speaking turns and rounds."""
+FORMAT_VERSION = 3
+"""2: check-ins below the minimum are listed without counts; speaking turns and rounds.
+3: the clinician's part (``clinical``), its signature and addenda, and the group's name."""
+
+OTHER_MEMBER = "[another member]"
+"""What a per-member note says where a free text named someone else of the group."""
 
 
 class ExportError(ValueError):
@@ -154,12 +163,33 @@ class SharedText(Struct, kw_only=True):
     text: str
 
 
+class Signature(Struct, kw_only=True):
+    by: str
+    """Name and credentials, as signed: "Dana Lee, LCSW"."""
+    at: datetime
+
+
+class AddendumEntry(Struct, kw_only=True):
+    at: datetime
+    by: str
+    text: str
+
+
 class GroupNote(Struct, kw_only=True):
     notice: str
     format_version: int
     participant: str | None
     """The display name a per-participant note is for; None for the whole group."""
     session: SessionFacts
+    group: str | None = None
+    """The recurring group the session was a meeting of, if any."""
+    clinical: NoteFields | None = None
+    """What the clinician completed (a per-member note keeps that member only); None when
+    nobody has started the note yet."""
+    signature: Signature | None = None
+    """None: an unsigned draft."""
+    addenda: list[AddendumEntry] = []
+    """Words added after signing, oldest first."""
     as_of: datetime | None
     """The last moment the log records: the end, or the last event of an unfinished session."""
     agenda: list[AgendaRow]
@@ -294,12 +324,55 @@ def _the_participant(rows: Sequence[AttendanceRow], name: str) -> AttendanceRow:
     return found[0]
 
 
+def _others_unnamed(text: str, names: Sequence[str]) -> str:
+    """Free text with every other member's name replaced, whole words, case ignored."""
+    for name in sorted({n for n in names if n.strip()}, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", OTHER_MEMBER, text, flags=re.IGNORECASE)
+    return text
+
+
+def _their_part(
+    fields: NoteFields, state: SessionState, person: AttendanceRow | None, name: str
+) -> tuple[NoteFields, MemberNote | None]:
+    """The clinician's part for one member: their entry only, and no other member's name in
+    any free text (themes and interventions are about the whole group)."""
+    seat_member = {m.seat: m.member for m in state.roster if m.seat}
+    key = None if person is None else seat_member.get(person.participant, person.participant)
+    wanted = name.strip().casefold()
+    mine = [
+        m for m in fields.members if m.key == key or (key is None and m.name.casefold() == wanted)
+    ]
+    own = mine[0] if mine else None
+    keep = {own.name.casefold() if own else wanted, wanted}
+    if person is not None:
+        keep.add(person.name.casefold())
+    others = [m.name for m in fields.members if m.name.casefold() not in keep]
+    others += [p.name for p in state.participants if p.name.casefold() not in keep]
+
+    def hide(text: str) -> str:
+        return _others_unnamed(text, others)
+
+    member = None
+    if own is not None:
+        member = replace(own, observations=hide(own.observations), plan=hide(own.plan))
+    part = replace(
+        fields,
+        modality=hide(fields.modality),
+        topic=hide(fields.topic),
+        interventions=hide(fields.interventions),
+        themes=hide(fields.themes),
+        members=() if member is None else (member,),
+    )
+    return part, member
+
+
 def build_note(
     state: SessionState,
     events: Sequence[LogEntry],
     *,
     participant: str | None = None,
     include_notes: bool = False,
+    written: Note | None = None,
 ) -> GroupNote:
     """The note for the whole group, or (``participant``: a display name) for one person.
 
@@ -313,12 +386,40 @@ def build_note(
     exercises, checkins, requests = _activities(state, now)
     turns, rounds = _floor(state, now)
     shares = _shares(state)
+    clinical = written.fields if written is not None and written.saved_at is not None else None
+    addenda = [
+        AddendumEntry(at=_utc(a.at), by=a.account, text=a.text)
+        for a in (written.addenda if written is not None else [])
+    ]
+    shown_as = participant
     if participant is not None:
-        person = _the_participant(people, participant)
-        people = [person]
-        requests = [r for r in requests if r.participant == person.participant]
-        turns = [t for t in turns if t.participant == person.participant]
+        person: AttendanceRow | None
+        try:
+            person = _the_participant(people, participant)
+        except ExportError:
+            # a roster member who never had a terminal (absent, or marked present)
+            if clinical is None or not any(
+                m.name.casefold() == participant.strip().casefold() for m in clinical.members
+            ):
+                raise
+            person = None
+        seat = None if person is None else person.participant
+        people = [] if person is None else [person]
+        shown_as = participant.strip() if person is None else person.name
+        requests = [r for r in requests if r.participant == seat]
+        turns = [t for t in turns if t.participant == seat]
         shares = None
+        if clinical is not None:
+            clinical, _ = _their_part(clinical, state, person, participant)
+            others = [m.name for m in written.fields.members] if written else []
+            others += [p.name for p in state.participants]
+            keep = {shown_as.casefold(), *(m.name.casefold() for m in clinical.members)}
+            addenda = [
+                replace(
+                    a, text=_others_unnamed(a.text, [n for n in others if n.casefold() not in keep])
+                )
+                for a in addenda
+            ]
     duration = state.duration()
     facts = SessionFacts(
         id=state.session_id,
@@ -335,11 +436,20 @@ def build_note(
         joined=len(people),
         late=sum(1 for p in people if p.late),
     )
+    signature = None
+    if written is not None and written.signed_at is not None and written.fields.signed_by:
+        signature = Signature(by=written.fields.signed_by.signature, at=_utc(written.signed_at))
+    if clinical is not None:
+        clinical = replace(clinical, signed_by=None)  # said once, in ``signature``
     return GroupNote(
         notice=NOTICE,
         format_version=FORMAT_VERSION,
-        participant=people[0].name if participant is not None else None,
+        participant=shown_as,
         session=facts,
+        group=state.group_name or None,
+        clinical=clinical,
+        signature=signature,
+        addenda=addenda,
         as_of=moment(now),
         agenda=agenda(state, now, notes=include_notes),
         attendance=people,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from server.export.model import (
+    AddendumEntry,
     CheckInAggregate,
     ExerciseEntry,
     GroupNote,
@@ -16,16 +17,23 @@ from server.export.model import (
     RoundEntry,
     TurnEntry,
 )
+from server.notes import MemberNote, participation_words
 from shared.words import clock, day, median_words, minutes, plural, scores, zone
 
 __all__ = [
     "NOBODY",
+    "NOT_WRITTEN",
     "TOO_FEW",
+    "addendum_line",
     "checkin_line",
+    "clinical_rows",
     "exercise_line",
     "facts",
+    "member_rows",
+    "note_status",
     "request_line",
     "round_line",
+    "sentence",
     "status_words",
     "title",
     "turn_line",
@@ -34,10 +42,60 @@ __all__ = [
 NOBODY = "Nobody joined."
 
 
+NOT_WRITTEN = "Not written yet: complete it in circle review (n on the session)."
+
+
 def title(note: GroupNote) -> str:
     if note.participant is not None:
-        return f"Attendance note: {note.participant}, {note.session.title}"
-    return f"Group note draft: {note.session.title}"
+        kind = "Attendance note" if note.clinical is None else "Member note"
+        return f"{kind}: {note.participant}, {note.session.title}"
+    kind = "Group note" if note.signature is not None else "Group note draft"
+    return f"{kind}: {note.session.title}"
+
+
+def note_status(note: GroupNote, tz: tzinfo | None) -> str:
+    """Signed (by whom, when, how many addenda) or an unsigned draft."""
+    if note.signature is None:
+        return "unsigned draft" if note.clinical is not None else "unsigned draft, not started"
+    signed = note.signature
+    added = f", {plural(len(note.addenda), 'addendum', 'addenda')}" if note.addenda else ""
+    return f"signed by {signed.by} on {day(signed.at, tz)} at {clock(signed.at, tz)}{added}"
+
+
+def sentence(words: str) -> str:
+    """Words as a sentence of their own: a capital first letter (nothing else changed), a stop."""
+    return words[:1].upper() + words[1:] + "."
+
+
+def clinical_rows(note: GroupNote) -> list[tuple[str, str]]:
+    """The clinician's session-wide fields as (label, value); empty before the note is begun."""
+    clinical = note.clinical
+    if clinical is None:
+        return []
+    facilitators = "; ".join(c.signature for c in clinical.facilitators)
+    return [
+        ("Modality", clinical.modality or "-"),
+        ("Topic", clinical.topic or "-"),
+        ("Facilitators", facilitators or "-"),
+        ("Interventions", clinical.interventions or "-"),
+        ("Group themes", clinical.themes or "-"),
+    ]
+
+
+def member_rows(member: MemberNote) -> list[tuple[str, str]]:
+    """One member's part: attendance from the record, the rest from the clinician."""
+    if not member.attended:
+        return [("Attendance", member.attendance)]
+    return [
+        ("Attendance", member.attendance),
+        ("Participation", participation_words(member.participation)),
+        ("Observations", member.observations or "-"),
+        ("Plan", member.plan or "-"),
+    ]
+
+
+def addendum_line(entry: AddendumEntry, tz: tzinfo | None) -> str:
+    return f"{day(entry.at, tz)} {clock(entry.at, tz)}, {entry.by}: {entry.text}"
 
 
 def status_words(note: GroupNote, tz: tzinfo | None) -> str:
@@ -52,7 +110,8 @@ def status_words(note: GroupNote, tz: tzinfo | None) -> str:
 def facts(note: GroupNote, tz: tzinfo | None) -> list[tuple[str, str]]:
     """The note's header as (label, value) pairs."""
     session = note.session
-    rows = [
+    rows = [("Group", note.group)] if note.group else []
+    rows += [
         ("Session", session.title),
         ("Agenda template", session.template),
         ("Date", f"{day(session.created_at, tz)} (times in {zone(session.created_at, tz)})"),
@@ -63,6 +122,7 @@ def facts(note: GroupNote, tz: tzinfo | None) -> list[tuple[str, str]]:
         late = f", {session.late} late" if session.late else ""
         rows.append(("Attendance", f"{session.joined} joined{late}"))
     rows.append(("Share text", "recorded" if session.share_text_recorded else "not recorded"))
+    rows.append(("Note", note_status(note, tz)))
     rows.append(("Session id", session.id))
     return rows
 

@@ -216,8 +216,17 @@ async def test_opening_a_session_shows_planned_vs_actual(log: SQLiteLog) -> None
         assert "Share text was not recorded" in text and SHARE not in text
         assert text.count("None recorded.") >= 3  # exercises, check-ins, private requests
 
-        footer = screen_text(app).splitlines()[-1]
-        for key in ("Back", "Forward", "First", "Last", "Scroll", "Sessions", "Quit"):
+        footer = " ".join(screen_text(app).splitlines()[-2:])  # the keys wrap onto two lines
+        for key in (
+            "Back",
+            "Forward",
+            "First",
+            "Last",
+            "Scroll",
+            "n Group note",
+            "Sessions",
+            "Quit",
+        ):
             assert key in footer
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, SessionList))

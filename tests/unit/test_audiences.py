@@ -124,6 +124,7 @@ from shared.events import (
     SpeakerCalled,
     SpeakerDone,
     TalkRequested,
+    TerminalCleared,
 )
 from shared.questions import PRESETS
 from shared.reduce import reduce
@@ -140,6 +141,7 @@ REACH: dict[type[Any], Reach] = {
     RoomLocked: "room",
     ParticipantRemoved: "seat",
     ParticipantReadmitted: "seat",
+    TerminalCleared: "seat",
     SeatsMerged: "facilitators",
     CodeChanged: "room",
     SessionStarted: "room",

@@ -15,6 +15,7 @@ from shared.commands import (
     AnswerCheckin,
     AnyCommand,
     CallSpeaker,
+    ClearTerminal,
     CloseCheckin,
     EndRound,
     EndSession,
@@ -206,6 +207,7 @@ def every_facilitator_command() -> list[AnyCommand]:
         MatchMember(id="c32", member="m1", participant="p-sam"),
         MarkPresent(id="c33", member="m1"),
         SetAttendance(id="c34", member="m1", status="excused"),
+        ClearTerminal(id="c35", participant="p-sam"),
     ]
     assert {type(c) for c in commands} == FACILITATOR_COMMANDS
     return commands

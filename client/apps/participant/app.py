@@ -27,12 +27,21 @@ from client.apps.participant.checkin import CheckinView
 from client.apps.participant.ended import EndedView
 from client.apps.participant.hidden import HiddenScreen
 from client.apps.participant.join import JoinView
+from client.apps.participant.kiosk import (
+    CLEARED_BY_FACILITATOR,
+    CLEARED_HERE,
+    ENDED_CLEARED,
+    LEFT_CLEARED,
+    ConfirmDone,
+    wipe_terminal,
+)
 from client.apps.participant.large import StepDigits
 from client.apps.participant.practice import PracticeScreen
 from client.apps.participant.session import SessionView
 from client.connection import DEFAULT_DELAYS, OPEN_TIMEOUT, Delays, LinkStatus, new_id
 from client.following import Following, hand_words, hello_fits, request_words
 from client.messages import FrameReceived, LinkChanged
+from client.mirror import SessionMirror
 from client.theme import NEXT_THEME
 from client.widgets.crisis import CrisisScreen
 from client.widgets.exercise_view import CheckinQuestion, ExerciseView, GuidedView
@@ -51,7 +60,7 @@ from shared.commands import (
 )
 from shared.crisis import DEFAULT_LOCALE
 from shared.decide import clean_name
-from shared.events import Ack, Answering, Error, ServerMessage, Welcome
+from shared.events import Ack, Answering, Error, Logged, ServerMessage, TerminalCleared, Welcome
 from shared.state import SessionState
 
 __all__ = ["STYLES", "ParticipantApp"]
@@ -60,6 +69,7 @@ STYLES = Path(__file__).resolve().parents[2] / "styles"
 """Absolute, so the styles are found whichever file a subclass lives in."""
 CODE_TOO_LONG = "That looks longer than a room code. Please check it with your facilitator."
 JOINING = "Joining…"
+CLEARED_NOTE_SECONDS = 60.0
 
 PASS_WORDS = (
     "It is your turn. You can speak, or pass with Ctrl+P. Only the facilitator will know you "
@@ -91,6 +101,7 @@ class ParticipantApp(HubApp):
         Binding("x", "put_away", "Back to the session"),
         Binding("ctrl+o", "practise", "Practise on your own", priority=True),
         Binding("q", "close", "Close"),
+        Binding("ctrl+e", "done", "Leave", priority=True),
         NEXT_THEME,
     ]
     _MAIN_ACTIONS: ClassVar[frozenset[str]] = frozenset(
@@ -106,6 +117,7 @@ class ParticipantApp(HubApp):
             "request_talk",
             "leave_exercise",
             "put_away",
+            "done",
         }
     )
     """Actions about what the main screen shows; none of them exists before it is built."""
@@ -122,6 +134,7 @@ class ParticipantApp(HubApp):
         large_text: bool = False,
         tls: ssl.SSLContext | None = None,
         open_timeout: float = OPEN_TIMEOUT,
+        kiosk: bool = False,
     ) -> None:
         super().__init__(
             uri,
@@ -142,19 +155,34 @@ class ParticipantApp(HubApp):
         """What this terminal did on its own (joined, stepped out, put a question away); kept
         here only, never sent."""
         self._exercise_part: str | None = None
+        self.kiosk = kiosk
+        """A terminal people use in turn: it keeps no seat, and clears itself for the next
+        person when the session ends, when they leave, or when the facilitator asks."""
+        self._clearing = False
+        self._cleared_note = ""
+        """Said under "Now" for a while after the facilitator cleared this (not kiosk) screen."""
 
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with ContentSwitcher(initial="join", id="views"):
-            yield JoinView(self._code, self._name, id="join")
-            yield SessionView(self.hub_now, id="session")
-            with Vertical(id="exercise"):
-                yield StepDigits(self.hub_now, id="big-step")
-                yield ExerciseView(self.hub_now, id="room-exercise")
-            yield CheckinView(id="checkin")
-            yield EndedView(id="ended")
+        yield self._views()
         yield WrappingFooter()
+
+    def _views(self) -> ContentSwitcher:
+        """The views, new and empty but for the code and name the terminal was started with."""
+        return ContentSwitcher(
+            JoinView(self._code, self._name, id="join"),
+            SessionView(self.hub_now, id="session"),
+            Vertical(
+                StepDigits(self.hub_now, id="big-step"),
+                ExerciseView(self.hub_now, id="room-exercise"),
+                id="exercise",
+            ),
+            CheckinView(id="checkin"),
+            EndedView(id="ended"),
+            initial="join",
+            id="views",
+        )
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -254,7 +282,13 @@ class ParticipantApp(HubApp):
     @property
     def _live(self) -> bool:
         """The views exist and are not being torn down (frames can still arrive at exit)."""
-        return self._views_ready and self.is_running
+        return self._views_ready and self.is_running and not self._stale_link
+
+    @property
+    def _stale_link(self) -> bool:
+        """A kiosk being cleared, or cleared and not joined again: what the old link still
+        delivers belongs to the person who left."""
+        return self.kiosk and (self._clearing or self.link is None)
 
     def watch_state(self, state: SessionState) -> None:
         if self._live:
@@ -265,7 +299,7 @@ class ParticipantApp(HubApp):
         welcome = self.welcome
         if welcome is None or welcome.role != "participant":
             return
-        if state.status == "ended":
+        if state.status == "ended" or self.kiosk:  # a kiosk's next person is someone else
             credentials.forget_seat(self.uri)
         elif state.code:
             seat = credentials.Seat(welcome.session_id, welcome.token, state.code)
@@ -273,6 +307,9 @@ class ParticipantApp(HubApp):
 
     def _show_state(self, state: SessionState) -> None:
         self._keep_seat(state)
+        if self.kiosk and state.status == "ended" and self.following.joined:
+            self._clear_soon(ENDED_CLEARED)
+            return
         self._note_exercise(state)
         self._main.query_one(SessionView).show(state, self.following.seat, self._floor_note())
         self._show_exercise()
@@ -314,6 +351,8 @@ class ParticipantApp(HubApp):
         elif isinstance(frame, Error) and frame.command == self._share_id:
             self._share_id = None
             self._main.query_one(ShareBox).not_sent(frame.detail)
+        elif isinstance(frame, Logged) and isinstance(frame.event, TerminalCleared):
+            self._cleared_by_facilitator(frame.event)
         elif isinstance(frame, Ack | Error) and frame.command == self._pass_id:
             self._pass_id = None
             if isinstance(frame, Ack):
@@ -325,6 +364,77 @@ class ParticipantApp(HubApp):
             self._show_exercise()
             self._show_checkin()
             self.refresh_bindings()
+
+    def _cleared_by_facilitator(self, event: TerminalCleared) -> None:
+        if event.participant != self.following.seat:
+            return
+        if self.kiosk:  # also when it comes in a replay: the kiosk was away when asked
+            self._clear_soon(CLEARED_BY_FACILITATOR)
+        elif self.mirror.caught_up:  # said once, not again after each reconnect
+            wipe_terminal(self)
+            self._cleared_note = CLEARED_HERE
+            self._show_state(self.state)
+            self.set_timer(CLEARED_NOTE_SECONDS, self._forget_cleared_note)
+
+    def _forget_cleared_note(self) -> None:
+        self._cleared_note = ""
+        if self._live:
+            self._show_state(self.state)
+
+    # -- a kiosk: clear everything for the next person --------------------------------------
+
+    def _clear_soon(self, words: str) -> None:
+        if not self._clearing:
+            self._clearing = True
+            self.run_worker(self.clear_for_next(words), group="kiosk", exclusive=True)
+
+    async def clear_for_next(self, words: str) -> None:
+        """Forget the person who sat here, then show the join view with ``words`` under it.
+
+        The link is closed first and everything it still delivers is dropped (``_stale``);
+        then the mirror, what the terminal did on its own, every view (what was typed in
+        the share box or a check-in goes with its widget), every screen on top, the toasts,
+        the kept seat, and the terminal's screen and scrollback.
+        """
+        self._clearing = True
+        link, self.link = self.link, None
+        if link is not None:
+            await link.close()
+        credentials.forget_seat(self.uri)
+        self.mirror = SessionMirror()
+        self.following = Following()
+        self._joining = False
+        self._share_id = self._pass_id = self._exercise_part = None
+        if self._code is not None and self.state.status == "ended":
+            self._code = None  # the code of an ended session lets nobody in
+        self._name = None
+        self.clear_notifications()
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await self._main.query_one("#views", ContentSwitcher).remove()
+        await self._main.mount(self._views(), before=self._main.query_one(WrappingFooter))
+        self._clearing = False
+        self.state = self.mirror.state
+        self.link_status = "connecting"
+        join = self._main.query_one(JoinView)
+        join.tell(words)
+        join.focus_first_empty()
+        wipe_terminal(self)
+        self.refresh_bindings()
+
+    def action_done(self) -> None:
+        self.push_screen(ConfirmDone(), self._done_answered)
+
+    def _done_answered(self, leave: bool | None) -> None:
+        if leave:
+            self._clear_soon(LEFT_CLEARED)
+
+    @on(FrameReceived)
+    @on(LinkChanged)
+    def _stale(self, message: FrameReceived | LinkChanged) -> None:
+        """What an old link of a kiosk still delivers goes nowhere (not into the new mirror)."""
+        if self._stale_link:
+            message.prevent_default()
 
     @on(FrameReceived)
     def _answer_refused(self, message: FrameReceived) -> None:
@@ -427,7 +537,7 @@ class ParticipantApp(HubApp):
         speaker = state.speaker
         if speaker is None or speaker.turn is None:
             following.passed = None  # the round is over: nothing to remind
-        lines = [hand_words(state, following.seat)]
+        lines = [self._cleared_note, hand_words(state, following.seat)]
         if following.can_pass(state):
             lines.append(PASS_WORDS)
         lines.append(following.passed_words(state))
@@ -519,7 +629,9 @@ class ParticipantApp(HubApp):
         if action == "send_share":
             return on_main and view == "session" and self._share_open()
         if action == "close":
-            return on_main and view == "ended"
+            return on_main and view == "ended" and not self.kiosk
+        if action == "done":
+            return self.kiosk and on_main and view != "join" and not self._clearing
         if action == "practise":
             return on_main and view not in ("exercise", "checkin")
         stepped_out = following.stepped_out(state) is not None
