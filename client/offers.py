@@ -16,6 +16,8 @@ from shared.commands import (
     ExtendItem,
     HandleRequest,
     LowerHand,
+    MarkPresent,
+    MatchMember,
     ModerateShare,
     NextItem,
     NextTurn,
@@ -33,6 +35,7 @@ from shared.commands import (
 from shared.decide import accepts_commands, allowed, skipped_to_come
 from shared.decision import Actor
 from shared.questions import PRESETS
+from shared.roster import candidates, unmatched
 from shared.state import SessionState, Share
 
 FACILITATOR = Actor(role="facilitator")
@@ -55,6 +58,17 @@ def here_now(state: SessionState) -> tuple[str, ...]:
 def finished_run(state: SessionState) -> int | None:
     """The last room exercise, which the feeling check-in would follow."""
     return state.exercises[-1].run if state.exercises else None
+
+
+def roster_match(state: SessionState) -> MatchMember | None:
+    """A match the roster screen could make: the first person not yet matched who might be a
+    member; else undoing the first match (the screen does either)."""
+    for person in unmatched(state):
+        might_be = candidates(state, person.id)
+        if might_be:
+            return MatchMember(id=DRY_RUN, member=might_be[0].member, participant=person.id)
+    matched = next((m for m in state.roster if m.seat is not None), None)
+    return None if matched is None else MatchMember(id=DRY_RUN, member=matched.member)
 
 
 def console_command(
@@ -123,6 +137,10 @@ def screen_command(action: str, state: SessionState) -> AnyCommand | None:
             return StartRound(id=DRY_RUN, order=order, minutes=SPEAKING_MINUTES)
         case "requests" if state.open_requests:
             return HandleRequest(id=DRY_RUN, request=state.open_requests[0].number)
+        case "roster_match":
+            return roster_match(state)
+        case "roster_present" if away := [m for m in state.roster if m.seat is None]:
+            return MarkPresent(id=DRY_RUN, member=away[0].member)  # a marked one is refused
     return None
 
 
@@ -149,7 +167,14 @@ COMMAND_KEYS = (
 """The console keys that send a command: each is offered exactly when the core allows it."""
 SCREEN_KEYS = ("edit_agenda", "people", "exercise_pick")
 """Keys that open a screen of commands: offered while the session takes commands."""
-OFFER_SCREEN_KEYS = ("checkin_pick", "hands", "round_pick", "requests")
+OFFER_SCREEN_KEYS = (
+    "checkin_pick",
+    "hands",
+    "round_pick",
+    "requests",
+    "roster_match",
+    "roster_present",
+)
 """Keys that open a screen for one kind of command: offered when the core would take one."""
 
 

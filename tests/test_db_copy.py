@@ -8,7 +8,9 @@ import pytest
 
 from client.cli import main
 from server.export import build_note, render
+from server.groups import add_group, add_member, get
 from server.records import load
+from server.store import Addendum, NoteSigned
 from server.store.open import open_log, open_store
 from server.store.postgres_records import PostgresLog
 from server.store.sqlite import SQLiteLog
@@ -105,3 +107,36 @@ def test_copying_needs_a_postgresql_target_and_an_existing_source(
     assert "No database at /nonexistent/hub.db" in capsys.readouterr().err
     assert main(["db", "copy", "--from", "a.db", "--to", "sqlite:b.db"]) == 1
     assert "copy into a postgresql://" in capsys.readouterr().err
+
+
+async def test_groups_and_signed_notes_with_their_addenda_are_copied(
+    hub: RunningHub, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session_id = await record_a_session(hub)
+    source = SQLiteLog(hub.db, create=False)
+    try:
+        group = add_group(source, "Tue/Thu evening IOP", template="relapse-prevention")
+        add_member(source, group.id, "Sam", facility_id="C-17")
+        source.link_session(session_id, group.id)
+        source.save_note(session_id, b'{"modality":"Group psychotherapy"}', 10.0, sign=True)
+        source.add_addendum(session_id, Addendum(20.0, "dana, LCSW", "Called Sam: safe."))
+        source.add_addendum(session_id, Addendum(15.0, "lee, CADC", "Second look."))
+    finally:
+        source.close()
+
+    assert main(["db", "copy", "--from", str(hub.db), "--to", pg_url]) == 0
+    assert "1 groups, 1 group notes (2 addenda)" in capsys.readouterr().out
+
+    source = SQLiteLog(hub.db, create=False)
+    target = PostgresLog(pg_url)
+    try:
+        assert target.groups() == source.groups()
+        assert get(target, "tue/thu evening iop").members == get(source, group.id).members
+        assert target.group_sessions(group.id) == [session_id]
+        assert target.note(session_id) == source.note(session_id)
+        assert [a.text for a in target.addenda(session_id)] == ["Called Sam: safe.", "Second look."]
+        with pytest.raises(NoteSigned):  # still locked on the copy
+            target.save_note(session_id, b"{}", 30.0)
+    finally:
+        source.close()
+        target.close()

@@ -57,14 +57,22 @@ THANKS_WORDS = "Thank you for being here."
 class BoardSession(Horizontal):
     """How to join and the agenda on the left; now and the room's shares on the right."""
 
-    def __init__(self, now: Callable[[], float], hub: str | None, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        now: Callable[[], float],
+        hub: str | None,
+        *,
+        join_url: str | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self._now = now
         self._hub = hub
+        self._join_url = join_url
 
     def compose(self) -> ComposeResult:
         with Vertical(id="board-left"):
-            yield JoinPanel(self._hub, id="board-join")
+            yield JoinPanel(self._hub, join_url=self._join_url, id="board-join")
             with Vertical(id="board-agenda", classes="panel"):
                 yield Static("Agenda", classes="panel-title")
                 yield AgendaView(show_notes=False, id="agenda")
@@ -134,8 +142,10 @@ class BoardApp(HubApp):
         large_text: bool = False,
         tls: ssl.SSLContext | None = None,
         open_timeout: float = OPEN_TIMEOUT,
+        join_url: str | None = None,
     ) -> None:
-        """``join_hub`` is the hub to name in the join line (None: the default hub, not named).
+        """``join_hub`` is the hub to name in the join line (None: the default hub, not named);
+        ``join_url`` a browser address to join at (``circle web``), shown with a QR code.
 
         Without a ``code`` the board does not connect: pictures and tests feed it frames.
         """
@@ -149,6 +159,7 @@ class BoardApp(HubApp):
             tls=tls,
         )
         self.join_hub = join_hub
+        self.join_url = join_url
         self.refused: str | None = None
         """The hub's words when it turned this board away before letting it in."""
         self._link_detail = ""
@@ -167,7 +178,7 @@ class BoardApp(HubApp):
             yield PresentCount("", id="board-present")
         with ContentSwitcher(initial="connecting", id="board-views"):
             yield BoardMessage(GETTING_READY, id="connecting")
-            yield BoardSession(self.hub_now, self.join_hub, id="session")
+            yield BoardSession(self.hub_now, self.join_hub, join_url=self.join_url, id="session")
             yield ExerciseView(self.hub_now, read_only=True, id="exercise")
             yield BoardMessage(ENDED_WORDS, THANKS_WORDS, id="ended")
         yield WrappingFooter()

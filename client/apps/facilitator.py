@@ -42,6 +42,7 @@ from client.widgets.key_row import KeyRow, WrappingFooter
 from client.widgets.lobby import LobbyView, here_count
 from client.widgets.people import PeopleScreen
 from client.widgets.requests import RequestsScreen, open_requests_words
+from client.widgets.roster_match import MatchScreen, PresentScreen
 from client.widgets.round_editor import RoundEditor
 from client.widgets.share_queue import ShareQueue
 from client.widgets.status import LinkBanner
@@ -359,6 +360,8 @@ class Console(Screen[None]):
         Binding("m", "round_next", "Next turn", show=False),
         Binding("z", "round_end", "End round", show=False),
         Binding("v", "requests", "Talk requests…", show=False),
+        Binding("j", "roster_match", "Match to roster…", show=False),
+        Binding("i", "roster_present", "Here, no terminal…", show=False),
     ]
     MORE_KEYS = (
         ("Agenda and room:", ("edit_agenda", "people", "restore", "take_back")),
@@ -386,6 +389,7 @@ class Console(Screen[None]):
                 "requests",
             ),
         ),
+        ("Roster:", ("roster_match", "roster_present")),
     )
 
     def __init__(self, join_hint: Callable[[str], str]) -> None:
@@ -682,6 +686,14 @@ class Console(Screen[None]):
 
     def action_requests(self) -> None:
         self.app.push_screen(RequestsScreen(self.hub))
+
+    def action_roster_match(self) -> None:
+        """Say which roster member each person here is, or undo a match."""
+        self.app.push_screen(MatchScreen(self.hub))
+
+    def action_roster_present(self) -> None:
+        """Mark a roster member present who is here without a terminal."""
+        self.app.push_screen(PresentScreen(self.hub))
 
     def action_end(self) -> None:
         still_open = open_requests_words(self.hub.state)

@@ -37,7 +37,7 @@ RUN = Group("Run a session", sort_key=0)
 RECORDS = Group("Records, accounts and content", sort_key=1)
 # Each command's module is imported only when that command runs (cyclopts' lazy commands), so
 # ``circle join`` starts without loading the hub, the exporters or the other apps.
-COMMANDS = ("hub:hub", "facilitate:facilitate", "join:join", "join:board", "demo:demo")
+COMMANDS = ("hub:hub", "facilitate:facilitate", "join:join", "join:board", "web:web", "demo:demo")
 for order, path in enumerate(COMMANDS):
     app.command(f"client.cli.{path}", group=RUN, sort_key=order)
 GROUPS = ("session", "sessions", "review", "facilitators", "groups", "content", "db")

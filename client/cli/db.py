@@ -51,7 +51,8 @@ def copy(
         return fail("PostgreSQL needs psycopg: pip install 'circlekeeper[postgres]'.")
     print(
         f"Copied {copied.sessions} sessions ({copied.events} events, {copied.commands} command "
-        f"ids, {copied.audit} audit entries, {copied.held} held shares) and {copied.accounts} "
+        f"ids, {copied.audit} audit entries, {copied.held} held shares), {copied.groups} "
+        f"groups, {copied.notes} group notes ({copied.addenda} addenda) and {copied.accounts} "
         f"facilitator accounts to {redact(target)}."
     )
     return 0

@@ -95,6 +95,7 @@ def board(
     high_contrast: HighContrast = False,
     large_text: LargeText = False,
     theme: ThemeChoice = None,
+    join_url: Annotated[str | None, Parameter(metavar="URL")] = None,
 ) -> int:
     """Show a session read-only on a projector or wall screen.
 
@@ -103,6 +104,7 @@ def board(
 
     Args:
         code: The room code of the session to show.
+        join_url: A browser address to join at (``circle web``), shown with its QR code.
     """
     tls = tls_context(cafile)
     from client.apps.board import BoardApp
@@ -114,6 +116,7 @@ def board(
         high_contrast=high_contrast,
         large_text=large_text,
         tls=tls,
+        join_url=join_url,
     )
     use_theme(app, theme, high_contrast)
     app.run()

@@ -128,11 +128,16 @@ class JoinPanel(Vertical):
     JoinPanel BigCode { margin: 1 0; }
     JoinPanel #join-code { text-style: bold; }
     JoinPanel #join-line { text-style: bold; color: $accent; }
+    JoinPanel #join-qr { width: auto; color: #000000; background: #ffffff; margin-top: 1; }
     """
 
-    def __init__(self, hub: str | None, *, id: str | None = None) -> None:
+    def __init__(
+        self, hub: str | None, *, join_url: str | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id, classes="panel")
         self._hub = hub
+        self._join_url = join_url
+        """A browser address to join at (``circle web``), shown with its QR code."""
 
     def compose(self) -> ComposeResult:
         yield Static("Join this session", classes="panel-title")
@@ -140,6 +145,13 @@ class JoinPanel(Vertical):
         yield Static("", id="join-code")
         yield Static("At a participant terminal, type:", classes="hint")
         yield Static("", id="join-line")
+        if self._join_url:
+            from client.web_qr import qr_text
+
+            yield Static(Text(f"Or in a browser: {self._join_url}"), id="join-url", classes="hint")
+            code = qr_text(self._join_url)
+            if code is not None:
+                yield Static(Text(code), id="join-qr")
 
     def show(self, code: str) -> None:
         self.query_one(BigCode).code = code

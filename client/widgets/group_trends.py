@@ -35,7 +35,8 @@ class TrendChart(PlotextPlot):
             points = [(n + 1, m) for n, m in enumerate(medians) if m is not None]
             if points:
                 xs, ys = zip(*points, strict=True)
-                plt.plot(list(xs), list(ys), label=label, marker="dot")
+                # points, not a line: a line would suggest a value where none was published
+                plt.scatter(list(xs), list(ys), label=label, marker="●")
                 top = max(top, *ys)
         if days:
             plt.xticks(list(range(1, len(days) + 1)), [d[5:] for d in days])

@@ -1,10 +1,11 @@
 """``circle db copy``: every record of one database into an empty PostgreSQL database.
 
 Sessions with their logs (same seq numbers, epoch and secret, so clients and credentials carry
-on), command ids, audit entries, held anonymous shares and facilitator accounts (with their
-password hashes) go over in one transaction: the target ends with all of it or none of it. A
-target that already holds records is refused rather than merged, and a source that changed
-while it was read (a hub still running on it) rolls the copy back.
+on), command ids, audit entries, held anonymous shares, facilitator accounts (with their
+password hashes), recurring groups with their rosters and sessions, and group notes with their
+signatures and addenda (in order) go over in one transaction: the target ends with all of it
+or none of it. A target that already holds records is refused rather than merged, and a source
+that changed while it was read (a hub still running on it) rolls the copy back.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Copied(NamedTuple):
     audit: int = 0
     held: int = 0
     accounts: int = 0
+    groups: int = 0
+    notes: int = 0
+    addenda: int = 0
 
 
 def copy_database(source: str | Path, target: str) -> Copied:
@@ -73,8 +77,14 @@ def _copy(log: RecordLog, conn: psycopg.Connection[TupleRow], where: str) -> Cop
                 (account, password, created_at),
             )
             accounts += 1
+    groups = log.groups()
+    for group in groups:
+        conn.execute(
+            "INSERT INTO groups (id, name_key, body, created_at) VALUES (%s, %s, %s, %s)",
+            tuple(group),
+        )
     records = log.sessions()
-    totals = Copied(accounts=accounts)
+    totals = Copied(accounts=accounts, groups=len(groups))
     ends: dict[str, tuple[int, list[bytes]]] = {}
     for record in records:
         copied, ends[record.id] = _copy_session(log, conn, record)
@@ -117,8 +127,34 @@ def _copy_session(
             "INSERT INTO mix (session_id, key, text) VALUES (%s, %s, %s)",
             [(record.id, share.key, share.text) for share in held],
         )
+        group = log.session_group(record.id)
+        if group is not None:
+            cursor.execute(
+                "INSERT INTO group_sessions (session_id, group_id) VALUES (%s, %s)",
+                (record.id, group),
+            )
+        note = log.note(record.id)
+        if note is not None:
+            cursor.execute(
+                "INSERT INTO notes (session_id, body, updated_at, signed_at) "
+                "VALUES (%s, %s, %s, %s)",
+                tuple(note),
+            )
+        addenda = log.addenda(record.id)
+        cursor.executemany(
+            "INSERT INTO addenda (session_id, n, at, account, text) VALUES (%s, %s, %s, %s, %s)",
+            [(record.id, n, *added) for n, added in enumerate(addenda, 1)],
+        )
     last = events[-1].seq if events else 0
-    counts = Copied(1, len(events), len(commands), len(audit), len(held))
+    counts = Copied(
+        1,
+        len(events),
+        len(commands),
+        len(audit),
+        len(held),
+        notes=0 if note is None else 1,
+        addenda=len(addenda),
+    )
     return counts, (last, [share.key for share in held])
 
 

@@ -47,7 +47,7 @@ def capture_terminal(app: ParticipantApp) -> list[str]:
     written: list[str] = []
     driver = app._driver
     assert driver is not None
-    driver.write = written.append  # type: ignore[method-assign]
+    driver.write = written.append  # type: ignore[method-assign,assignment]
     return written
 
 

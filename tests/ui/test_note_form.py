@@ -194,8 +194,7 @@ async def test_fill_sign_refuse_edits_and_add_an_addendum(log: SQLiteLog) -> Non
         ]
 
         # Locked: the fields take no typing, the save key is gone, the addendum key is shown.
-        screen = app.screen
-        assert isinstance(screen, NoteScreen)
+        assert app.screen is screen
         assert screen.query_one("#modality", Input).disabled
         assert screen.query_one("#themes", TextArea).read_only
         await type_into(pilot, "#themes", "changed")
