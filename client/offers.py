@@ -25,6 +25,7 @@ from shared.commands import (
     PauseExercise,
     RestoreItem,
     ResumeExercise,
+    SetAttendance,
     ShareAction,
     SkipExerciseStep,
     SkipItem,
@@ -141,6 +142,8 @@ def screen_command(action: str, state: SessionState) -> AnyCommand | None:
             return roster_match(state)
         case "roster_present" if away := [m for m in state.roster if m.seat is None]:
             return MarkPresent(id=DRY_RUN, member=away[0].member)  # a marked one is refused
+        case "attendance" if state.roster:
+            return SetAttendance(id=DRY_RUN, member=state.roster[0].member, status="excused")
     return None
 
 
@@ -174,6 +177,7 @@ OFFER_SCREEN_KEYS = (
     "requests",
     "roster_match",
     "roster_present",
+    "attendance",
 )
 """Keys that open a screen for one kind of command: offered when the core would take one."""
 

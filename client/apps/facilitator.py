@@ -42,7 +42,7 @@ from client.widgets.key_row import KeyRow, WrappingFooter
 from client.widgets.lobby import LobbyView, here_count
 from client.widgets.people import PeopleScreen
 from client.widgets.requests import RequestsScreen, open_requests_words
-from client.widgets.roster_match import MatchScreen, PresentScreen
+from client.widgets.roster_match import AttendanceScreen, MatchScreen, PresentScreen
 from client.widgets.round_editor import RoundEditor
 from client.widgets.share_queue import ShareQueue
 from client.widgets.status import LinkBanner
@@ -362,6 +362,7 @@ class Console(Screen[None]):
         Binding("v", "requests", "Talk requests…", show=False),
         Binding("j", "roster_match", "Match to roster…", show=False),
         Binding("i", "roster_present", "Here, no terminal…", show=False),
+        Binding("y", "attendance", "Attendance…", show=False),
     ]
     MORE_KEYS = (
         ("Agenda and room:", ("edit_agenda", "people", "restore", "take_back")),
@@ -389,7 +390,7 @@ class Console(Screen[None]):
                 "requests",
             ),
         ),
-        ("Roster:", ("roster_match", "roster_present")),
+        ("Roster:", ("roster_match", "roster_present", "attendance")),
     )
 
     def __init__(self, join_hint: Callable[[str], str]) -> None:
@@ -694,6 +695,10 @@ class Console(Screen[None]):
     def action_roster_present(self) -> None:
         """Mark a roster member present who is here without a terminal."""
         self.app.push_screen(PresentScreen(self.hub))
+
+    def action_attendance(self) -> None:
+        """Correct what the record says of a member: late, left early, absent, excused."""
+        self.app.push_screen(AttendanceScreen(self.hub))
 
     def action_end(self) -> None:
         still_open = open_requests_words(self.hub.state)

@@ -4,9 +4,10 @@
 who are), and for the highlighted person the members they might be (``shared.roster.candidates``:
 unmatched members, those of the same name first). Enter says the person is that member; ``u``
 undoes a match, the automatic ones at join included. ``PresentScreen`` lists the members not here
-to mark one present who has no terminal. Like every console screen, a key is offered exactly when
-the rule core would take its command, and the screens redraw when the hub's events come back,
-then say plainly what was done. Only facilitators ever see any of this.
+to mark one present who has no terminal, and ``AttendanceScreen`` corrects what the record says
+of a member (present, late, left early, absent, excused). Like every console screen, a key is
+offered exactly when the rule core would take its command, and the screens redraw when the
+hub's events come back, then say plainly what was done. Only facilitators ever see any of this.
 """
 
 from __future__ import annotations
@@ -26,15 +27,22 @@ from client.connection import new_id
 from client.offers import DRY_RUN, FACILITATOR
 from client.widgets.confirm import FORM_BOX_CSS, FORM_CSS
 from client.widgets.key_row import WrappingFooter
-from shared.commands import MarkPresent, MatchMember
+from shared.commands import MarkPresent, MatchMember, SetAttendance
 from shared.decide import allowed
-from shared.roster import candidates, unmatched
+from shared.roster import candidates, mark_words, unmatched
 from shared.state import Participant, RosterMember, SessionState
 
 if TYPE_CHECKING:
     from client.apps.base import HubApp
 
-__all__ = ["MatchScreen", "PresentScreen", "matched_people", "not_here"]
+__all__ = [
+    "AttendanceScreen",
+    "MatchScreen",
+    "PresentScreen",
+    "attendance_words",
+    "matched_people",
+    "not_here",
+]
 
 
 def matched_people(state: SessionState) -> list[tuple[Participant, RosterMember]]:
@@ -384,6 +392,162 @@ class PresentScreen(ModalScreen[None]):
         self._marking = member.member
         self._words = f"Marking {member.name} present…"
         self.query_one("#present-words", Static).update(self._words)
+        await self.hub.send_command(command)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+LATE_STEP = 5
+"""Minutes one press of the late or left-early key adds."""
+
+
+def attendance_words(member: RosterMember) -> str:
+    """What the record says of a member now: the facilitator's correction, else the terminals."""
+    if member.status is not None:
+        return mark_words(member.status, member.late_minutes, member.left_early_minutes)
+    if member.seat is not None:
+        return "here on a terminal"
+    if member.marked_at is not None:
+        return "marked present"
+    return "not here"
+
+
+class AttendanceScreen(ModalScreen[None]):
+    """Correct a member's attendance: present, late, left early, absent or excused (the hub
+    keeps each correction in the audit log)."""
+
+    DEFAULT_CSS = (
+        """
+    AttendanceScreen { align: center middle; }
+    AttendanceScreen #attendance-list { height: auto; max-height: 12; margin-top: 1; }
+    AttendanceScreen #attendance-words { height: auto; margin-top: 1; }
+    AttendanceScreen.-short #attendance-list { max-height: 9; }
+    """
+        + FORM_CSS
+    )
+    CSS = FORM_BOX_CSS
+    AUTO_FOCUS = "#attendance-list"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "mark('present')", "Present"),
+        Binding("l", "mark('late')", f"+{LATE_STEP} min late"),
+        Binding("e", "mark('early')", f"Left +{LATE_STEP} min early"),
+        Binding("a", "mark('absent')", "Absent"),
+        Binding("x", "mark('excused')", "Excused"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, hub: HubApp) -> None:
+        super().__init__(id="attendance-screen")
+        self.hub = hub
+        self._listed: tuple[RosterMember, ...] | None = None
+        self._sent: SetAttendance | None = None
+        """The last correction sent, until the hub confirms it."""
+        self._words = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="attendance-dialog", classes="panel form-dialog"):
+            yield Static("Attendance · only facilitators see this", classes="panel-title")
+            yield OptionList(id="attendance-list")
+            yield Static("", id="attendance-words")
+        yield WrappingFooter(compact=True)
+
+    def on_mount(self) -> None:
+        self.watch(self.hub, "state", self.show_state, init=True)
+
+    def selected(self) -> RosterMember | None:
+        member = _highlighted(self.query_one("#attendance-list", OptionList))
+        return None if member is None else self.hub.state.member(member)
+
+    def show_state(self, state: SessionState) -> None:
+        if state.roster != self._listed:
+            self._listed = state.roster
+            listing = self.query_one("#attendance-list", OptionList)
+            keep = _highlighted(listing)
+            listing.clear_options()
+            listing.add_options(
+                Option(
+                    Content.from_markup(
+                        "$name [$text-muted]· $mark", name=m.name, mark=attendance_words(m)
+                    ),
+                    id=m.member,
+                )
+                for m in state.roster
+            )
+            ids = [m.member for m in state.roster]
+            if ids:
+                listing.highlighted = ids.index(keep) if keep in ids else 0
+        sent = self._sent
+        if sent is not None:
+            member = state.member(sent.member)
+            if member is not None and (
+                member.status,
+                member.late_minutes,
+                member.left_early_minutes,
+            ) == (sent.status, sent.late_minutes, sent.left_early_minutes):
+                self._words = f"Done: {member.name} is {attendance_words(member)}."
+                self._sent = None
+        words = self._words or "Highlight a member and press the key for what the record says."
+        self.query_one("#attendance-words", Static).update(words)
+        self.refresh_bindings()
+
+    @on(OptionList.OptionHighlighted)
+    def _moved(self) -> None:
+        self.refresh_bindings()
+
+    def command(self, mark: object, id: str = DRY_RUN) -> SetAttendance | None:
+        """The correction a key makes for the highlighted member (None: it makes none)."""
+        member = self.selected()
+        if member is None:
+            return None
+        late, early = member.late_minutes, member.left_early_minutes
+        match mark:
+            case "present":
+                return SetAttendance(id=id, member=member.member, status="present")
+            case "late":
+                late += LATE_STEP
+            case "early":
+                early += LATE_STEP
+            case "absent" | "excused":
+                return SetAttendance(id=id, member=member.member, status=mark)
+            case _:
+                return None
+        if member.status not in (None, "present"):
+            late, early = (LATE_STEP, 0) if mark == "late" else (0, LATE_STEP)
+        return SetAttendance(
+            id=id,
+            member=member.member,
+            status="present",
+            late_minutes=late,
+            left_early_minutes=early,
+        )
+
+    def changes(self, mark: object, id: str = DRY_RUN) -> SetAttendance | None:
+        """``command``, unless the record already says exactly that."""
+        command, member = self.command(mark, id), self.selected()
+        if command is None or member is None:
+            return None
+        now = (member.status, member.late_minutes, member.left_early_minutes)
+        said = (command.status, command.late_minutes, command.left_early_minutes)
+        return None if now == said else command
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action != "mark":
+            return True
+        command = self.changes(parameters[0] if parameters else None)
+        return command is not None and allowed(
+            self.hub.state, command, FACILITATOR, self.hub.hub_now()
+        )
+
+    async def action_mark(self, mark: str) -> None:
+        command = self.changes(mark, id=new_id())
+        member = self.selected()
+        if command is None or member is None:
+            return
+        self._sent = command
+        words = mark_words(command.status, command.late_minutes, command.left_early_minutes)
+        self._words = f"Recording {member.name} as {words}…"
+        self.query_one("#attendance-words", Static).update(self._words)
         await self.hub.send_command(command)
 
     def action_back(self) -> None:

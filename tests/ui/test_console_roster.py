@@ -1,6 +1,6 @@
 """The group's roster from the facilitator console, against a real hub: matching a joiner the hub
-could not match by name (and undoing it), marking a member present who has no terminal, and no
-roster keys at all for a session that is not a group's meeting."""
+could not match by name (and undoing it), marking a member present who has no terminal,
+correcting attendance, and no roster keys at all for a session that is not a group's meeting."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from client.apps.facilitator import Console, FacilitatorApp
-from client.widgets.roster_match import MatchScreen, PresentScreen
+from client.widgets.roster_match import AttendanceScreen, MatchScreen, PresentScreen
 from tests.helpers import Client, RunningHub, facilitator, participant
 from tests.test_groups import make_group
 from tests.ui.screen import screen_text, seen, until, until_seen
@@ -114,6 +114,29 @@ async def test_a_member_without_a_terminal_is_marked_present(hub: RunningHub) ->
         await stop_all(*people)
 
 
+async def test_attendance_is_corrected_member_by_member(hub: RunningHub) -> None:
+    make_group(hub.db, "Riley", "Ash")
+    app, code = await group_console(hub)
+    async with app.run_test(size=SMALL) as pilot:
+        people = await join(hub, code, "Riley")
+        await until(pilot, in_panel(app, KEYS, "y Attendance…"))
+        await open_screen(pilot, app, "y", AttendanceScreen)
+        await until_seen(pilot, "Riley · here on a terminal", "Ash · not here")
+        assert "p Present" in screen_text(app).splitlines()[-1]
+        await pilot.press("l", "l")  # Riley came ten minutes late
+        await until_seen(pilot, "Done: Riley is present, 10 min late.", within="#attendance-words")
+        await pilot.press("e")
+        await until_seen(pilot, "Riley · present, 10 min late, left 5 min early")
+        await pilot.press("down", "x")  # Ash called in
+        await until_seen(pilot, "Done: Ash is excused.", within="#attendance-words")
+        await until(pilot, lambda: "x Excused" not in screen_text(app).splitlines()[-1])
+        ash = app.state.roster[1]
+        assert (ash.status, ash.late_minutes) == ("excused", 0)
+        riley = app.state.roster[0]
+        assert (riley.status, riley.late_minutes, riley.left_early_minutes) == ("present", 10, 5)
+        await stop_all(*people)
+
+
 async def test_no_roster_keys_for_a_session_that_is_not_a_group_meeting(hub: RunningHub) -> None:
     app = make_app(hub)
     async with app.run_test(size=SMALL) as pilot:
@@ -123,13 +146,13 @@ async def test_no_roster_keys_for_a_session_that_is_not_a_group_meeting(hub: Run
         await until(pilot, in_panel(app, KEYS, "Edit agenda…"))
         keys = seen_in(app, KEYS)
         assert "Roster:" not in keys and "Match to roster" not in keys
-        assert "Here, no terminal" not in keys
+        assert "Here, no terminal" not in keys and "Attendance" not in keys
         screen = app.screen
         assert isinstance(screen, Console)
-        assert screen.check_action("roster_match", ()) is False
-        assert screen.check_action("roster_present", ()) is False
+        for action in ("roster_match", "roster_present", "attendance"):
+            assert screen.check_action(action, ()) is False
         assert not screen.query_one(ROSTER).display
-        await pilot.press("j", "i")  # nothing opens
+        await pilot.press("j", "i", "y")  # nothing opens
         await pilot.pause()
         assert isinstance(app.screen, Console)
         await stop_all(*people)
