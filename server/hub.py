@@ -604,9 +604,11 @@ class Hub:
         backlog never runs back to back while other rooms wait.
 
         Past its budget a connection is told once, and its frames are dropped unread while the
-        budget refuses them; one that keeps sending faster than its budget for ``FLOOD_SECONDS``
-        (its budget never gets back to half) is closed (1008) and its address counts a refused
-        attempt, so reconnecting to flood is slowed too.
+        budget refuses them. The loop then stops reading it until the budget allows a frame
+        again: websockets' queue fills, reading pauses, and TCP holds the sender back, so a
+        flood costs the hub almost nothing. One that keeps sending faster than its budget for
+        ``FLOOD_SECONDS`` (its budget never gets back to half) is closed (1008) and its
+        address counts a refused attempt, so reconnecting to flood is slowed too.
         """
         bucket = TokenBucket(self.config.commands_per_second, self.config.command_burst)
         flooding_since: float | None = None
@@ -627,6 +629,7 @@ class Hub:
                     self.attempts.failed(_address(ws))
                     await ws.close(CloseCode.POLICY_VIOLATION, "rate_limited")
                     return
+                await asyncio.sleep(min(bucket.wait, FLOOD_SECONDS / 4))
                 continue
             if flooding_since is not None and bucket.rested:
                 flooding_since = None  # it slowed down: the next time over is told again

@@ -27,6 +27,12 @@ class TokenBucket:
         return True
 
     @property
+    def wait(self) -> float:
+        """Seconds until the bucket allows one more."""
+        self._refill()
+        return max(0.0, (1 - self._tokens) / self.rate)
+
+    @property
     def rested(self) -> bool:
         """Back to half its burst or more: the sender has slowed down for a while."""
         self._refill()
