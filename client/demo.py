@@ -8,18 +8,23 @@ is complete when it exits 0.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
+import random
 from collections.abc import Callable, Generator
 
 from client.connection import Delays, new_id
 from client.scripted import ScriptedClient
 from shared.commands import (
+    AnswerCheckin,
     AnyCommand,
     EndSession,
     ExtendItem,
     Login,
     ModerateShare,
     NextItem,
+    PassTurn,
+    RaiseHand,
     StartSession,
     SubmitShare,
 )
@@ -27,6 +32,9 @@ from shared.events import Error
 
 DEMO_TEMPLATE = "relapse-prevention"
 DEMO_TITLE = "Demo: relapse prevention group"
+
+LEANINGS = (0.7, 0.5, 0.3)
+"""Where on each check-in's scale each simulated person tends to answer (River, Sky, Alex)."""
 
 BOTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -107,18 +115,53 @@ async def run_headless(
 
 
 async def run_bots(uri: str, code: str, *, pace: float = 6.0) -> None:
-    """Simulated participants for the interactive demo: join one by one, then share."""
+    """Simulated participants for the interactive demo: join one by one, then share, answer
+    every check-in, and take part in rounds (Sky passes); Alex raises a hand once."""
     bots: list[ScriptedClient] = []
+    reacting: list[asyncio.Task[None]] = []
     try:
         for name, _ in BOTS:
             await asyncio.sleep(pace / 3)
             bot = ScriptedClient.participant(uri, code, name, delays=quick_delays)
             bots.append(await bot.start())
+        for bot, leaning in zip(bots, LEANINGS, strict=True):
+            reacting.append(asyncio.ensure_future(_take_part(bot, leaning, pace)))
         for bot, (_, texts) in zip(bots, BOTS, strict=True):
             for text in texts:
                 await asyncio.sleep(pace)
                 await bot.link.send(SubmitShare(id=new_id(), text=text))
+        await asyncio.sleep(pace)
+        await bots[-1].link.send(RaiseHand(id=new_id()))
         await asyncio.Event().wait()
     finally:
+        for task in reacting:
+            task.cancel()
         for bot in bots:
             await bot.stop()
+
+
+async def _take_part(bot: ScriptedClient, leaning: float, pace: float) -> None:
+    """Answer each check-in as it opens, and pass one's turn in a round if one leans low."""
+    done: set[object] = set()
+
+    def news() -> bool:
+        checkin, speaker = bot.state.open_checkin, bot.state.speaker
+        mine = speaker is not None and speaker.participant == bot.seat and speaker.turn
+        return (checkin is not None and checkin.number not in done) or (
+            bool(mine) and speaker not in done
+        )
+
+    while True:
+        with contextlib.suppress(TimeoutError):
+            await bot.until(news, timeout=60)
+            checkin, speaker = bot.state.open_checkin, bot.state.speaker
+            await asyncio.sleep(random.uniform(pace / 6, pace / 2))  # a person takes a moment
+            if checkin is not None and checkin.number not in done:
+                done.add(checkin.number)
+                values = checkin.question.values
+                value = values[round(leaning * (len(values) - 1))]
+                await bot.link.send(AnswerCheckin(id=new_id(), checkin=checkin.number, value=value))
+            if speaker is not None and speaker not in done:
+                done.add(speaker)
+                if leaning == 0.5:
+                    await bot.link.send(PassTurn(id=new_id()))

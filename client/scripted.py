@@ -50,6 +50,12 @@ class ScriptedClient:
     def state(self) -> SessionState:
         return self.mirror.state
 
+    @property
+    def seat(self) -> str | None:
+        """This participant's seat, once welcomed."""
+        welcome = self.link.welcome
+        return None if welcome is None else welcome.participant
+
     def on_message(self, frame: ServerMessage) -> None:
         """Override to see every frame; call super() to keep the state."""
         self.mirror.apply(frame)
