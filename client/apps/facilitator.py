@@ -146,16 +146,30 @@ class TemplatePicker(Screen[None]):
         CLOSE,
     ]
 
-    def __init__(self, templates: Mapping[str, AgendaTemplate], *, sign_in: str | None) -> None:
-        """``sign_in`` is the account name to suggest, or None when no sign-in is asked for."""
+    def __init__(
+        self,
+        templates: Mapping[str, AgendaTemplate],
+        *,
+        sign_in: str | None,
+        group: str | None = None,
+    ) -> None:
+        """``sign_in`` is the account name to suggest, or None when no sign-in is asked for;
+        ``group``, the recurring group the new session is a meeting of."""
         super().__init__(id="picker")
         self.templates = templates
         self.sign_in = sign_in
+        self.group = group
         self._creating = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-body"):
             yield Static("Start a new session", classes="screen-title")
+            if self.group is not None:
+                yield Static(
+                    f"A meeting of the group {self.group}: its roster is on your console.",
+                    id="picker-group",
+                    classes="hint",
+                )
             if self.sign_in is not None:
                 with Horizontal(id="sign-in", classes="panel"):
                     with Vertical():
@@ -734,13 +748,16 @@ class FacilitatorApp(HubApp):
         open_timeout: float = OPEN_TIMEOUT,
         questions_path: Path | None = None,
         shuffle: Callable[[list[str]], None] = random.shuffle,
+        group: str | None = None,
     ) -> None:
         """``resume`` is (room code, facilitator token) for a session already running; with an
         empty token, ``login`` signs in to it (a co-facilitator). Otherwise ``login`` signs in to
         create a session without asking (the demo, tests), or the picker asks, with ``account``
         already filled in. ``questions_path`` is where check-in questions in the facilitator's
         own words are kept (default: this user's data folder); ``shuffle`` orders a go-around
-        at random (tests pass their own)."""
+        at random (tests pass their own). ``group``: a new session is a meeting of this
+        recurring group (its name or id on the hub)."""
+        self.group = group
         self.questions_path = questions_path or saved_questions.default_path()
         self.shuffle = shuffle
         self.presets = tuple(PRESETS.values())
@@ -779,7 +796,8 @@ class FacilitatorApp(HubApp):
 
     def on_mount(self) -> None:
         sign_in = None if self.login is not None else (self.account or "")
-        self.install_screen(TemplatePicker(self.agenda_templates, sign_in=sign_in), "picker")
+        picker = TemplatePicker(self.agenda_templates, sign_in=sign_in, group=self.group)
+        self.install_screen(picker, "picker")
         if self.resume is None:
             self.push_screen("picker")
         else:
@@ -804,6 +822,7 @@ class FacilitatorApp(HubApp):
             template=template,
             title=title,
             record_shares=record_shares,
+            group=self.group,
         )
         self.connect_to(self.new_link(handshake))
         self.open_console()

@@ -40,6 +40,7 @@ def facilitate(
     high_contrast: HighContrast = False,
     large_text: LargeText = False,
     theme: ThemeChoice = None,
+    group: Annotated[str | None, Parameter(metavar="GROUP")] = None,
 ) -> int:
     """Open the facilitator console.
 
@@ -51,6 +52,8 @@ def facilitate(
     Args:
         code: A running session: yours, or one you co-facilitate (with --as).
         token_stdin: Read the session's facilitator credential from standard input.
+        group: Start the new session as a meeting of this group (its name or id; see
+            'circle groups'): its roster is matched to the people who join.
     """
     if code is None and token_stdin:
         return fail("--token-stdin needs the session's --code.")
@@ -85,6 +88,7 @@ def facilitate(
         account=account,
         login=login,
         tls=tls,
+        group=group,
     )
     use_theme(app, theme, high_contrast)
     app.run()

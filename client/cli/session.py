@@ -21,6 +21,7 @@ def create(
     template: Annotated[str, Parameter(metavar="ID")],
     title: Annotated[str | None, Parameter(metavar="TITLE")] = None,
     record_shares: bool = False,
+    group: Annotated[str | None, Parameter(metavar="GROUP")] = None,
     account: SignIn = None,
     password_stdin: PasswordStdin = False,
     hub: HubAddress = DEFAULT_HUB,
@@ -35,6 +36,7 @@ def create(
         template: The agenda template's id (see 'circle content list').
         title: The session's title (default: the template's).
         record_shares: Keep share text in the session record after it ends.
+        group: Make the session a meeting of this group (its name or id; see 'circle groups').
     """
     from client.connection import Refused, request
     from shared.commands import PROTOCOL_VERSION, CreateSession
@@ -49,6 +51,7 @@ def create(
         template=template,
         title=title,
         record_shares=record_shares,
+        group=group,
     )
     try:
         welcome = asyncio.run(request(hub, create, ssl=tls))

@@ -48,6 +48,17 @@ async def open_screen(pilot: Pilot[Any], app: FacilitatorApp, key: str, kind: ty
     await pilot.pause()
 
 
+async def test_a_console_started_for_a_group_opens_on_its_roster(hub: RunningHub) -> None:
+    make_group(hub.db, "Riley", "Ash")
+    app = make_app(hub, group=GROUP)  # as `circle facilitate --group` does
+    async with app.run_test(size=SIZE) as pilot:
+        await until_seen(pilot, f"A meeting of the group {GROUP}")
+        code = await create_session(pilot, app)
+        people = await join(hub, code, "Riley")
+        await until_seen(pilot, f"{GROUP}: 1 of 2 on the roster here", within=ROSTER)
+        await stop_all(*people)
+
+
 async def test_an_unmatched_joiner_is_matched_with_one_key_and_can_be_undone(
     hub: RunningHub,
 ) -> None:
