@@ -38,6 +38,7 @@ from client.widgets.confirm import Confirm
 from client.widgets.exercise_panel import ExercisePanel
 from client.widgets.exercise_picker import ExercisePicker, Launch
 from client.widgets.floor import FloorPanel, HandsScreen
+from client.widgets.join_qr import JoinQrScreen
 from client.widgets.key_row import KeyRow, WrappingFooter
 from client.widgets.lobby import LobbyView, here_count
 from client.widgets.people import PeopleScreen
@@ -377,9 +378,10 @@ class Console(Screen[None]):
         Binding("j", "roster_match", "Match to roster…", show=False),
         Binding("i", "roster_present", "Here, no terminal…", show=False),
         Binding("y", "attendance", "Attendance…", show=False),
+        Binding("q", "join_qr", "Join QR code…", show=False),
     ]
     MORE_KEYS = (
-        ("Agenda and room:", ("edit_agenda", "people", "restore", "take_back")),
+        ("Agenda and room:", ("edit_agenda", "people", "restore", "take_back", "join_qr")),
         (
             "Guided exercise:",
             (
@@ -561,6 +563,8 @@ class Console(Screen[None]):
         state = self.hub.state
         if action == "close":
             return state.status != "running"
+        if action == "join_qr":
+            return self.facilitator.join_url is not None and bool(state.code)
         share = self.query_one(ShareQueue).selected()
         parameter = parameters[0] if parameters else None
         answer = offered(action, parameter, state, share, self.hub.hub_now())
@@ -702,6 +706,12 @@ class Console(Screen[None]):
     def action_requests(self) -> None:
         self.app.push_screen(RequestsScreen(self.hub))
 
+    def action_join_qr(self) -> None:
+        """The browser join address (``circle web``) as a QR code, to hold up to the room."""
+        url = self.facilitator.join_url
+        if url is not None:
+            self.app.push_screen(JoinQrScreen(url, self.hub.state.code))
+
     def action_roster_match(self) -> None:
         """Say which roster member each person here is, or undo a match."""
         self.app.push_screen(MatchScreen(self.hub))
@@ -749,6 +759,7 @@ class FacilitatorApp(HubApp):
         questions_path: Path | None = None,
         shuffle: Callable[[list[str]], None] = random.shuffle,
         group: str | None = None,
+        join_url: str | None = None,
     ) -> None:
         """``resume`` is (room code, facilitator token) for a session already running; with an
         empty token, ``login`` signs in to it (a co-facilitator). Otherwise ``login`` signs in to
@@ -758,6 +769,8 @@ class FacilitatorApp(HubApp):
         at random (tests pass their own). ``group``: a new session is a meeting of this
         recurring group (its name or id on the hub)."""
         self.group = group
+        self.join_url = join_url
+        """The browser join address (``circle web``), shown as a QR code with ``q``."""
         self.questions_path = questions_path or saved_questions.default_path()
         self.shuffle = shuffle
         self.presets = tuple(PRESETS.values())

@@ -41,6 +41,7 @@ def facilitate(
     large_text: LargeText = False,
     theme: ThemeChoice = None,
     group: Annotated[str | None, Parameter(metavar="GROUP")] = None,
+    join_url: Annotated[str | None, Parameter(metavar="URL")] = None,
 ) -> int:
     """Open the facilitator console.
 
@@ -54,6 +55,8 @@ def facilitate(
         token_stdin: Read the session's facilitator credential from standard input.
         group: Start the new session as a meeting of this group (its name or id; see
             'circle groups'): its roster is matched to the people who join.
+        join_url: The address 'circle web' serves the participant page at: q shows it as a
+            QR code for people to open on a tablet without typing.
     """
     if code is None and token_stdin:
         return fail("--token-stdin needs the session's --code.")
@@ -89,6 +92,7 @@ def facilitate(
         login=login,
         tls=tls,
         group=group,
+        join_url=join_url,
     )
     use_theme(app, theme, high_contrast)
     app.run()
