@@ -111,7 +111,7 @@ STATES: dict[str, list[AnyEvent]] = {
     "ended": [*LAYOUT_EVENTS, SessionEnded(at=NOW)],
 }
 PARAMETERS: dict[str, tuple[object, ...]] = {"moderate": ("show", "set_aside", "discussed")}
-UI_ONLY = {"close", "toggle_contrast", "toggle_large", "focus_next", "focus_previous"}
+UI_ONLY = {"close", "toggle_contrast", "toggle_large", "focus_next", "focus_previous", "join_qr"}
 
 
 def test_every_console_key_is_either_a_command_a_screen_or_the_interface() -> None:
