@@ -1,6 +1,7 @@
 """The participant terminal in a real browser: headless Chromium opens ``circle web``'s join
 page, joins a running session with the room code, sends a share, and sees it on its screen once
-the facilitator shows it.
+the facilitator shows it; and the page's own words when every browser place is taken and when
+its link to ``circle web`` is lost.
 
 Debian's ``chromium`` and ``chromium-driver`` drive it (``.ci/run`` installs them; no browser is
 downloaded). In CI a missing browser fails the test; elsewhere it is skipped, saying what to
@@ -29,11 +30,12 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.wait import WebDriverWait
 
-from client.web import WebConfig
+from client.web import CLOSED_WORDS, FULL_WORDS, WebConfig
 from shared.commands import ModerateShare, StartSession
 from shared.events import Ack
 from tests.e2e.web import web_server
@@ -130,10 +132,11 @@ def until_screen(driver: WebDriver, what: str, holds: Callable[[Screen], bool]) 
         return screen if holds(screen) else None
 
     try:
-        result: Screen = WebDriverWait(driver, PATIENCE, poll_frequency=0.2).until(shown)
+        result = WebDriverWait(driver, PATIENCE, poll_frequency=0.2).until(shown)
     except TimeoutException:
         screen = last[0].shown() if last else "(no terminal on the page)"
         raise AssertionError(f"not within {PATIENCE} s: {what}; the screen:\n{screen}") from None
+    assert result is not None  # until() returns only a truthy answer
     return result
 
 
@@ -237,3 +240,47 @@ async def test_a_browser_joins_sends_a_share_and_sees_it_shown(
             assert "Traceback" not in screen.text
     finally:
         await fac.stop()
+
+
+def page_says(driver: WebDriver, what: str, *words: str) -> str:
+    """Wait until the page's visible words (not the terminal's) include ``words``."""
+    last = [""]
+
+    def said(driver: WebDriver) -> str | None:
+        last[0] = " ".join(driver.find_element(By.TAG_NAME, "body").text.split())
+        return last[0] if all(word in last[0] for word in words) else None
+
+    try:
+        text = WebDriverWait(driver, PATIENCE, poll_frequency=0.2).until(said)
+    except TimeoutException:
+        raise AssertionError(f"not within {PATIENCE} s: {what}; the page:\n{last[0]}") from None
+    assert text is not None
+    return text
+
+
+def open_second_tab(driver: WebDriver, url: str) -> str:
+    """Open the join page in another tab; return what it says, then close it."""
+    first = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    driver.get(f"{url}/join")
+    said = page_says(driver, "the full page", *FULL_WORDS, "Try again")
+    driver.close()
+    driver.switch_to.window(first)
+    return said
+
+
+@pytest.mark.timeout(300)
+async def test_a_full_server_and_a_lost_page_say_what_to_do(
+    hub: RunningHub, browser: WebDriver
+) -> None:
+    async with web_server(WebConfig(hub=hub.uri, max_browsers=1)) as web:
+        await asyncio.to_thread(browser.get, f"{web.url}/join")
+        await asyncio.to_thread(until_screen, browser, "the join form", showing("Room code"))
+        said = await asyncio.to_thread(open_second_tab, browser, web.url)
+        assert "All places are in use" in said and "Traceback" not in said
+        assert len(web.gate.tabs) == 1  # the full page started no app
+        shown = await asyncio.to_thread(lambda: browser.find_element(By.TAG_NAME, "body").text)
+        assert CLOSED_WORDS not in shown  # the first tab still shows its terminal
+    # circle web has stopped (as when the network between them goes): the first tab says so.
+    said = await asyncio.to_thread(page_says, browser, "the closed note", CLOSED_WORDS)
+    assert "Start again" in said and "Traceback" not in said

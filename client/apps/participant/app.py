@@ -59,7 +59,7 @@ from shared.commands import (
     SubmitShare,
 )
 from shared.crisis import DEFAULT_LOCALE
-from shared.decide import clean_name
+from shared.decide import ENDED, clean_name
 from shared.events import Ack, Answering, Error, Logged, ServerMessage, TerminalCleared, Welcome
 from shared.state import SessionState
 
@@ -69,6 +69,12 @@ STYLES = Path(__file__).resolve().parents[2] / "styles"
 """Absolute, so the styles are found whichever file a subclass lives in."""
 CODE_TOO_LONG = "That looks longer than a room code. Please check it with your facilitator."
 JOINING = "Joining…"
+TRY_AGAIN = "You can change the details above and press Enter to try again."
+ENDED_NEXT = (
+    "If your group is meeting now, please ask your facilitator for the code to use, "
+    "type it above and press Enter."
+)
+"""After the hub's "This session has ended.": the same code would only be refused again."""
 CLEARED_NOTE_SECONDS = 60.0
 
 PASS_WORDS = (
@@ -604,10 +610,8 @@ class ParticipantApp(HubApp):
         view = self._main.query_one(JoinView)
         view.reveal_code()
         view.set_busy(False)
-        view.tell(
-            f"{message.detail}\nYou can change the details above and press Enter to try again.",
-            concern=True,
-        )
+        after = ENDED_NEXT if message.detail == ENDED else TRY_AGAIN
+        view.tell(f"{message.detail}\n{after}", concern=True)
         self._choose_view()
         view.focus_first_empty(otherwise_code=True)
 
