@@ -211,9 +211,13 @@ class ParticipantApp(HubApp):
 
     @property
     def view(self) -> str:
-        return self._main.query_one("#views", ContentSwitcher).current or "join"
+        """The view on screen ("join" while a kiosk rebuilds its views)."""
+        switchers = self._main.query("#views").results(ContentSwitcher)
+        return next((s.current for s in switchers if s.current), "join")
 
     def _choose_view(self) -> None:
+        if self._clearing:  # the views are being rebuilt for the next person
+            return
         wanted = self.following.view(self.state, self.hub_now())
         switcher = self._main.query_one("#views", ContentSwitcher)
         if switcher.current == wanted:
