@@ -30,7 +30,11 @@ async def relay(ws: ServerConnection) -> None:
 
 
 async def main_async(port: int) -> None:
-    async with serve(relay, "127.0.0.1", port, compression=None, max_queue=None) as server:
+    # The hub's keepalive (ping every 15 s, 15 s to answer), so both do the same upkeep.
+    async with serve(
+        relay, "127.0.0.1", port, compression=None, max_queue=None, ping_interval=15,
+        ping_timeout=15,
+    ) as server:  # fmt: skip
         print("relay listening", flush=True)
         await server.serve_forever()
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import functools
 import hashlib
 import hmac
 import os
 import re
 import secrets
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -102,6 +104,13 @@ class PasswordHashes(Protocol):
     async def password_hash(self, account: str) -> str | None: ...
 
 
+def _yield_to_the_hub() -> None:
+    """Hash at a lower priority than the event loop's thread: a burst of sign-ins then uses the
+    cores the rooms leave idle, instead of holding up their events."""
+    with contextlib.suppress(AttributeError, OSError):  # not on every platform
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
 class TakeTurns:
     """``slots`` places, handed out to waiting addresses in turn (round robin), not in arrival
     order, so a burst from one address waits behind everyone else's next one."""
@@ -146,7 +155,9 @@ class Accounts:
         self.cost = scrypt_n()
         """The cost of the decoy hash for unknown names (a bad setting stops the hub here)."""
         workers = os.cpu_count() or 1
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scrypt")
+        self._pool = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="scrypt", initializer=_yield_to_the_hub
+        )
         self._turns = TakeTurns(workers)
 
     async def verify(
