@@ -24,7 +24,7 @@ from pathlib import Path
 
 from websockets.asyncio.client import ClientConnection
 
-from benchmarks.fanout import _open, cpu_seconds
+from benchmarks.fanout import cpu_seconds, dial
 from server.accounts import hash_password
 from shared.codec import encode
 from shared.commands import PROTOCOL_VERSION, CreateSession, Hello, RaiseHand, StartSession
@@ -84,7 +84,7 @@ async def measure(
     peers: list[ClientConnection] = []
     for room in range(rooms):
         create = CreateSession(protocol=PROTOCOL_VERSION, login=LOGIN, template="dbt-skills")
-        ws, welcome = await _open(uris[0 if spread else room % len(uris)], encode(create))
+        ws, welcome = await dial(uris[0 if spread else room % len(uris)], encode(create))
         assert isinstance(welcome, Welcome)
         facilitators.append(ws)
         await ws.send(encode(StartSession(id=f"start-{welcome.session_id}")), text=True)
@@ -93,7 +93,7 @@ async def measure(
                 protocol=PROTOCOL_VERSION, role="participant", code=welcome.code, name=f"p{n}"
             )
             at = uris[n % len(uris)] if spread else uris[room % len(uris)]
-            peers.append((await _open(at, encode(hello)))[0])
+            peers.append((await dial(at, encode(hello)))[0])
     drains = [asyncio.create_task(_drain(ws)) for ws in facilitators]
     latencies: list[float] = []
     end = time.monotonic() + seconds

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from websockets.asyncio.client import ClientConnection
 
-from benchmarks.fanout import _open, cpu_seconds
+from benchmarks.fanout import cpu_seconds, dial, open_sockets
 from shared.codec import encode
 from shared.commands import PROTOCOL_VERSION, CreateSession, Hello, SubmitShare
 from shared.events import Welcome
@@ -57,7 +57,7 @@ async def _generate(
     for code in codes:
         for n in range(people):
             hello = Hello(protocol=PROTOCOL_VERSION, role="participant", code=code, name=f"p{n}")
-            peers.append((await _open(uri, encode(hello)))[0])
+            peers.append((await dial(uri, encode(hello)))[0])
     await asyncio.to_thread(ready.wait)  # type: ignore[attr-defined]
     end = time.monotonic() + seconds
     gap = len(peers) / rate if rate else 0.0
@@ -129,7 +129,7 @@ async def run(
             create = CreateSession(
                 protocol=PROTOCOL_VERSION, login=LOGIN, template="twelve-step-sharing"
             )
-            ws, welcome = await _open(hub.uri, encode(create))
+            ws, welcome = await dial(hub.uri, encode(create))
             assert isinstance(welcome, Welcome)
             codes.append(welcome.code)
             facilitators.append(ws)
@@ -158,7 +158,7 @@ async def run(
             proc.start()
         while True:  # every generator has its people in once the hub stops growing
             await asyncio.sleep(1)
-            if _sockets(hub.proc.pid) >= rooms * (people + 1):
+            if open_sockets(hub.proc.pid) >= rooms * (people + 1):
                 break
         cpu_start, wall_start = cpu_seconds(hub.proc.pid), time.monotonic()
         ready.set()
@@ -190,11 +190,6 @@ async def run(
 async def _drain(ws: ClientConnection) -> None:
     async for _ in ws:
         pass
-
-
-def _sockets(pid: int) -> int:
-    fds = Path(f"/proc/{pid}/fd")
-    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
 
 
 def main() -> None:

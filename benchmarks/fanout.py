@@ -73,7 +73,7 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
-async def _open(uri: str, first: bytes | None) -> tuple[ClientConnection, Welcome | None]:
+async def dial(uri: str, first: bytes | None) -> tuple[ClientConnection, Welcome | None]:
     ws = await connect(uri, compression=None, proxy=None, open_timeout=120, max_queue=None)
     if first is None:
         return ws, None
@@ -95,18 +95,18 @@ async def _generate(
             create = CreateSession(
                 protocol=PROTOCOL_VERSION, login=LOGIN, template="twelve-step-sharing"
             )
-            fac, welcome = await _open(uri, encode(create))
+            fac, welcome = await dial(uri, encode(create))
             assert welcome is not None
             for n in range(people):
                 hello = Hello(
                     protocol=PROTOCOL_VERSION, role="participant", code=welcome.code, name=f"p{n}"
                 )
-                listeners.append((room, (await _open(uri, encode(hello)))[0]))
+                listeners.append((room, (await dial(uri, encode(hello)))[0]))
             await fac.send(encode(StartSession(id="start")), text=True)
         else:
-            fac, _ = await _open(f"{uri}/room{room}", None)
+            fac, _ = await dial(f"{uri}/room{room}", None)
             for _ in range(people):
-                listeners.append((room, (await _open(f"{uri}/room{room}", None))[0]))
+                listeners.append((room, (await dial(f"{uri}/room{room}", None))[0]))
         facilitators[room] = fac
 
     async def listen(room: int, ws: ClientConnection) -> None:
@@ -241,7 +241,7 @@ async def measure(
             connections = rooms * (people + 1)
             while True:  # every generator has its rooms open once the server stops growing
                 await asyncio.sleep(2)
-                if _open_sockets(pid) >= connections:
+                if open_sockets(pid) >= connections:
                     break
             rss_full = rss_bytes(pid)
             cpu_start, wall_start = cpu_seconds(pid), time.monotonic()
@@ -269,7 +269,7 @@ async def _flood(target: Target, uri: str, seconds: float, ready: object) -> Non
         create = CreateSession(
             protocol=PROTOCOL_VERSION, login=LOGIN, template="twelve-step-sharing"
         )
-        _owner, welcome = await _open(uri, encode(create))  # keeps the flood's room open
+        _owner, welcome = await dial(uri, encode(create))  # keeps the flood's room open
         assert welcome is not None
         hello = encode(
             Hello(protocol=PROTOCOL_VERSION, role="participant", code=welcome.code, name="flood")
@@ -280,9 +280,9 @@ async def _flood(target: Target, uri: str, seconds: float, ready: object) -> Non
     while time.monotonic() < end:
         try:
             if target == "hub":
-                ws, _ = await _open(uri, hello)
+                ws, _ = await dial(uri, hello)
             else:
-                ws, _ = await _open(f"{uri}/flood", None)
+                ws, _ = await dial(f"{uri}/flood", None)
             n = 0
             while time.monotonic() < end:
                 n += 1
@@ -291,7 +291,7 @@ async def _flood(target: Target, uri: str, seconds: float, ready: object) -> Non
             await asyncio.sleep(0.01)
 
 
-def _open_sockets(pid: int) -> int:
+def open_sockets(pid: int) -> int:
     fds = Path(f"/proc/{pid}/fd")
     return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
 

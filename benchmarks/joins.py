@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.fanout import _open, cpu_seconds
+from benchmarks.fanout import cpu_seconds, dial
 from shared.codec import decode_server, encode
 from shared.commands import PROTOCOL_VERSION, CreateSession, ExtendItem, Hello, StartSession
 from shared.events import CaughtUp, Logged, Welcome
@@ -40,7 +40,7 @@ async def hub_joins(people: int, tmp: Path) -> tuple[float, float, int]:
     )
     os.sched_setaffinity(hub.proc.pid, {0})
     create = CreateSession(protocol=PROTOCOL_VERSION, login=LOGIN, template="twelve-step-sharing")
-    fac, welcome = await _open(hub.uri, encode(create))
+    fac, welcome = await dial(hub.uri, encode(create))
     assert isinstance(welcome, Welcome)
     received = [0]
 
@@ -54,7 +54,7 @@ async def hub_joins(people: int, tmp: Path) -> tuple[float, float, int]:
         hello = Hello(
             protocol=PROTOCOL_VERSION, role="participant", code=welcome.code, name=f"p{n}"
         )
-        ws, _ = await _open(hub.uri, encode(hello))
+        ws, _ = await dial(hub.uri, encode(hello))
         while not isinstance(decode_server(await ws.recv(decode=False)), CaughtUp):
             received[0] += 1
         readers.append(asyncio.create_task(count(ws)))
@@ -67,7 +67,8 @@ async def hub_joins(people: int, tmp: Path) -> tuple[float, float, int]:
     return people / took, spent / people, received[0]
 
 
-async def relay_joins(people: int) -> float:
+async def start_relay() -> tuple[asyncio.subprocess.Process, int]:
+    """The Python relay on the first core, listening; and its port."""
     port = free_port()
     relay = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "benchmarks.relay", "--port", str(port),
@@ -76,10 +77,15 @@ async def relay_joins(people: int) -> float:
     assert relay.stdout is not None
     await relay.stdout.readline()
     os.sched_setaffinity(relay.pid, {0})
+    return relay, port
+
+
+async def relay_joins(people: int) -> float:
+    relay, port = await start_relay()
     started = time.monotonic()
     sockets = []
     for _ in range(people):
-        ws, _ = await _open(f"ws://127.0.0.1:{port}/room", None)
+        ws, _ = await dial(f"ws://127.0.0.1:{port}/room", None)
         await ws.send("hello")
         await ws.recv()
         sockets.append(ws)
@@ -93,10 +99,10 @@ async def hub_resume(missed: int, tmp: Path) -> tuple[float, int]:
     """(seconds from hello to caught_up, bytes of the frames caught up)."""
     hub = await HubProcess.start(tmp / "resume.sqlite3", free_port(), limits=LIMITS)
     create = CreateSession(protocol=PROTOCOL_VERSION, login=LOGIN, template="twelve-step-sharing")
-    fac, welcome = await _open(hub.uri, encode(create))
+    fac, welcome = await dial(hub.uri, encode(create))
     assert isinstance(welcome, Welcome)
     hello = Hello(protocol=PROTOCOL_VERSION, role="participant", code=welcome.code, name="Sam")
-    sam, seat = await _open(hub.uri, encode(hello))
+    sam, seat = await dial(hub.uri, encode(hello))
     assert isinstance(seat, Welcome)
     last = 0
     while not isinstance(frame := decode_server(await sam.recv(decode=False)), CaughtUp):
@@ -114,7 +120,7 @@ async def hub_resume(missed: int, tmp: Path) -> tuple[float, int]:
         token=seat.token, after=last, epoch=seat.epoch,
     )  # fmt: skip
     started = time.monotonic()
-    ws, _ = await _open(hub.uri, encode(back))
+    ws, _ = await dial(hub.uri, encode(back))
     size = 0
     while not isinstance(decode_server(raw := await ws.recv(decode=False)), CaughtUp):
         size += len(raw)
@@ -125,15 +131,9 @@ async def hub_resume(missed: int, tmp: Path) -> tuple[float, int]:
 
 async def relay_transfer(frames: int, size: int) -> float:
     """Seconds for the relay to pass ``frames`` frames of ``size`` bytes to one terminal."""
-    port = free_port()
-    relay = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "benchmarks.relay", "--port", str(port),
-        stdout=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    assert relay.stdout is not None
-    await relay.stdout.readline()
-    sender, _ = await _open(f"ws://127.0.0.1:{port}/r", None)
-    reader, _ = await _open(f"ws://127.0.0.1:{port}/r", None)
+    relay, port = await start_relay()
+    sender, _ = await dial(f"ws://127.0.0.1:{port}/r", None)
+    reader, _ = await dial(f"ws://127.0.0.1:{port}/r", None)
     payload = "x" * size
     started = time.monotonic()
     for _ in range(frames):

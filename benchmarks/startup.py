@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.fanout import _open
+from benchmarks.fanout import dial
 from shared.codec import encode
 from shared.commands import PROTOCOL_VERSION, CreateSession
 from shared.events import Welcome
@@ -71,7 +71,7 @@ async def main_async(runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         hub = await HubProcess.start(Path(tmp) / "startup.sqlite3", free_port())
         create = CreateSession(protocol=PROTOCOL_VERSION, login=LOGIN, template="dbt-skills")
-        fac, welcome = await _open(hub.uri, encode(create))
+        fac, welcome = await dial(hub.uri, encode(create))
         assert isinstance(welcome, Welcome)
         script = Path(tmp) / "minimal.py"
         script.write_text(MINIMAL)
