@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from datetime import date
 from pathlib import Path
 
@@ -247,7 +247,7 @@ async def test_missing_sessions_in_a_row_flags_the_member_and_the_report_matches
     assert lines[2].split(",")[1:] == ["Ash", "", "P", "A", "A", "1", "2", "0", "2"]
     # retention: deleting the group takes its sessions with it
     assert main(["groups", "delete", "Tue/Thu IOP", "--yes", "--db", str(db_path)]) == 0
-    with sqlite3.connect(db_path) as db:
+    with closing(sqlite3.connect(db_path)) as db:
         assert db.execute("SELECT count(*) FROM sessions").fetchone() == (0,)  # the open one too
         assert db.execute("SELECT count(*) FROM events").fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM groups").fetchone() == (0,)

@@ -273,8 +273,11 @@ class PlainTerminal:
                     self.say(GOODBYE)
                     break
         finally:
-            for task in (ticker, ended, *([reading] if reading is not None else [])):
+            waiting = [ticker, ended, *([reading] if reading is not None else [])]
+            for task in waiting:
                 task.cancel()
+            # Gone before anyone reads again: a line read still waiting would refuse the next.
+            await asyncio.gather(*waiting, return_exceptions=True)
             await link.close()
             with contextlib.suppress(asyncio.CancelledError, Refused, Untrusted):
                 await asyncio.wait_for(runner, 5)

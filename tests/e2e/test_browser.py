@@ -110,7 +110,10 @@ class Screen:
 
     @property
     def cursor_row(self) -> str:
-        return flat(self.rows[self.cursor]) if 0 <= self.cursor < len(self.rows) else ""
+        """The cursor's row and the one above it: xterm has been seen to put the cursor on an
+        input's bottom edge rather than on its text, depending on when it last drew."""
+        near = self.rows[max(0, self.cursor - 1) : self.cursor + 1]
+        return flat("\n".join(near)) if 0 <= self.cursor < len(self.rows) else ""
 
 
 def read_screen(driver: WebDriver) -> Screen | None:
