@@ -421,8 +421,10 @@ class ParticipantApp(HubApp):
         self.clear_notifications()
         while len(self.screen_stack) > 1:
             await self.pop_screen()
+        self._views_ready = False  # keys and timers leave the views alone while they go
         await self._main.query_one("#views", ContentSwitcher).remove()
         await self._main.mount(self._views(), before=self._main.query_one(WrappingFooter))
+        self._views_ready = True
         self._clearing = False
         self.state = self.mirror.state
         self.link_status = "connecting"
