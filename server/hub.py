@@ -455,11 +455,11 @@ class Hub:
         self,
         room: Room,
         accounts: frozenset[str] = frozenset(),
-        ballots: Mapping[int, Mapping[str, int]] | None = None,
+        tallies: Mapping[int, Mapping[int, int]] | None = None,
     ) -> decide.Context:
         return decide.Context(
             exercises=self.exercises,
-            ballots=room.ballots if ballots is None else ballots,
+            tallies=tallies or {},
             minimum=self.config.min_answers,
             accounts=accounts,
             max_participants=self.config.max_participants,
@@ -661,7 +661,8 @@ class Hub:
         accounts = await self.store.accounts() if decide.needs_accounts(message) else set()
 
         async def attempt() -> tuple[Ack | Error, str]:
-            context = self._context(room, frozenset(accounts), await room.ballots_for())
+            tallies = await room.tallies() if decide.needs_tallies(message) else None
+            context = self._context(room, frozenset(accounts), tallies)
             decided = decide.decide(room.state, message, actor, self.clock(), context)
             if isinstance(decided, Error):
                 return msgspec.structs.replace(decided, command=message.id), decided.code

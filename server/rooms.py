@@ -16,6 +16,7 @@ from websockets.frames import CloseCode
 from server.metrics import Metrics
 from server.store import SeqConflict, SessionRecord, SharedLog, Store, Stored, Unavailable
 from shared.admission import Knock, admit
+from shared.checkins import counted
 from shared.codec import decode_event, encode, logged_frame
 from shared.decide import Context, presence, recount, release
 from shared.decision import EVERYONE, FACILITATORS, Actor, AuditEntry, Tally, only, sees
@@ -34,6 +35,11 @@ from shared.state import SessionState
 log = logging.getLogger("circlekeeper.hub")
 
 T = TypeVar("T")
+
+
+def _about_seats(events: Sequence[AnyEvent]) -> bool:
+    """Whether any of ``events`` names a seat: only those change who is here."""
+    return any("participant" in type(e).__struct_fields__ for e in events)
 
 
 def bound_kernel_buffer(ws: ServerConnection, max_send_buffer: int) -> None:
@@ -151,8 +157,8 @@ class Room:
         events = [decode_event(row.body) for row in rows]
         for row, event in zip(rows, events, strict=True):
             self._apply(row, event)
-        if rows:
-            self._after(events)
+        self._after(events)
+        if _about_seats(events):  # only then can a seat here have been removed
             self._turn_away()
         return len(rows)
 
@@ -215,16 +221,15 @@ class Room:
             **kwargs,  # type: ignore[arg-type]
         )
 
-    async def ballots_for(self) -> Mapping[int, Mapping[str, int]]:
-        """What ``decide`` counts: this hub's ballots, or on a shared store every hub's counts
-        for the open check-in (as anonymous stand-ins: the core counts values, never seats)."""
+    async def tallies(self) -> Mapping[int, Mapping[int, int]]:
+        """The counts per answer a decision that closes a check-in publishes: this hub's
+        ballots counted, or on a shared store every hub's counts from the database."""
         checkin = self.state.open_checkin
         if self.shared is None or checkin is None:
-            return self.ballots
+            return counted(self.ballots)
         counts = await self.shared.counts(self.record.id, checkin.number)
         self.tallied = {checkin.number: counts}
-        given = {f"{value}.{n}": value for value, times in counts.items() for n in range(times)}
-        return {checkin.number: given}
+        return self.tallied
 
     async def commit(
         self,
@@ -265,7 +270,7 @@ class Room:
         self.fan_out(row)
 
     def _after(self, events: Sequence[AnyEvent]) -> None:
-        if any("participant" in type(e).__struct_fields__ for e in events):
+        if _about_seats(events):
             self._schedule_recount()  # only an event about a seat changes who is here
         if any(isinstance(event, SessionStarted) for event in events):
             log.info("session %s started", self.record.id[:8])

@@ -1,6 +1,6 @@
 """The rules of check-ins: one question open at a time, answered anonymously, published once.
 
-The hub keeps each seat's latest answer in memory only (``Context.ballots``) so an answer can be
+The hub keeps each seat's latest answer in memory only, so an answer can be
 changed but never counted twice; what is stored is the published distribution, and only when at
 least the minimum answered, so no connection ever sees a distribution of fewer answers, nor two
 totals that differ by one answer.
@@ -63,10 +63,19 @@ def answer(state: SessionState, command: AnswerCheckin, actor: Actor) -> Decisio
     return Decision(effects=(Tally(checkin.number, command.value, actor.seat),))
 
 
+def counted(ballots: Mapping[int, Mapping[str, int]]) -> dict[int, dict[int, int]]:
+    """Each seat's latest answer (what the hub remembers) as counts per answer: all the rules
+    ever need of them."""
+    return {
+        number: {value: list(given.values()).count(value) for value in set(given.values())}
+        for number, given in ballots.items()
+    }
+
+
 def close(
     state: SessionState,
     number: int,
-    ballots: Mapping[int, Mapping[str, int]],
+    tallies: Mapping[int, Mapping[int, int]],
     minimum: int,
     now: float,
 ) -> Decision | Error:
@@ -76,13 +85,14 @@ def close(
         return reject("invalid", "There is no such check-in.")
     if not checkin.open:
         return reject("invalid", "This check-in's answers are already published.")
-    given = list(ballots.get(number, {}).values())
+    given = tallies.get(number, {})
     minimum = max(2, minimum)
-    counts = tuple(given.count(value) for value in checkin.question.values)
+    counts = tuple(given.get(value, 0) for value in checkin.question.values)
+    answered = sum(counts)
     closed = CheckinClosed(
         checkin=number,
-        answered=len(given),
-        counts=counts if len(given) >= minimum else None,
+        answered=answered,
+        counts=counts if answered >= minimum else None,
         minimum=minimum,
         at=now,
     )

@@ -130,9 +130,9 @@ class Context:
     """What the rules need beyond the log: the hub's catalogue and the open answer tallies."""
 
     exercises: Mapping[str, Exercise] = field(default_factory=dict)
-    ballots: Mapping[int, Mapping[str, int]] = field(default_factory=dict)
-    """Per open check-in, each seat's latest answer: in the hub's memory only, forgotten when
-    the check-in closes (only the counts are published)."""
+    tallies: Mapping[int, Mapping[int, int]] = field(default_factory=dict)
+    """Per open check-in, how many chose each answer (looked up only when ``needs_tallies``
+    says so). Which seat chose what stays in the hub's memory and never reaches the rules."""
     minimum: int = 3
     """Fewest answers for which a distribution is shown (never below 2)."""
     accounts: AbstractSet[str] = frozenset()
@@ -141,6 +141,11 @@ class Context:
 
 
 NO_CONTEXT = Context()
+
+
+def needs_tallies(command: AnyCommand) -> bool:
+    """Whether deciding ``command`` may close a check-in, and so needs ``Context.tallies``."""
+    return isinstance(command, CloseCheckin | EndSession)
 
 
 def needs_accounts(command: AnyCommand) -> bool:
@@ -379,7 +384,7 @@ def _decide(
         case AnswerCheckin():
             return checkins.answer(state, command, actor)
         case CloseCheckin():
-            return checkins.close(state, command.checkin, context.ballots, context.minimum, now)
+            return checkins.close(state, command.checkin, context.tallies, context.minimum, now)
         case MatchMember() | MarkPresent() | SetAttendance():
             return roster.decide(state, command, account, now)
         case _:
@@ -436,7 +441,7 @@ def _end(state: SessionState, context: Context, now: float, account: str) -> Dec
         closing.append(ExerciseStopped(run=state.exercise.run, at=now))
     if state.open_checkin is not None:
         closed = checkins.close(
-            state, state.open_checkin.number, context.ballots, context.minimum, now
+            state, state.open_checkin.number, context.tallies, context.minimum, now
         )
         closing += [e for _, e in closed.events] if isinstance(closed, Decision) else []
     closing += floor.closing(state, now)

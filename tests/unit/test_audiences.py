@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shared.admission import Knock, admit
+from shared.checkins import counted
 from shared.commands import (
     AddCofacilitator,
     AddItem,
@@ -273,7 +274,7 @@ class Room:
     def context(self) -> Context:
         return Context(
             exercises=CONTEXT.exercises,
-            ballots=self.ballots,
+            tallies=counted(self.ballots),
             minimum=2,
             accounts=CONTEXT.accounts,
             max_participants=CONTEXT.max_participants,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shared.checkins import counted
 from shared.commands import AnswerCheckin, CloseCheckin, EndSession, OpenCheckin
 from shared.decide import Context, decide
 from shared.decision import EVERYONE, Decision, Tally
@@ -24,7 +25,7 @@ def opened(question: Question = MOOD) -> SessionState:
 
 
 def close(state: SessionState, ballots: dict[str, int], minimum: int = 3) -> CheckinClosed:
-    context = Context(ballots={1: ballots}, minimum=minimum)
+    context = Context(tallies=counted({1: ballots}), minimum=minimum)
     [(audience, event)] = ok(
         decide(state, CloseCheckin(id=cid(), checkin=1), FAC, T0 + 60, context)
     ).events
@@ -95,7 +96,11 @@ def test_one_answer_short_of_the_minimum_publishes_no_counts() -> None:
 
 def decide_close(state: SessionState, ballots: dict[str, int]) -> Decision | Error:
     return decide(
-        state, CloseCheckin(id=cid(), checkin=1), FAC, T0 + 60, Context(ballots={1: ballots})
+        state,
+        CloseCheckin(id=cid(), checkin=1),
+        FAC,
+        T0 + 60,
+        Context(tallies=counted({1: ballots})),
     )
 
 
@@ -107,7 +112,7 @@ def test_the_minimum_is_never_below_two() -> None:
 def test_the_end_of_the_session_publishes_the_open_check_in() -> None:
     state = opened()
     ballots = {1: {"p-a": 1, "p-b": 2, "p-c": 2}}
-    end = ok(decide(state, EndSession(id=cid()), FAC, T0 + 90, Context(ballots=ballots)))
+    end = ok(decide(state, EndSession(id=cid()), FAC, T0 + 90, Context(tallies=counted(ballots))))
     closed = [e for _, e in end.events if isinstance(e, CheckinClosed)]
     assert len(closed) == 1 and closed[0].answered == 3
     assert apply(state, end).open_checkin is None

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shared.admission import Knock, admit
+from shared.checkins import counted
 from shared.codec import decode_client, decode_event, decode_server, encode
 from shared.commands import (
     AnswerCheckin,
@@ -335,7 +336,7 @@ def test_decide_answers_every_command_and_reduce_applies_every_event(
     codes = iter(f"CODE{n:02}" for n in range(100))
     for actor, command, wait in steps:
         now += wait
-        context = Context(exercises=EXERCISES, ballots=ballots, minimum=3)
+        context = Context(exercises=EXERCISES, tallies=counted(ballots), minimum=3)
         outcome = decide(state, command, actor, now, context)
         if isinstance(outcome, Error):
             assert outcome.detail

@@ -5,6 +5,7 @@ The check-in's own rules (answers, suppression, publishing once) are in test_che
 
 from __future__ import annotations
 
+from shared.checkins import counted
 from shared.commands import (
     AnswerCheckin,
     CloseCheckin,
@@ -158,7 +159,7 @@ def test_ending_the_session_stops_the_exercise_and_publishes_the_open_answers() 
     finished = T0 + total_seconds(BOX)
     state = apply(state, ask_feeling(state, finished))
     ballots = {1: {"p-a": 6, "p-b": 6, "p-c": 6}}
-    context = Context(exercises=CATALOGUE, ballots=ballots)
+    context = Context(exercises=CATALOGUE, tallies=counted(ballots))
     end = ok(decide(state, EndSession(id=cid()), FAC, finished + 60, context))
     assert [type(e) for _, e in end.events] == [ExerciseStopped, CheckinClosed, SessionEnded]
     assert [a for a, _ in end.events] == [EVERYONE, EVERYONE, EVERYONE]
