@@ -16,7 +16,18 @@ from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
 
-__all__ = ["flat", "on_screen", "screen_text", "seen", "until", "until_gone", "until_seen"]
+from client.widgets.key_row import WrappingFooter
+
+__all__ = [
+    "flat",
+    "key_rows",
+    "on_screen",
+    "screen_text",
+    "seen",
+    "until",
+    "until_gone",
+    "until_seen",
+]
 
 
 def screen_text(app: App[Any], within: str | None = None) -> str:
@@ -44,6 +55,13 @@ def screen_text(app: App[Any], within: str | None = None) -> str:
         region = app.screen.query_one(within).region
         lines = [line[region.x : region.right] for line in lines[region.y : region.bottom]]
     return "\n".join(lines)
+
+
+def key_rows(app: App[Any]) -> str:
+    """Every row of keys at the bottom of the screen (the footer and any key rows above it),
+    however many rows they wrap onto as keys come and go."""
+    top = min(footer.region.y for footer in app.screen.query(WrappingFooter))
+    return "\n".join(screen_text(app).splitlines()[top:])
 
 
 def flat(text: str) -> str:

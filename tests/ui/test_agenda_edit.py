@@ -19,7 +19,7 @@ from client.widgets.agenda_editor import AgendaEditor, ConfirmRemove, ItemForm, 
 from shared.commands import NextItem, StartSession
 from shared.reduce import replay
 from tests.helpers import Client, RunningHub, facilitator, fast_delays, new_id, participant
-from tests.ui.screen import on_screen, screen_text, until
+from tests.ui.screen import key_rows, on_screen, screen_text, until
 from tests.ui.test_facilitator import DBT, LAYOUT_EVENTS, NOW, SIZE, in_panel, make_app, seen_in
 
 FIRST = "Group agreement and mindfulness practice"
@@ -47,11 +47,6 @@ def footer(app: FacilitatorApp) -> str:
     return screen_text(app).splitlines()[-1]
 
 
-def console_keys(app: FacilitatorApp) -> str:
-    """The console's two key rows: the footer and the agenda, room and exercise row above it."""
-    return "\n".join(screen_text(app).splitlines()[-2:])
-
-
 def titles(client: Client | FacilitatorApp) -> list[str]:
     return [item.title for item in client.state.agenda]
 
@@ -63,7 +58,7 @@ def editor(app: FacilitatorApp) -> AgendaEditor:
 
 
 async def open_editor(pilot: Pilot[Any], app: FacilitatorApp) -> AgendaEditor:
-    await until(pilot, lambda: "g Edit agenda…" in console_keys(app))
+    await until(pilot, lambda: "g Edit agenda…" in key_rows(app))
     await pilot.press("g")
     await until(pilot, lambda: isinstance(app.screen, AgendaEditor))
     await pilot.pause()
@@ -110,7 +105,7 @@ async def test_the_editor_shows_each_item_and_what_can_change(hub: RunningHub) -
 
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, AgendaEditor))
-        assert "g Edit agenda…" in console_keys(app)
+        assert "g Edit agenda…" in key_rows(app)
     await creator.stop()
 
 

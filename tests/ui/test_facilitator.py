@@ -33,7 +33,7 @@ from shared.events import (
 from shared.reduce import replay
 from shared.templates import AgendaItem, AgendaTemplate, load_templates
 from tests.helpers import LOGIN, RunningHub, facilitator, fast_delays, new_id, participant
-from tests.ui.screen import on_screen, screen_text, until
+from tests.ui.screen import key_rows, on_screen, screen_text, until
 
 BUILT_IN = {key: loaded.template for key, loaded in load_templates().items()}
 DBT = {"dbt-skills": BUILT_IN["dbt-skills"]}
@@ -248,7 +248,7 @@ async def test_shares_arrive_without_names_and_reach_the_room_only_when_shown(
         await until(pilot, in_panel(app, "#shares", "It was a hard week."))
         panel = seen_in(app, "#shares")
         assert "Samantha" not in panel and sam_id not in panel
-        await until(pilot, lambda: "s Show to room" in screen_text(app).splitlines()[-1])
+        await until(pilot, lambda: "s Show to room" in key_rows(app))
 
         await pilot.press("s")
         await sam.until(lambda: [s.text for s in sam.state.shares] == ["It was a hard week."])

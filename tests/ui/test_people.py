@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from client.apps.facilitator import ConfirmReturn, FacilitatorApp
 from client.widgets.people import ConfirmRemoveParticipant, PeopleScreen
 from tests.helpers import CO_LOGIN, Client, RunningHub, facilitator, fast_delays, participant
-from tests.ui.screen import screen_text, until
+from tests.ui.screen import key_rows, screen_text, until
 from tests.ui.test_facilitator import seen_in
 
 TABLE = "#people-table"
@@ -37,11 +37,6 @@ def footer(app: FacilitatorApp) -> str:
     return screen_text(app).splitlines()[-1]
 
 
-def console_keys(app: FacilitatorApp) -> str:
-    """The console's key rows: the footer and the rows of grouped keys above it."""
-    return "\n".join(screen_text(app).splitlines()[-4:])
-
-
 def people(app: FacilitatorApp) -> PeopleScreen:
     screen = app.screen
     assert isinstance(screen, PeopleScreen)
@@ -58,7 +53,7 @@ def row(app: FacilitatorApp, name: str) -> str:
 
 
 async def open_people(pilot: Pilot[Any], app: FacilitatorApp, *names: str) -> PeopleScreen:
-    await until(pilot, lambda: "w People…" in console_keys(app))
+    await until(pilot, lambda: "w People…" in key_rows(app))
     await pilot.press("w")
     await until(pilot, lambda: isinstance(app.screen, PeopleScreen))
     await pilot.pause()
@@ -116,7 +111,7 @@ async def test_w_lists_people_and_l_locks_and_opens_the_room(hub: RunningHub) ->
 
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, PeopleScreen))
-        assert "w People…" in console_keys(app)
+        assert "w People…" in key_rows(app)
     for client in (fac, kim, late, on_time):
         await client.stop()
 

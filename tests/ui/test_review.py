@@ -35,7 +35,7 @@ from shared.events import (
     ShareShown,
     ShareSubmitted,
 )
-from tests.ui.screen import on_screen, screen_text, until
+from tests.ui.screen import key_rows, on_screen, screen_text, until
 
 SIZE = (100, 30)
 T0 = 1736272800.0  # 2025-01-07 18:00 UTC
@@ -216,7 +216,7 @@ async def test_opening_a_session_shows_planned_vs_actual(log: SQLiteLog) -> None
         assert "Share text was not recorded" in text and SHARE not in text
         assert text.count("None recorded.") >= 3  # exercises, check-ins, private requests
 
-        footer = " ".join(screen_text(app).splitlines()[-2:])  # the keys wrap onto two lines
+        footer = key_rows(app)
         for key in (
             "Back",
             "Forward",
