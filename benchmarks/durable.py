@@ -1,10 +1,13 @@
 """Durable commands: how many anonymous shares a second the hub acknowledges, each committed with
-``synchronous=FULL`` first, against a bare sqlite3 loop on the same disk in the same run.
+``synchronous=FULL`` first, against the same load on a plain Python relay that acknowledges and
+passes on each frame and stores nothing (``benchmarks.relay --ack``), and a bare sqlite3 loop on
+the same disk, in the same run.
 
 The hub runs in its own process on the first core; generator processes on the others keep a
 few shares in flight on every participant's connection (``--window``) and note each ack's
 latency. ``--rate`` paces the whole load instead (e.g. 2000 a second) to read latency at a
-steady load. The baseline writes one row per commit, WAL and FULL, as fast as it can.
+steady load. The relay gets the same connections and frames; the sqlite3 loop writes one row per
+commit, WAL and FULL, as fast as it can.
 
     .venv/bin/python -m benchmarks.durable --rooms 50 --participants 10 --seconds 20
     .venv/bin/python -m benchmarks.durable --rooms 50 --participants 10 --seconds 20 --rate 2000
@@ -25,6 +28,7 @@ from pathlib import Path
 from websockets.asyncio.client import ClientConnection
 
 from benchmarks.fanout import cpu_seconds, dial, open_sockets
+from benchmarks.joins import start_relay
 from shared.codec import encode
 from shared.commands import PROTOCOL_VERSION, CreateSession, Hello, SubmitShare
 from shared.events import Welcome
@@ -51,11 +55,15 @@ def bare_sqlite(path: Path, seconds: float = 3.0) -> float:
 async def _generate(
     uri: str, codes: list[str], people: int, seconds: float, window: int, rate: float, ready: object
 ) -> list[tuple[float, float]]:
-    """(sent at, latency) of every acknowledged share."""
+    """(sent at, latency) of every acknowledged share. A code is a room code on the hub and a
+    room's path on the relay (``uri`` ends with ``/``)."""
     marks: list[tuple[float, float]] = []
     peers: list[ClientConnection] = []
     for code in codes:
         for n in range(people):
+            if uri.endswith("/"):
+                peers.append((await dial(uri + code, None))[0])
+                continue
             hello = Hello(protocol=PROTOCOL_VERSION, role="participant", code=code, name=f"p{n}")
             peers.append((await dial(uri, encode(hello)))[0])
     await asyncio.to_thread(ready.wait)  # type: ignore[attr-defined]
@@ -113,78 +121,121 @@ def _generator(
     results.put(asyncio.run(_generate(uri, codes, people, seconds, window, rate, ready)))
 
 
-async def run(
-    rooms: int, people: int, seconds: float, window: int, rate: float, generators: int
-) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        baseline = bare_sqlite(Path(tmp) / "bare.sqlite3")
-        hub = await HubProcess.start(
-            Path(tmp) / "durable.sqlite3", free_port(), "--max-sessions", str(rooms + 1),
-            "--max-participants", str(people + 1),
-            limits=["--commands-per-second", "100000", "--command-burst", "100000"],
-        )  # fmt: skip
-        os.sched_setaffinity(hub.proc.pid, {0})
-        codes, facilitators = [], []
-        for _ in range(rooms):
-            create = CreateSession(
-                protocol=PROTOCOL_VERSION, login=LOGIN, template="twelve-step-sharing"
-            )
-            ws, welcome = await dial(hub.uri, encode(create))
-            assert isinstance(welcome, Welcome)
-            codes.append(welcome.code)
-            facilitators.append(ws)
-        drains = [asyncio.create_task(_drain(ws)) for ws in facilitators]
-        context = multiprocessing.get_context("spawn")
-        ready = context.Event()
-        results: multiprocessing.Queue[list[tuple[float, float]]] = context.Queue()
-        share = rate / generators if rate else 0.0
-        procs = [
-            context.Process(
-                target=_generator,
-                args=(
-                    hub.uri,
-                    codes[g::generators],
-                    people,
-                    seconds,
-                    window,
-                    share,
-                    ready,
-                    results,
-                ),
-            )
-            for g in range(generators)
-        ]
-        for proc in procs:
-            proc.start()
-        while True:  # every generator has its people in once the hub stops growing
-            await asyncio.sleep(1)
-            if open_sockets(hub.proc.pid) >= rooms * (people + 1):
-                break
-        cpu_start, wall_start = cpu_seconds(hub.proc.pid), time.monotonic()
-        ready.set()
-        marks: list[tuple[float, float]] = []
-        for _ in procs:
-            marks += await asyncio.to_thread(results.get)
-        wall = time.monotonic() - wall_start
-        cpu = (cpu_seconds(hub.proc.pid) - cpu_start) / wall
-        for proc in procs:
-            proc.join()
+async def _load(
+    pid: int,
+    uri: str,
+    codes: list[str],
+    people: int,
+    seconds: float,
+    window: int,
+    rate: float,
+    generators: int,
+) -> tuple[list[float], float]:
+    """Drive ``codes``' rooms from generator processes: the acks' latencies (ms, sorted) and the
+    server's CPU share meanwhile."""
+    context = multiprocessing.get_context("spawn")
+    ready = context.Event()
+    results: multiprocessing.Queue[list[tuple[float, float]]] = context.Queue()
+    share = rate / generators if rate else 0.0
+    procs = [
+        context.Process(
+            target=_generator,
+            args=(uri, codes[g::generators], people, seconds, window, share, ready, results),
+        )
+        for g in range(generators)
+    ]
+    for proc in procs:
+        proc.start()
+    while True:  # every generator has its people in once the server stops growing
+        await asyncio.sleep(1)
+        if open_sockets(pid) >= len(codes) * (people + 1):
+            break
+    cpu_start, wall_start = cpu_seconds(pid), time.monotonic()
+    ready.set()
+    marks: list[tuple[float, float]] = []
+    for _ in procs:
+        marks += await asyncio.to_thread(results.get)
+    cpu = (cpu_seconds(pid) - cpu_start) / (time.monotonic() - wall_start)
+    for proc in procs:
+        proc.join()
+    return sorted(latency * 1000 for _, latency in marks), cpu
+
+
+async def _hub(
+    tmp: Path, rooms: int, people: int, seconds: float, window: int, rate: float, generators: int
+) -> tuple[list[float], float]:
+    hub = await HubProcess.start(
+        tmp / "durable.sqlite3", free_port(), "--max-sessions", str(rooms + 1),
+        "--max-participants", str(people + 1),
+        limits=["--commands-per-second", "100000", "--command-burst", "100000"],
+    )  # fmt: skip
+    os.sched_setaffinity(hub.proc.pid, {0})
+    codes, facilitators = [], []
+    for _ in range(rooms):
+        create = CreateSession(
+            protocol=PROTOCOL_VERSION, login=LOGIN, template="twelve-step-sharing"
+        )
+        ws, welcome = await dial(hub.uri, encode(create))
+        assert isinstance(welcome, Welcome)
+        codes.append(welcome.code)
+        facilitators.append(ws)
+    drains = [asyncio.create_task(_drain(ws)) for ws in facilitators]
+    try:
+        return await _load(hub.proc.pid, hub.uri, codes, people, seconds, window, rate, generators)
+    finally:
         for ws in facilitators:
             await ws.close()
         for task in drains:
             task.cancel()
         await hub.terminate()
-    ms = sorted(latency * 1000 for _, latency in marks)
+
+
+async def _relay(
+    rooms: int, people: int, seconds: float, window: int, rate: float, generators: int
+) -> tuple[list[float], float]:
+    relay, port = await start_relay("--ack")
+    uri = f"ws://127.0.0.1:{port}/"
+    codes = [f"room{n}" for n in range(rooms)]
+    facilitators = [(await dial(uri + code, None))[0] for code in codes]  # each room's first
+    drains = [asyncio.create_task(_drain(ws)) for ws in facilitators]
+    try:
+        return await _load(relay.pid, uri, codes, people, seconds, window, rate, generators)
+    finally:
+        for ws in facilitators:
+            await ws.close()
+        for task in drains:
+            task.cancel()
+        relay.terminate()
+        await relay.wait()
+
+
+def _figures(name: str, ms: list[float], cpu: float, seconds: float) -> float:
     per_second = len(ms) / seconds
+    print(
+        f"{name}: {per_second:,.0f} acknowledged shares/s; ack p50 "
+        f"{statistics.median(ms):.1f} ms, p99 {ms[int(len(ms) * 0.99) - 1]:.1f} ms, max "
+        f"{ms[-1]:.1f} ms; CPU {cpu * 100:.0f} %, {cpu / per_second * 1e6:.0f} us per share"
+    )
+    return per_second
+
+
+async def run(
+    rooms: int, people: int, seconds: float, window: int, rate: float, generators: int
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        baseline = bare_sqlite(Path(tmp) / "bare.sqlite3")
+        ours = await _hub(Path(tmp), rooms, people, seconds, window, rate, generators)
+    relay = await _relay(rooms, people, seconds, window, rate, generators)
     pace = f"paced at {rate:,.0f}/s" if rate else f"{window} in flight per connection"
     print(f"{rooms} rooms x {people} participants, {pace}, {seconds:.0f} s")
-    print(
-        f"circle hub: {per_second:,.0f} acknowledged shares/s; ack p50 "
-        f"{statistics.median(ms):.1f} ms, p99 {ms[int(len(ms) * 0.99) - 1]:.1f} ms, max "
-        f"{ms[-1]:.1f} ms; hub CPU {cpu * 100:.0f} %, {cpu / per_second * 1e6:.0f} us per share"
-    )
+    hub_rate = _figures("circle hub", *ours, seconds)
+    relay_rate = _figures("python relay, ack and pass on, nothing stored", *relay, seconds)
     print(f"bare sqlite3, one row per commit: {baseline:,.0f} commits/s")
-    print(f"ours / bare: {per_second / baseline:.2f}x")
+    print(
+        f"ours / relay: {hub_rate / relay_rate:.2f}x the shares, "
+        f"{ours[1] / hub_rate / (relay[1] / relay_rate):.2f}x the CPU per share; "
+        f"ours / bare sqlite3: {hub_rate / baseline:.2f}x"
+    )
 
 
 async def _drain(ws: ClientConnection) -> None:

@@ -67,11 +67,11 @@ async def hub_joins(people: int, tmp: Path) -> tuple[float, float, int]:
     return people / took, spent / people, received[0]
 
 
-async def start_relay() -> tuple[asyncio.subprocess.Process, int]:
+async def start_relay(*options: str) -> tuple[asyncio.subprocess.Process, int]:
     """The Python relay on the first core, listening; and its port."""
     port = free_port()
     relay = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "benchmarks.relay", "--port", str(port),
+        sys.executable, "-m", "benchmarks.relay", "--port", str(port), *options,
         stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert relay.stdout is not None

@@ -1,9 +1,11 @@
 """The baseline for fan-out: a plain websockets relay that broadcasts every frame to its room.
 
 No validation, no store, no roles: the least a hub can do. A connection's room is its path
-(``ws://host:port/ROOM``).
+(``ws://host:port/ROOM``). With ``--ack`` it is the baseline for durable commands instead: each
+frame is answered with an ack naming its ``id`` and passed on to the room's first connection
+(where the hub would tell the facilitator), the least the share protocol needs on the wire.
 
-    .venv/bin/python -m benchmarks.relay --port 8800
+    .venv/bin/python -m benchmarks.relay --port 8800 [--ack]
 """
 
 from __future__ import annotations
@@ -11,10 +13,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+import msgspec
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
 
 ROOMS: dict[str, set[ServerConnection]] = {}
+FIRST: dict[str, ServerConnection] = {}
+
+
+class _Command(msgspec.Struct):
+    id: str
 
 
 async def relay(ws: ServerConnection) -> None:
@@ -29,10 +37,25 @@ async def relay(ws: ServerConnection) -> None:
         room.discard(ws)
 
 
-async def main_async(port: int) -> None:
+async def acknowledge(ws: ServerConnection) -> None:
+    path = ws.request.path if ws.request else "/"
+    first = FIRST.setdefault(path, ws)
+    decoder = msgspec.json.Decoder(_Command)
+    try:
+        async for frame in ws:
+            command = decoder.decode(frame)
+            await ws.send(f'{{"type":"ack","command":"{command.id}"}}')
+            if first is not ws:
+                await first.send(frame)
+    except ConnectionClosed:
+        pass
+
+
+async def main_async(port: int, ack: bool = False) -> None:
     # The hub's keepalive (ping every 15 s, 15 s to answer), so both do the same upkeep.
+    handler = acknowledge if ack else relay
     async with serve(
-        relay, "127.0.0.1", port, compression=None, max_queue=None, ping_interval=15,
+        handler, "127.0.0.1", port, compression=None, max_queue=None, ping_interval=15,
         ping_timeout=15,
     ) as server:  # fmt: skip
         print("relay listening", flush=True)
@@ -42,7 +65,9 @@ async def main_async(port: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
-    asyncio.run(main_async(parser.parse_args().port))
+    parser.add_argument("--ack", action="store_true", help="acknowledge and pass on each frame")
+    args = parser.parse_args()
+    asyncio.run(main_async(args.port, args.ack))
 
 
 if __name__ == "__main__":

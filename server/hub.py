@@ -29,7 +29,7 @@ from server.config import HubConfig
 from server.frame_errors import claimed_protocol, over_budget, read_error
 from server.limits import Attempts, TokenBucket
 from server.metrics import Metrics
-from server.rooms import Room, bound_kernel_buffer
+from server.rooms import Room, bound_kernel_buffer, forget_handshake
 from server.store import (
     DuplicateCommand,
     SeqConflict,
@@ -270,6 +270,7 @@ class Hub:
         conn = str(ws.id)[:8]
         log.debug("connection %s opened", conn)
         bound_kernel_buffer(ws, self.config.max_send_buffer)
+        forget_handshake(ws)
         self.metrics.connections.inc()
         room: Room | None = None
         actor: Actor | None = None
