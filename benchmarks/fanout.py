@@ -184,8 +184,8 @@ class Server:
             else:
                 command = ["node", str(Path(__file__).with_name("relay.js")), str(port)]
                 env = {**os.environ, "NODE_PATH": str(node_ws())}
-            self.relay = await asyncio.create_subprocess_exec(
-                *command, stdout=asyncio.subprocess.PIPE, env=env
+            self.relay = await asyncio.create_subprocess_exec(  # its flood warnings: not ours
+                *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=env
             )
             assert self.relay.stdout is not None
             await self.relay.stdout.readline()

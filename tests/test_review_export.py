@@ -23,6 +23,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from markdown_it import MarkdownIt
 from msgspec.structs import replace
 
 from client.cli import main
@@ -932,6 +933,25 @@ def test_every_format_says_signed_or_unsigned_and_keeps_addenda_in_order(
     assert [a["by"] for a in record["addenda"]] == ["Dana Lee, LCSW", "Kim Ortiz, CADC"]
     assert record["clinical"]["modality"].startswith("Group psychotherapy")
     assert json.loads(render(draft, "json"))["signature"] is None
+
+
+def test_a_clinicians_line_breaks_and_paragraphs_survive_every_format(
+    scripted: Scripted, db_copy: Path
+) -> None:
+    """Observations written as lines and paragraphs read the same in the exported note."""
+    observation = "Named two triggers.\nCalm by the end.\n\nPlan: *call* <sponsor> daily."
+    complete(db_copy, scripted.session_id, themes="Evenings.\nRides.", observation=observation)
+    note = written_note(db_copy, scripted.session_id)
+
+    page = MarkdownIt().render(render(note, "md", tz=UTC))  # as a Markdown viewer shows it
+    assert "Named two triggers.<br />\nCalm by the end." in page
+    assert "<p>Plan: *call* &lt;sponsor&gt; daily.</p>" in page  # a paragraph, no markup
+    assert "Evenings.<br />\nRides." in page
+    assert "<ul>" in page.split("Plan: *call*")[1]  # the next fields stay in the list
+
+    styled = render(note, "html", tz=UTC)
+    assert "Named two triggers.\nCalm by the end.\n\nPlan: *call* &lt;sponsor&gt; daily." in styled
+    assert json.loads(render(note, "json"))["clinical"]["members"][0]["observations"] == observation
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import tzinfo
 
@@ -35,6 +36,16 @@ def _md(text: str) -> str:
     return " ".join(text.translate(_SPECIAL).split())
 
 
+def _md_lines(text: str, indent: str = "  ") -> str:
+    """Free text in a list item, its line breaks kept: each line shown literally, a line break
+    as a hard break and a blank line as a new paragraph, indented to stay inside the item."""
+    paragraphs = (
+        ("\\\n" + indent).join(_md(line) for line in paragraph.splitlines() if line.strip())
+        for paragraph in re.split(r"\n\s*\n", text.strip())
+    )
+    return ("\n\n" + indent).join(p for p in paragraphs if p)
+
+
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows]
@@ -47,7 +58,8 @@ def to_markdown(note: GroupNote, tz: tzinfo | None = None) -> str:
     out = [f"# {_md(title(note))}", "", f"> {NOTICE}", ""]
     out += [f"- {label}: {_md(value)}" for label, value in facts(note, tz)]
     out += ["", "## Clinician's note", ""]
-    out += [f"- {label}: {_md(value)}" for label, value in clinical_rows(note)] or [NOT_WRITTEN]
+    clinical = clinical_rows(note)
+    out += [f"- {label}: {_md_lines(value)}" for label, value in clinical] or [NOT_WRITTEN]
     out += ["", "## Agenda: planned vs actual", ""]
     if note.agenda:
         out += _table(
@@ -84,7 +96,7 @@ def to_markdown(note: GroupNote, tz: tzinfo | None = None) -> str:
         out += ["", "## Members", ""]
         for member in note.clinical.members:
             out += [f"### {_md(member.name)}", ""]
-            out += [f"- {label}: {_md(value)}" for label, value in member_rows(member)]
+            out += [f"- {label}: {_md_lines(value)}" for label, value in member_rows(member)]
             out.append("")
         if not note.clinical.members:
             out += [NOBODY, ""]
@@ -101,6 +113,8 @@ def to_markdown(note: GroupNote, tz: tzinfo | None = None) -> str:
     out += ["", "## Signature", "", _md(sentence(note_status(note, tz)))]
     if note.addenda:
         out += ["", "### Addenda (after signing, oldest first)", ""]
-        out += [f"{n}. {_md(addendum_line(a, tz))}" for n, a in enumerate(note.addenda, 1)]
+        out += [
+            f"{n}. {_md_lines(addendum_line(a, tz), '   ')}" for n, a in enumerate(note.addenda, 1)
+        ]
     out.append("")
     return "\n".join(out)
