@@ -30,7 +30,7 @@ from shared.events import (
     SessionEnded,
     SessionStarted,
 )
-from shared.reduce import reduce
+from shared.reduce import replay
 from shared.state import SessionState
 
 log = logging.getLogger("circlekeeper.hub")
@@ -135,8 +135,8 @@ class Room:
 
     async def load(self) -> None:
         """Rebuild the state from the log (after a restart, or when first used)."""
-        for stored in await self.store.read(self.record.id):
-            self._keep(stored, decode_event(stored.body))
+        rows = await self.store.read(self.record.id)
+        self._keep(rows, [decode_event(row.body) for row in rows])
         self.applied = await self.store.command_ids(self.record.id)
         self.held = len(await self.store.pending(self.record.id))
         if self.held:  # held when the hub stopped: they go out with the next batch
@@ -168,8 +168,7 @@ class Room:
         ``lock``. Returns how many there were."""
         rows = await self.store.read(self.record.id, self.seq)
         events = [decode_event(row.body) for row in rows]
-        for row, event in zip(rows, events, strict=True):
-            self._apply(row, event)
+        self._apply(rows, events)
         self._after(events)
         if _about_seats(events):  # only then can a seat here have been removed
             self._turn_away()
@@ -268,19 +267,20 @@ class Room:
         )
         if command_id is not None:
             self.applied.add(command_id)
-        for (_, event), row in zip(drafts, stored, strict=True):
-            self._apply(row, event)
-        self._after([event for _, event in drafts])
+        events = [event for _, event in drafts]
+        self._apply(stored, events)
+        self._after(events)
 
-    def _apply(self, row: Stored, event: AnyEvent) -> None:
-        """A committed row (ours or another hub's): into the state and out to the room."""
-        if isinstance(event, CheckinClosed):
-            self.ballots.pop(event.checkin, None)
-            self.tallied.pop(event.checkin, None)
-            self.answered.pop(event.checkin, None)
-        self._keep(row, event)
-        self.metrics.events.labels(type(event).__struct_config__.tag).inc()
-        self.fan_out(row)
+    def _apply(self, rows: Sequence[Stored], events: Sequence[AnyEvent]) -> None:
+        """Committed rows (ours or another hub's): into the state, then out to the room."""
+        self._keep(rows, events)
+        for row, event in zip(rows, events, strict=True):
+            if isinstance(event, CheckinClosed):
+                self.ballots.pop(event.checkin, None)
+                self.tallied.pop(event.checkin, None)
+                self.answered.pop(event.checkin, None)
+            self.metrics.events.labels(type(event).__struct_config__.tag).inc()
+            self.fan_out(row)
 
     def _after(self, events: Sequence[AnyEvent]) -> None:
         if _about_seats(events):
@@ -290,16 +290,19 @@ class Room:
         if any(isinstance(event, SessionEnded) for event in events):
             log.info("session %s ended", self.record.id[:8])
 
-    def _keep(self, row: Stored, event: AnyEvent) -> None:
-        self.state = reduce(self.state, event)
-        self.seq = row.seq
-        self.rows.append(row)
-        if event.latest_only:
-            kind = type(event).__struct_config__.tag
-            earlier = self._latest.get(str(kind))
-            if earlier is not None:
-                self._superseded.add(earlier)
-            self._latest[str(kind)] = row.seq
+    def _keep(self, rows: Sequence[Stored], events: Sequence[AnyEvent]) -> None:
+        """Into the state (one ``replay``: a released batch costs its size, not its square) and
+        the log kept in memory."""
+        self.state = replay(events, self.state)
+        for row, event in zip(rows, events, strict=True):
+            self.seq = row.seq
+            self.rows.append(row)
+            if event.latest_only:
+                kind = type(event).__struct_config__.tag
+                earlier = self._latest.get(str(kind))
+                if earlier is not None:
+                    self._superseded.add(earlier)
+                self._latest[str(kind)] = row.seq
 
     def backlog(self, actor: Actor, after: int) -> tuple[list[Stored], int]:
         """What a terminal that has applied up to ``after`` still needs, and the last seq that

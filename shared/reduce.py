@@ -277,9 +277,22 @@ def reduce(state: SessionState, event: AnyEvent) -> SessionState:
 
 
 def replay(events: Iterable[AnyEvent], state: SessionState | None = None) -> SessionState:
+    """``reduce`` over every event in turn.
+
+    A run of new shares (a released batch) joins the share list at once: reducing them one by
+    one copies the list for each share, so a batch would cost its size squared. The shares are
+    the ones ``reduce`` would add, made by the same ``_new_share``."""
+    state = state or SessionState()
+    run: list[Share] = []
     for event in events:
-        state = reduce(state or SessionState(), event)
-    return state or SessionState()
+        last = run[-1].id if run else state.shares[-1].id if state.shares else 0
+        if isinstance(event, ShareSubmitted) and event.share > last:
+            run.append(_new_share(event.share, "pending", event.text))
+            continue
+        if run:
+            state, run = replace(state, shares=(*state.shares, *run)), []
+        state = reduce(state, event)
+    return replace(state, shares=(*state.shares, *run)) if run else state
 
 
 def _edit_run(
@@ -363,12 +376,16 @@ def _move(state: SessionState, index: int | None, at: float) -> SessionState:
     return replace(state, current=index)
 
 
+def _new_share(share_id: int, status: ShareStatus, text: str | None) -> Share:
+    return Share(id=share_id, text=text or "", status=status, public=status == "shown")
+
+
 def _set_share(
     state: SessionState, share_id: int, status: ShareStatus, text: str | None = None
 ) -> SessionState:
     existing = state.share(share_id) if state.shares and share_id <= state.shares[-1].id else None
     if existing is None:
-        added = Share(id=share_id, text=text or "", status=status, public=status == "shown")
+        added = _new_share(share_id, status, text)
         if not state.shares or share_id > state.shares[-1].id:  # a new share: it goes last
             return replace(state, shares=(*state.shares, added))
         shares = tuple(sorted((*state.shares, added), key=lambda s: s.id))

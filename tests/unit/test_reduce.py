@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shared.events import (
     AgendaMoved,
@@ -226,3 +228,43 @@ def test_a_share_shown_again_comes_back_to_the_top_of_the_room() -> None:
     )
     assert state.shown_order == (2, 1)
     assert [s.id for s in state.shares] == [1, 2]  # kept by number all the same
+
+
+# -- replay: a released batch joins at once, with the same result as one event at a time ---------
+
+SHARE_EVENTS = st.one_of(
+    st.builds(ShareSubmitted, share=st.integers(1, 12), text=st.sampled_from(["a", "b", ""])),
+    st.builds(ShareShown, share=st.integers(1, 12), text=st.sampled_from(["a", "shown"])),
+    st.builds(ShareSetAside, share=st.integers(1, 12)),
+    st.builds(ShareDiscussed, share=st.integers(1, 12)),
+    st.just(ItemExtended(index=0, minutes=1)),
+)
+
+
+@given(
+    before=st.lists(SHARE_EVENTS, max_size=8),
+    batches=st.lists(st.tuples(st.integers(0, 6), st.lists(SHARE_EVENTS, max_size=3)), max_size=4),
+)
+def test_replay_is_reduce_one_event_at_a_time(
+    before: list[AnyEvent], batches: list[tuple[int, list[AnyEvent]]]
+) -> None:
+    """Runs of new shares (as a release appends them), shares out of order, repeated numbers
+    and other events between them: the screens' state is the same either way."""
+    start = reduce(SessionState(), LOG[0][1])
+    events: list[AnyEvent] = list(before)
+    for size, others in batches:
+        first = len(replay(events, start).shares) + 1
+        events += [ShareSubmitted(share=n, text=f"s{n}") for n in range(first, first + size)]
+        events += others
+    one_by_one = start
+    for event in events:
+        one_by_one = reduce(one_by_one, event)
+    assert replay(events, start) == one_by_one
+
+
+def test_a_released_batch_replays_in_order_with_every_text() -> None:
+    start = reduce(SessionState(), LOG[0][1])
+    batch = [ShareSubmitted(share=n, text=f"share {n}") for n in range(1, 2001)]
+    state = replay(batch, start)
+    assert [s.id for s in state.shares] == list(range(1, 2001))
+    assert {s.status for s in state.shares} == {"pending"} and state.shares[-1].text == "share 2000"
