@@ -69,6 +69,12 @@ class RunningHub:
     db: Path
 
 
+WAIT = 15.0
+"""How long a test waits for what it expects before failing. Generous: CI shares two cores
+among parallel workers, and a wait ends as soon as its condition holds, so only a failure
+takes this long."""
+
+
 class Changed:
     """Something that can be awaited until a condition over it holds.
 
@@ -83,7 +89,7 @@ class Changed:
         event, self._event = self._event, asyncio.Event()
         event.set()
 
-    async def until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    async def until(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
         async with asyncio.timeout(timeout):
             while not predicate():
                 await self._event.wait()
@@ -132,7 +138,7 @@ class Client:
         self.task = asyncio.get_running_loop().create_task(self._run())
         return self
 
-    async def until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    async def until(self, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
         await self.changed.until(predicate, timeout)
 
     async def joined(self) -> Client:
@@ -147,7 +153,7 @@ class Client:
     def seqs(self) -> list[int]:
         return [f.seq for f in self.frames if isinstance(f, Logged)]
 
-    async def do(self, command: AnyCommand, timeout: float = 5.0) -> Ack | Error:
+    async def do(self, command: AnyCommand, timeout: float = WAIT) -> Ack | Error:
         """Send a command and wait for its ack or error (a new one, when an id is sent again)."""
         self.mirror.forget(command.id)
         await self.link.send(command)

@@ -16,6 +16,7 @@ from shared.codec import decode_event, decode_server, encode
 from shared.commands import PROTOCOL_VERSION, AnyCommand, AnyHandshake, Hello, Role
 from shared.decision import Actor, sees
 from shared.events import Ack, Error, Logged, ServerMessage, Welcome
+from tests.helpers import WAIT
 
 
 @dataclass
@@ -43,7 +44,7 @@ class Raw:
             await self.ws.send(encode(data), text=True)
 
     async def read_until(
-        self, done: Callable[[ServerMessage], bool], timeout: float = 5.0
+        self, done: Callable[[ServerMessage], bool], timeout: float = WAIT
     ) -> ServerMessage:
         async with asyncio.timeout(timeout):
             while True:
@@ -52,7 +53,7 @@ class Raw:
                 if done(message):
                     return message
 
-    async def reply_to(self, command_id: str, timeout: float = 5.0) -> Ack | Error:
+    async def reply_to(self, command_id: str, timeout: float = WAIT) -> Ack | Error:
         def answers(m: ServerMessage) -> bool:
             return isinstance(m, Ack | Error) and m.command == command_id
 
@@ -60,12 +61,12 @@ class Raw:
         assert isinstance(found, Ack | Error)
         return found
 
-    async def error(self, timeout: float = 5.0) -> Error:
+    async def error(self, timeout: float = WAIT) -> Error:
         found = await self.read_until(lambda m: isinstance(m, Error), timeout)
         assert isinstance(found, Error)
         return found
 
-    async def closed_with(self, timeout: float = 5.0) -> int | None:
+    async def closed_with(self, timeout: float = WAIT) -> int | None:
         """Read until the hub closes the connection; the close code it sent."""
         async with asyncio.timeout(timeout):
             try:

@@ -17,6 +17,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from client.widgets.key_row import WrappingFooter
+from tests.helpers import WAIT
 
 __all__ = [
     "flat",
@@ -78,7 +79,7 @@ def on_screen(app: App[Any], *texts: str) -> Callable[[], bool]:
     return lambda: all(text in screen_text(app) for text in texts)
 
 
-async def until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+async def until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = WAIT) -> None:
     """Let the app run until ``predicate`` holds; fail with the screen after ``timeout`` s."""
     try:
         async with asyncio.timeout(timeout):
@@ -90,7 +91,7 @@ async def until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float
 
 
 async def until_seen(
-    pilot: Pilot[Any], *words: str, within: str | None = None, timeout: float = 5.0
+    pilot: Pilot[Any], *words: str, within: str | None = None, timeout: float = WAIT
 ) -> str:
     """Wait until every phrase is on screen (wrapping allowed); return what is seen."""
     await until(pilot, lambda: all(w in seen(pilot.app, within) for w in words), timeout)
@@ -98,7 +99,7 @@ async def until_seen(
 
 
 async def until_gone(
-    pilot: Pilot[Any], *words: str, within: str | None = None, timeout: float = 5.0
+    pilot: Pilot[Any], *words: str, within: str | None = None, timeout: float = WAIT
 ) -> str:
     """Wait until none of the phrases is on screen; return what is seen."""
     await until(pilot, lambda: not any(w in seen(pilot.app, within) for w in words), timeout)

@@ -155,7 +155,7 @@ async def test_an_added_item_reaches_the_room_without_its_notes(hub: RunningHub)
         await pilot.press("a")  # after the running item
         await until(pilot, lambda: isinstance(app.screen, ItemForm))
         await pilot.pause()
-        assert f"It goes after {FIRST}." in screen_text(app)
+        await until(pilot, on_screen(app, f"It goes after {FIRST}."))
         await pilot.press(*"Grounding check")
         await pilot.press("tab", "enter")  # the kind list opens on "Topic"
         await pilot.pause()
@@ -192,7 +192,7 @@ async def test_the_add_form_asks_calmly_for_what_is_missing(hub: RunningHub) -> 
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, ItemForm))
         await pilot.pause()
-        assert "⏎ Add item" in footer(app) and "esc Cancel" in footer(app)
+        await until(pilot, lambda: "⏎ Add item" in footer(app) and "esc Cancel" in footer(app))
 
         await pilot.press("enter")
         await until(pilot, on_screen(app, "Please give the item a title."))

@@ -107,7 +107,7 @@ async def test_the_group_view_shows_the_grid_the_flag_and_published_medians(
         await pilot.press("enter")  # the newest: week 3
         await until(pilot, lambda: isinstance(app.screen, SessionReview))
         await pilot.pause()
-        assert "g Group trends" in seen(app)
+        await until_seen(pilot, "g Group trends")
         await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, GroupScreen))
         shown = await until_seen(pilot, "Group: Tue/Thu evening IOP")

@@ -199,7 +199,7 @@ async def test_the_people_screen_clears_someones_terminal(hub: RunningHub) -> No
             await pilot.press("k")
             await until(pilot_any, lambda: isinstance(console.screen, ConfirmClearTerminal))
             await pilot.pause()
-            assert "Clear Kim's screen?" in screen_text(console)
+            await until(pilot_any, lambda: "Clear Kim's screen?" in screen_text(console))
             await pilot.press("y")
             await kim.until(lambda: any(isinstance(e, TerminalCleared) for e in kim.events))
         await kim.stop()

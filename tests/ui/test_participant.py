@@ -39,7 +39,15 @@ from shared.events import (
     Welcome,
 )
 from shared.reduce import replay
-from tests.helpers import Client, RunningHub, facilitator, fast_delays, new_id, participant
+from tests.helpers import (
+    WAIT,
+    Client,
+    RunningHub,
+    facilitator,
+    fast_delays,
+    new_id,
+    participant,
+)
 from tests.ui.screen import flat
 
 SIZE = (110, 36)
@@ -63,7 +71,7 @@ def screen_text(app: ParticipantApp, within: str | None = None) -> str:
     return "\n".join(lines)
 
 
-async def until(pilot: Pilot[None], predicate: Callable[[], bool], timeout: float = 3.0) -> None:
+async def until(pilot: Pilot[None], predicate: Callable[[], bool], timeout: float = WAIT) -> None:
     """Let the app run until ``predicate`` holds; each pause is one round of its messages."""
     async with asyncio.timeout(timeout):
         while not predicate():
@@ -78,7 +86,7 @@ def seen(app: ParticipantApp, within: str | None = None) -> str:
 
 
 async def until_shown(
-    pilot: Pilot[None], *words: str, within: str | None = None, timeout: float = 3.0
+    pilot: Pilot[None], *words: str, within: str | None = None, timeout: float = WAIT
 ) -> str:
     """Wait until every phrase is on screen (wrapping allowed); return what is seen."""
     app = pilot.app
@@ -91,7 +99,7 @@ async def until_shown(
 
 
 async def until_gone(
-    pilot: Pilot[None], *words: str, within: str | None = None, timeout: float = 3.0
+    pilot: Pilot[None], *words: str, within: str | None = None, timeout: float = WAIT
 ) -> str:
     app = pilot.app
     assert isinstance(app, ParticipantApp)

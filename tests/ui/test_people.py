@@ -138,7 +138,7 @@ async def test_removing_someone_changes_the_code_and_readmitting_lets_them_back(
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, ConfirmRemoveParticipant))
         await pilot.pause()
-        assert "Remove Lee from the session?" in screen_text(app)
+        await until(pilot, lambda: "Remove Lee from the session?" in screen_text(app))
         asked = " ".join(seen_in(app, "#remove-person-words").split())
         assert (
             "Lee's terminal is disconnected and the room code changes, so they cannot rejoin "

@@ -60,8 +60,7 @@ async def test_f4_steps_through_the_themes_and_f2_switches_contrast() -> None:
     app = app_at()
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         assert app.theme == CALM.name
-        await pilot.pause()
-        assert "f4 Theme" in seen(app)  # the key is in the footer
+        await until_shown(pilot, "f4 Theme")  # the key is in the footer
         visited = []
         for _ in THEMES:
             await pilot.press("f4")
@@ -94,8 +93,7 @@ async def test_larger_text_shows_the_countdown_in_block_digits_at_80_by_24() -> 
         assert "Shared with the room" in after and "Boredom is my biggest trigger" in after
         assert "Send share" in after  # every key still in the footer
         await pilot.press("f3")
-        await pilot.pause()
-        assert "Agenda" in seen(app)
+        await until_shown(pilot, "Agenda")
 
 
 async def test_larger_text_shows_the_exercise_step_in_block_digits() -> None:
