@@ -24,6 +24,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from websockets.asyncio.client import ClientConnection
 
@@ -52,11 +53,25 @@ def bare_sqlite(path: Path, seconds: float = 3.0) -> float:
     return n / seconds
 
 
+class Load(NamedTuple):
+    """One run's load: ``rate`` (for all generators together) 0 keeps ``window`` shares in
+    flight on every connection instead."""
+
+    rooms: int
+    people: int
+    seconds: float
+    window: int
+    rate: float
+    generators: int
+
+
 async def _generate(
-    uri: str, codes: list[str], people: int, seconds: float, window: int, rate: float, ready: object
+    uri: str, codes: list[str], load: Load, ready: object
 ) -> list[tuple[float, float]]:
     """(sent at, latency) of every acknowledged share. A code is a room code on the hub and a
     room's path on the relay (``uri`` ends with ``/``)."""
+    people, seconds, window = load.people, load.seconds, load.window
+    rate = load.rate / load.generators
     marks: list[tuple[float, float]] = []
     peers: list[ClientConnection] = []
     for code in codes:
@@ -108,47 +123,33 @@ async def _generate(
 def _generator(
     uri: str,
     codes: list[str],
-    people: int,
-    seconds: float,
-    window: int,
-    rate: float,
+    load: Load,
     ready: object,
     results: multiprocessing.Queue[list[tuple[float, float]]],
 ) -> None:
     cores = os.cpu_count() or 1
     if cores > 1:
         os.sched_setaffinity(0, set(range(1, cores)))
-    results.put(asyncio.run(_generate(uri, codes, people, seconds, window, rate, ready)))
+    results.put(asyncio.run(_generate(uri, codes, load, ready)))
 
 
-async def _load(
-    pid: int,
-    uri: str,
-    codes: list[str],
-    people: int,
-    seconds: float,
-    window: int,
-    rate: float,
-    generators: int,
-) -> tuple[list[float], float]:
+async def _drive(pid: int, uri: str, codes: list[str], load: Load) -> tuple[list[float], float]:
     """Drive ``codes``' rooms from generator processes: the acks' latencies (ms, sorted) and the
     server's CPU share meanwhile."""
     context = multiprocessing.get_context("spawn")
     ready = context.Event()
     results: multiprocessing.Queue[list[tuple[float, float]]] = context.Queue()
-    share = rate / generators if rate else 0.0
     procs = [
         context.Process(
-            target=_generator,
-            args=(uri, codes[g::generators], people, seconds, window, share, ready, results),
+            target=_generator, args=(uri, codes[g :: load.generators], load, ready, results)
         )
-        for g in range(generators)
+        for g in range(load.generators)
     ]
     for proc in procs:
         proc.start()
     while True:  # every generator has its people in once the server stops growing
         await asyncio.sleep(1)
-        if open_sockets(pid) >= len(codes) * (people + 1):
+        if open_sockets(pid) >= len(codes) * (load.people + 1):
             break
     cpu_start, wall_start = cpu_seconds(pid), time.monotonic()
     ready.set()
@@ -161,17 +162,15 @@ async def _load(
     return sorted(latency * 1000 for _, latency in marks), cpu
 
 
-async def _hub(
-    tmp: Path, rooms: int, people: int, seconds: float, window: int, rate: float, generators: int
-) -> tuple[list[float], float]:
+async def _hub(tmp: Path, load: Load) -> tuple[list[float], float]:
     hub = await HubProcess.start(
-        tmp / "durable.sqlite3", free_port(), "--max-sessions", str(rooms + 1),
-        "--max-participants", str(people + 1),
+        tmp / "durable.sqlite3", free_port(), "--max-sessions", str(load.rooms + 1),
+        "--max-participants", str(load.people + 1),
         limits=["--commands-per-second", "100000", "--command-burst", "100000"],
     )  # fmt: skip
     os.sched_setaffinity(hub.proc.pid, {0})
     codes, facilitators = [], []
-    for _ in range(rooms):
+    for _ in range(load.rooms):
         create = CreateSession(
             protocol=PROTOCOL_VERSION, login=LOGIN, template="twelve-step-sharing"
         )
@@ -181,7 +180,7 @@ async def _hub(
         facilitators.append(ws)
     drains = [asyncio.create_task(_drain(ws)) for ws in facilitators]
     try:
-        return await _load(hub.proc.pid, hub.uri, codes, people, seconds, window, rate, generators)
+        return await _drive(hub.proc.pid, hub.uri, codes, load)
     finally:
         for ws in facilitators:
             await ws.close()
@@ -190,16 +189,14 @@ async def _hub(
         await hub.terminate()
 
 
-async def _relay(
-    rooms: int, people: int, seconds: float, window: int, rate: float, generators: int
-) -> tuple[list[float], float]:
+async def _relay(load: Load) -> tuple[list[float], float]:
     relay, port = await start_relay("--ack")
     uri = f"ws://127.0.0.1:{port}/"
-    codes = [f"room{n}" for n in range(rooms)]
+    codes = [f"room{n}" for n in range(load.rooms)]
     facilitators = [(await dial(uri + code, None))[0] for code in codes]  # each room's first
     drains = [asyncio.create_task(_drain(ws)) for ws in facilitators]
     try:
-        return await _load(relay.pid, uri, codes, people, seconds, window, rate, generators)
+        return await _drive(relay.pid, uri, codes, load)
     finally:
         for ws in facilitators:
             await ws.close()
@@ -222,10 +219,11 @@ def _figures(name: str, ms: list[float], cpu: float, seconds: float) -> float:
 async def run(
     rooms: int, people: int, seconds: float, window: int, rate: float, generators: int
 ) -> None:
+    load = Load(rooms, people, seconds, window, rate, generators)
     with tempfile.TemporaryDirectory() as tmp:
         baseline = bare_sqlite(Path(tmp) / "bare.sqlite3")
-        ours = await _hub(Path(tmp), rooms, people, seconds, window, rate, generators)
-    relay = await _relay(rooms, people, seconds, window, rate, generators)
+        ours = await _hub(Path(tmp), load)
+    relay = await _relay(load)
     pace = f"paced at {rate:,.0f}/s" if rate else f"{window} in flight per connection"
     print(f"{rooms} rooms x {people} participants, {pace}, {seconds:.0f} s")
     hub_rate = _figures("circle hub", *ours, seconds)
