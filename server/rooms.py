@@ -15,7 +15,15 @@ from websockets.datastructures import Headers
 from websockets.frames import CloseCode
 
 from server.metrics import Metrics
-from server.store import SeqConflict, SessionRecord, SharedLog, Store, Stored, Unavailable
+from server.store import (
+    AppendRequest,
+    SeqConflict,
+    SessionRecord,
+    SharedLog,
+    Store,
+    Stored,
+    Unavailable,
+)
 from shared.admission import Knock, admit
 from shared.checkins import counted
 from shared.codec import decode_event, encode, logged_frame
@@ -214,24 +222,19 @@ class Room:
         task.add_done_callback(self._marking.discard)
 
     async def _append(
-        self, drafts: Sequence[tuple[str, AnyEvent]], **kwargs: object
+        self, drafts: Sequence[tuple[str, AnyEvent]], request: AppendRequest
     ) -> list[Stored]:
-        """``store.append``, naming the seq this room decided on when the store is shared."""
-        events = [(audience, encode(event)) for audience, event in drafts]
+        """``store.append`` of ``drafts`` with the rest of ``request``, naming the seq this room
+        decided on (and the counts of the check-ins it closes) when the store is shared."""
+        request = request._replace(events=[(audience, encode(e)) for audience, e in drafts])
         if self.shared is None:
-            return await self.store.append(self.record.id, events, **kwargs)  # type: ignore[arg-type]
+            return await self.store.append(request)
         closing = {
             e.checkin: self.tallied.get(e.checkin, {})
             for _, e in drafts
             if isinstance(e, CheckinClosed)
         }
-        return await self.shared.append(
-            self.record.id,
-            events,
-            expected_seq=self.seq,
-            tallies=closing,
-            **kwargs,  # type: ignore[arg-type]
-        )
+        return await self.shared.append(request, expected_seq=self.seq, tallies=closing)
 
     async def tallies(self) -> Mapping[int, Mapping[int, int]]:
         """The counts per answer a decision that closes a check-in publishes: this hub's
@@ -256,8 +259,9 @@ class Room:
             return
         ended = next((e.at for _, e in drafts if isinstance(e, SessionEnded)), None)
         code = next((e.code for _, e in drafts if isinstance(e, CodeChanged)), None)
-        stored = await self._append(
-            drafts,
+        request = AppendRequest(
+            self.record.id,
+            [],
             command_id=command_id,
             ended_at=ended,
             forget_share_text=ended is not None and not self.state.record_shares,
@@ -265,6 +269,7 @@ class Room:
             released=released,
             code=code,
         )
+        stored = await self._append(drafts, request)
         if command_id is not None:
             self.applied.add(command_id)
         events = [event for _, event in drafts]
@@ -323,7 +328,7 @@ class Room:
         the others, so neither its position nor its timing pairs it with a join or any other
         named event.
         """
-        await self._append([], command_id=command_id, mixed=[text])
+        await self._append([], AppendRequest(self.record.id, [], command_id, mixed=[text]))
         self.applied.add(command_id)
         self.held += 1
         self._schedule_batch()

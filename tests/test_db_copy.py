@@ -10,7 +10,7 @@ from client.cli import main
 from server.export import build_note, render
 from server.groups import add_group, add_member, get
 from server.records import load
-from server.store import Addendum, NoteSigned
+from server.store import Addendum, AppendRequest, NoteSigned
 from server.store.open import open_log, open_store
 from server.store.postgres_records import PostgresLog
 from server.store.sqlite import SQLiteLog
@@ -36,7 +36,9 @@ async def record_a_session(hub: RunningHub) -> str:
     for client in (fac, sam, kim):
         await client.stop()
     running = await facilitator(hub.uri)
-    await hub.store.append(running.state.session_id, [], command_id=new_id(), mixed=["held"])
+    await hub.store.append(
+        AppendRequest(running.state.session_id, [], command_id=new_id(), mixed=["held"])
+    )
     await running.stop()
     return fac.state.session_id
 

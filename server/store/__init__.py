@@ -140,20 +140,9 @@ class Store(Protocol):
         """The ids of the group's sessions, oldest first."""
         ...
 
-    async def append(
-        self,
-        session_id: str,
-        events: Append,
-        *,
-        command_id: str | None = None,
-        ended_at: float | None = None,
-        forget_share_text: bool = False,
-        audit: Sequence[AuditEntry] = (),
-        mixed: Sequence[str] = (),
-        released: Sequence[bytes] = (),
-        code: str | None = None,
-    ) -> list[Stored]:
-        """Store events after the session's last one, and mark ``command_id`` as applied."""
+    async def append(self, request: AppendRequest) -> list[Stored]:
+        """Store the request's events after the session's last one, and mark its
+        ``command_id`` as applied."""
         ...
 
     async def pending(self, session_id: str) -> list[Pending]:
@@ -202,16 +191,8 @@ class SharedLog(Store, Protocol):
 
     async def append(
         self,
-        session_id: str,
-        events: Append,
+        request: AppendRequest,
         *,
-        command_id: str | None = None,
-        ended_at: float | None = None,
-        forget_share_text: bool = False,
-        audit: Sequence[AuditEntry] = (),
-        mixed: Sequence[str] = (),
-        released: Sequence[bytes] = (),
-        code: str | None = None,
         expected_seq: int | None = None,
         tallies: Mapping[int, Mapping[int, int]] | None = None,
     ) -> list[Stored]:

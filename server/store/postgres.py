@@ -25,6 +25,7 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from server.store import (
     Append,
+    AppendRequest,
     AuditEntry,
     DuplicateCommand,
     GroupRow,
@@ -204,16 +205,8 @@ class PostgresStore:
 
     async def append(
         self,
-        session_id: str,
-        events: Append,
+        request: AppendRequest,
         *,
-        command_id: str | None = None,
-        ended_at: float | None = None,
-        forget_share_text: bool = False,
-        audit: Sequence[AuditEntry] = (),
-        mixed: Sequence[str] = (),
-        released: Sequence[bytes] = (),
-        code: str | None = None,
         expected_seq: int | None = None,
         tallies: Mapping[int, Mapping[int, int]] | None = None,
     ) -> list[Stored]:
@@ -226,23 +219,12 @@ class PostgresStore:
         these events close was decided on; counts that moved since are a ``SeqConflict`` too,
         and the counts are deleted with the commit (only the published distribution stays).
         """
+        session_id = request.session_id
         turn = self._turns.setdefault(session_id, _Turn())
         turn.users += 1
         try:
             async with turn.lock:
-                return await self._append(
-                    session_id,
-                    events,
-                    command_id=command_id,
-                    ended_at=ended_at,
-                    forget_share_text=forget_share_text,
-                    audit=audit,
-                    mixed=mixed,
-                    released=released,
-                    code=code,
-                    expected_seq=expected_seq,
-                    tallies=tallies or {},
-                )
+                return await self._append(request, expected_seq, tallies or {})
         finally:
             turn.users -= 1
             if not turn.users:
@@ -250,19 +232,11 @@ class PostgresStore:
 
     async def _append(
         self,
-        session_id: str,
-        events: Append,
-        *,
-        command_id: str | None,
-        ended_at: float | None,
-        forget_share_text: bool,
-        audit: Sequence[AuditEntry],
-        mixed: Sequence[str],
-        released: Sequence[bytes],
-        code: str | None,
+        request: AppendRequest,
         expected_seq: int | None,
         tallies: Mapping[int, Mapping[int, int]],
     ) -> list[Stored]:
+        session_id = request.session_id
         last = expected_seq
         try:
             async with self._connection() as conn, conn.transaction():
@@ -279,37 +253,38 @@ class PostgresStore:
                         "DELETE FROM tallies WHERE session_id = %s AND checkin = %s",
                         (session_id, checkin),
                     )
-                stored = await _insert(conn, session_id, last, events)
-                if command_id is not None:
+                stored = await _insert(conn, session_id, last, request.events)
+                if request.command_id is not None:
                     await conn.execute(
                         "INSERT INTO commands (session_id, command_id) VALUES (%s, %s)",
-                        (session_id, command_id),
+                        (session_id, request.command_id),
                     )
-                if forget_share_text:
+                if request.forget_share_text:
                     await _forget_share_text(conn, session_id)
-                if ended_at is not None:
+                if request.ended_at is not None:
                     await conn.execute("DELETE FROM tallies WHERE session_id = %s", (session_id,))
                     await conn.execute(
-                        "UPDATE sessions SET ended_at = %s WHERE id = %s", (ended_at, session_id)
+                        "UPDATE sessions SET ended_at = %s WHERE id = %s",
+                        (request.ended_at, session_id),
                     )
-                if code is not None:
+                if request.code is not None:
                     await conn.execute(
-                        "UPDATE sessions SET code = %s WHERE id = %s", (code, session_id)
+                        "UPDATE sessions SET code = %s WHERE id = %s", (request.code, session_id)
                     )
-                await _audit(conn, session_id, audit)
-                if mixed:
-                    await _hold(conn, session_id, mixed)
-                if released:
+                await _audit(conn, session_id, request.audit)
+                if request.mixed:
+                    await _hold(conn, session_id, request.mixed)
+                if request.released:
                     await conn.execute(
                         "DELETE FROM mix WHERE session_id = %s AND key = ANY(%s)",
-                        (session_id, list(released)),
+                        (session_id, list(request.released)),
                     )
                 await _notify(conn, session_id, stored)
         except psycopg.errors.UniqueViolation as exc:
             if exc.diag.constraint_name == "events_pkey":  # a writer that took no row lock
                 raise SeqConflict(session_id, last if last is not None else -1) from None
             if exc.diag.constraint_name == "commands_pkey":
-                raise _Duplicate(f"command {command_id} was applied already") from None
+                raise _Duplicate(f"command {request.command_id} was applied already") from None
             raise
         return stored
 

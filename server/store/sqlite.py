@@ -629,30 +629,7 @@ class SQLiteStore:
     async def group_sessions(self, group_id: str) -> list[str]:
         return await self._run(self.log.group_sessions, group_id)
 
-    async def append(
-        self,
-        session_id: str,
-        events: Append,
-        *,
-        command_id: str | None = None,
-        ended_at: float | None = None,
-        forget_share_text: bool = False,
-        audit: Sequence[AuditEntry] = (),
-        mixed: Sequence[str] = (),
-        released: Sequence[bytes] = (),
-        code: str | None = None,
-    ) -> list[Stored]:
-        request = AppendRequest(
-            session_id,
-            events,
-            command_id=command_id,
-            ended_at=ended_at,
-            forget_share_text=forget_share_text,
-            audit=audit,
-            mixed=mixed,
-            released=released,
-            code=code,
-        )
+    async def append(self, request: AppendRequest) -> list[Stored]:
         if not self.group_commit:
             [outcome] = await self._run(self.log.append_many, [request])
             if isinstance(outcome, Exception):

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from server.store import SeqConflict, SessionRecord, Stored, StoreError
+from server.store import AppendRequest, SeqConflict, SessionRecord, Stored, StoreError
 from server.store.migrations import POSTGRES, SQLITE, latest, migrate_postgres, migrate_sqlite
 from server.store.open import open_log, open_store, parse_database, redact
 from server.store.postgres import CHANNEL, PostgresStore, parse_notification
@@ -48,7 +48,9 @@ async def test_of_two_writers_expecting_the_same_seq_exactly_one_wins(
     one, two = hubs
     await one.create(record(), [("all", body(1))])
     attempts = [
-        store.append("a", [("all", body(10 + n)), ("all", body(20 + n))], expected_seq=1)
+        store.append(
+            AppendRequest("a", [("all", body(10 + n)), ("all", body(20 + n))]), expected_seq=1
+        )
         for n, store in enumerate([one, two] * 5)
     ]
     results = await asyncio.gather(*attempts, return_exceptions=True)
@@ -76,7 +78,8 @@ async def test_writers_that_re_read_and_retry_make_one_gapless_log(
                 last = await store.last_seq("a")
                 try:
                     await store.append(
-                        "a", [("all", b'"%s-%d"' % (name.encode(), n))], expected_seq=last
+                        AppendRequest("a", [("all", b'"%s-%d"' % (name.encode(), n))]),
+                        expected_seq=last,
                     )
                     break
                 except SeqConflict:
@@ -109,11 +112,15 @@ async def test_a_committed_append_notifies_its_session_and_seq_only(pg_url: str)
     async with await psycopg.AsyncConnection.connect(pg_url, autocommit=True) as listener:
         await listener.execute(f"LISTEN {CHANNEL}")
         await store.create(record(), [("all", body(1))])
-        await store.append("a", [("all", body(2)), ("all", body(3))], command_id="c1")
-        await store.append("a", [], command_id="c2", mixed=["held"])  # no event, no wake-up
+        await store.append(
+            AppendRequest("a", [("all", body(2)), ("all", body(3))], command_id="c1")
+        )
+        await store.append(
+            AppendRequest("a", [], command_id="c2", mixed=["held"])
+        )  # no event, no wake-up
         with pytest.raises(SeqConflict):  # rolled back: nothing to wake anyone for
-            await store.append("a", [("all", body(9))], expected_seq=1)
-        await store.append("a", [("facilitators", body(4))], expected_seq=3)
+            await store.append(AppendRequest("a", [("all", body(9))]), expected_seq=1)
+        await store.append(AppendRequest("a", [("facilitators", body(4))]), expected_seq=3)
         payloads = [n.payload async for n in listener.notifies(timeout=1.0, stop_after=4) if n]
     assert payloads == ["a 1", "a 3", "a 4"]
     assert [parse_notification(p) for p in payloads] == [("a", 1), ("a", 3), ("a", 4)]
@@ -137,7 +144,7 @@ async def test_held_shares_keep_no_arrival_order_in_the_table(pg_url: str) -> No
     store = await PostgresStore.connect(pg_url)
     await store.create(record(), [])
     for n in range(5):
-        await store.append("a", [], command_id=f"h{n}", mixed=[f"share {n}"])
+        await store.append(AppendRequest("a", [], command_id=f"h{n}", mixed=[f"share {n}"]))
     with psycopg.connect(pg_url) as conn:
         rows = conn.execute("SELECT xmin::text, key FROM mix ORDER BY ctid").fetchall()
     assert len(rows) == 5

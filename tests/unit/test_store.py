@@ -15,7 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from server.store import AuditEntry, RecordLog, SessionRecord, Store, Stored, StoreError
+from server.store import (
+    AppendRequest,
+    AuditEntry,
+    RecordLog,
+    SessionRecord,
+    Store,
+    Stored,
+    StoreError,
+)
 from server.store.open import open_log, open_store
 from server.store.sqlite import SQLiteLog, SQLiteStore
 
@@ -61,12 +69,14 @@ async def store(engine: Engine) -> AsyncIterator[Store]:
 async def test_append_numbers_each_session_from_one_without_gaps(store: Store) -> None:
     assert await store.create(record("a"), [("all", body(1))]) == [Stored(1, "all", body(1))]
     assert await store.create(record("b", "CDEFGH"), []) == []
-    two = await store.append("a", [("all", body(2)), ("facilitators", body(3))])
+    two = await store.append(AppendRequest("a", [("all", body(2)), ("facilitators", body(3))]))
     assert [s.seq for s in two] == [2, 3]
-    assert [s.seq for s in await store.append("b", [("all", body(1))])] == [1]
-    assert [s.seq for s in await store.append("a", [("participant:p1", body(4))])] == [4]
-    assert await store.append("a", []) == []
-    assert [s.seq for s in await store.append("b", [("all", body(2))])] == [2]
+    assert [s.seq for s in await store.append(AppendRequest("b", [("all", body(1))]))] == [1]
+    assert [
+        s.seq for s in await store.append(AppendRequest("a", [("participant:p1", body(4))]))
+    ] == [4]
+    assert await store.append(AppendRequest("a", [])) == []
+    assert [s.seq for s in await store.append(AppendRequest("b", [("all", body(2))]))] == [2]
 
     assert await store.read("a") == [
         Stored(1, "all", body(1)),
@@ -88,25 +98,27 @@ async def test_read_after_returns_only_what_follows(store: Store) -> None:
 
 async def test_a_failed_append_leaves_nothing_behind(engine: Engine, store: Store) -> None:
     await store.create(record("a"), [("all", body(1))])
-    await store.append("a", [("all", body(2))], command_id="c1")
+    await store.append(AppendRequest("a", [("all", body(2))], command_id="c1"))
     with pytest.raises(engine.integrity):
-        await store.append("a", [("all", body(3))], command_id="c1")  # the same command twice
+        await store.append(
+            AppendRequest("a", [("all", body(3))], command_id="c1")
+        )  # the same command twice
     with pytest.raises(engine.integrity):
-        await store.append("nobody", [("all", body(1))])  # no such session
+        await store.append(AppendRequest("nobody", [("all", body(1))]))  # no such session
     assert [s.seq for s in await store.read("a")] == [1, 2]
-    assert [s.seq for s in await store.append("a", [("all", body(3))])] == [3]
+    assert [s.seq for s in await store.append(AppendRequest("a", [("all", body(3))]))] == [3]
 
 
 async def test_command_ids_and_the_end_of_a_session(engine: Engine, store: Store) -> None:
     await store.create(record("a", "ACDEFG", at=1.0), [])
     await store.create(record("b", "CDEFGH", at=2.0), [])
     assert await store.command_ids("a") == set()
-    await store.append("a", [], command_id="c1")
-    await store.append("a", [("all", body(1))], command_id="c2")
+    await store.append(AppendRequest("a", [], command_id="c1"))
+    await store.append(AppendRequest("a", [("all", body(1))], command_id="c2"))
     assert await store.command_ids("a") == {"c1", "c2"}
     assert await store.command_ids("b") == set()  # per session
     assert await store.live_by_code("ACDEFG") == record("a", "ACDEFG", at=1.0)
-    await store.append("a", [("all", body(2))], ended_at=9.0)
+    await store.append(AppendRequest("a", [("all", body(2))], ended_at=9.0))
     assert await store.live_by_code("ACDEFG") is None
     assert await store.latest_by_code("ACDEFG") == record("a", at=1.0)._replace(ended_at=9.0)
     assert await store.get("a") == record("a", "ACDEFG", at=1.0)._replace(ended_at=9.0)
@@ -123,23 +135,25 @@ async def test_held_shares_code_changes_audit_and_forgotten_text(
     """Everything else an append carries, read back the same way on both engines."""
     share = b'{"type":"share.submitted","share":1,"text":"it was hard"}'
     await store.create(record("a"), [], audit=[AuditEntry(1.0, "dana", "session created")])
-    await store.append("a", [], command_id="h1", mixed=["first"])
-    await store.append("a", [], command_id="h2", mixed=["second", "third"])
+    await store.append(AppendRequest("a", [], command_id="h1", mixed=["first"]))
+    await store.append(AppendRequest("a", [], command_id="h2", mixed=["second", "third"]))
     held = await store.pending("a")
     assert sorted(p.text for p in held) == ["first", "second", "third"]
     assert [p.key for p in held] == sorted(p.key for p in held)  # key order, not arrival
     assert len({p.key for p in held}) == 3 and all(len(p.key) == 16 for p in held)
     await store.append(
-        "a",
-        [("facilitators", share)],
-        released=[held[0].key, held[1].key],
-        audit=[AuditEntry(2.0, "dana", "code changed", "why")],
-        code="CDEFGH",
+        AppendRequest(
+            "a",
+            [("facilitators", share)],
+            released=[held[0].key, held[1].key],
+            audit=[AuditEntry(2.0, "dana", "code changed", "why")],
+            code="CDEFGH",
+        )
     )
     assert await store.pending("a") == [held[2]]
     assert await store.live_by_code("ACDEFG") is None
     assert (await store.live_by_code("CDEFGH")) == record("a", "CDEFGH")
-    await store.append("a", [("all", body(2))], ended_at=5.0, forget_share_text=True)
+    await store.append(AppendRequest("a", [("all", body(2))], ended_at=5.0, forget_share_text=True))
     [first, second] = await store.read("a")
     assert first.body == b'{"type":"share.submitted","share":1,"text":""}'
     assert second.body == body(2)  # a share event without text is left as it was
@@ -168,7 +182,7 @@ async def test_accounts_and_deleting_sessions(engine: Engine, store: Store) -> N
     assert log.remove_facilitator("alex") and not log.remove_facilitator("alex")
 
     await store.create(record("a"), [("all", body(1)), ("all", body(2))])
-    await store.append("a", [], command_id="c1", mixed=["held"])
+    await store.append(AppendRequest("a", [], command_id="c1", mixed=["held"]))
     await store.create(record("b", "CDEFGH", at=2.0), [("all", body(1))])
     assert log.delete_sessions(["a"]) == 2
     assert log.compact()
@@ -181,7 +195,9 @@ async def test_accounts_and_deleting_sessions(engine: Engine, store: Store) -> N
 async def test_the_log_survives_reopening(engine: Engine) -> None:
     store = await open_store(engine.url)
     await store.create(record("a"), [("all", body(1))])
-    await store.append("a", [("all", body(2)), ("facilitators", body(3))], command_id="c1")
+    await store.append(
+        AppendRequest("a", [("all", body(2)), ("facilitators", body(3))], command_id="c1")
+    )
     before = await store.read("a")
     await store.close()
 
@@ -189,7 +205,7 @@ async def test_the_log_survives_reopening(engine: Engine) -> None:
     assert await again.read("a") == before
     assert await again.command_ids("a") == {"c1"}
     assert await again.get("a") == record("a")
-    assert [s.seq for s in await again.append("a", [("all", body(4))])] == [4]
+    assert [s.seq for s in await again.append(AppendRequest("a", [("all", body(4))]))] == [4]
     await again.close()
 
 
@@ -197,7 +213,7 @@ async def test_committed_rows_are_in_the_sqlite_file(tmp_path: Path) -> None:
     path = tmp_path / "db"
     store = SQLiteStore(path)
     await store.create(record("a"), [("all", body(1))])
-    await store.append("a", [("all", body(2))])
+    await store.append(AppendRequest("a", [("all", body(2))]))
     with closing(sqlite3.connect(path)) as db:  # another process sees committed rows
         assert db.execute("SELECT max(seq) FROM events").fetchone() == (2,)
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -277,10 +293,18 @@ async def test_concurrent_appends_stay_gapless_and_one_failure_stays_alone(
     await store.create(record("a"), [])
     await store.create(record("b", "CDEFGH"), [])
     results = await asyncio.gather(
-        *(store.append("a", [("all", body(n)), ("all", body(n))]) for n in range(20)),
-        *(store.append("b", [("all", body(n))], command_id=f"c{n}") for n in range(10)),
-        store.append("nobody", [("all", body(1))]),
-        store.append("b", [("all", body(99))], command_id="c3"),  # a retry that slipped through
+        *(
+            store.append(AppendRequest("a", [("all", body(n)), ("all", body(n))]))
+            for n in range(20)
+        ),
+        *(
+            store.append(AppendRequest("b", [("all", body(n))], command_id=f"c{n}"))
+            for n in range(10)
+        ),
+        store.append(AppendRequest("nobody", [("all", body(1))])),
+        store.append(
+            AppendRequest("b", [("all", body(99))], command_id="c3")
+        ),  # a retry that slipped through
         return_exceptions=True,
     )
     a_runs = [r for r in results[:20] if isinstance(r, list)]
