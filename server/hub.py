@@ -32,7 +32,6 @@ from server.metrics import Metrics
 from server.rooms import Room, bound_kernel_buffer, forget_handshake
 from server.store import (
     DuplicateCommand,
-    SeqConflict,
     SessionRecord,
     SharedLog,
     Store,
@@ -558,7 +557,7 @@ class Hub:
             return again if isinstance(again, Decision) else Decision()
 
         async with room.lock:
-            back = readmit()
+            readmit()  # a terminal refused now is sent nothing
             room.send_to(ws, room.backlog(actor, last)[0])
             room.reply(ws, encode(CaughtUp(seq=room.seq)))
             ended = room.state.status == "ended"
@@ -567,11 +566,7 @@ class Hub:
                 room.add(ws, actor)  # from here on it is sent what another hub appended, too
                 if actor.seat is not None:
                     room.seat_back(actor.seat)
-                try:
-                    await room.commit(back.events)
-                except SeqConflict:
-                    await room.catch_up()
-                    await room.retrying(lambda: room.commit(readmit().events))
+                await room.retrying(lambda: room.commit(readmit().events))
         if ended:  # it ended while this terminal caught up: it has seen the end, and goes
             await ws.close(CloseCode.NORMAL_CLOSURE, "session ended")
 
