@@ -422,7 +422,12 @@ class ParticipantApp(HubApp):
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         self._views_ready = False  # keys and timers leave the views alone while they go
-        await self._main.query_one("#views", ContentSwitcher).remove()
+        views = self._main.query_one("#views", ContentSwitcher)
+        # Out of the screen's layout before it goes: a repaint between its removal and the
+        # next layout would draw the half-removed share box (and Textual 8 raises on that).
+        views.display = False
+        self._main.refresh(layout=True)
+        await views.remove()
         await self._main.mount(self._views(), before=self._main.query_one(WrappingFooter))
         self._views_ready = True
         self._clearing = False
