@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from http import HTTPStatus
+from typing import NamedTuple
 
 import msgspec
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -81,6 +82,15 @@ FLOOD_SECONDS = 1.0
 CATCH_UP_SECONDS = 2.0
 """Shared store: how often every loaded room reads what other hubs appended, whatever the
 notices said (a notice can be lost; the table cannot)."""
+
+
+class Outcome(NamedTuple):
+    """A command's reply, its outcome as the metrics count it, and what must be durable
+    before the reply goes (a share being written, awaited once the room's lock is free)."""
+
+    reply: Ack | Error
+    label: str
+    written: Awaitable[object] | None = None
 
 
 class Refused(Exception):
@@ -641,38 +651,44 @@ class Hub:
                 continue
             kind = metric_kind(message)
             async with room.lock:
-                reply, outcome = await self._apply(room, message, actor)
-            self.metrics.commands.labels(kind, outcome).inc()
-            room.reply(ws, encode(reply))
+                outcome = await self._apply(room, message, actor)
+            if outcome.written is not None:  # the room decides on meanwhile
+                await outcome.written
+            self.metrics.commands.labels(kind, outcome.label).inc()
+            room.reply(ws, encode(outcome.reply))
 
-    async def _apply(
-        self, room: Room, message: AnyCommand, actor: Actor
-    ) -> tuple[Ack | Error, str]:
+    async def _apply(self, room: Room, message: AnyCommand, actor: Actor) -> Outcome:
         """decide, then carry the decision out; the caller holds the room's lock."""
         refused = decide.permitted(message, actor)  # before the id: ids are no way around roles
         if refused is not None:
-            return msgspec.structs.replace(refused, command=message.id), refused.code
-        if message.id in room.applied:
-            return Ack(command=message.id, duplicate=True), "duplicate"
+            return Outcome(msgspec.structs.replace(refused, command=message.id), refused.code)
+        if message.id in room.applied:  # a retry of a share still being written waits for it
+            return Outcome(
+                Ack(command=message.id, duplicate=True), "duplicate", room.holding.get(message.id)
+            )
         accounts = await self.store.accounts() if decide.needs_accounts(message) else set()
 
-        async def attempt() -> tuple[Ack | Error, str]:
+        async def attempt() -> Outcome:
             tallies = await room.tallies() if decide.needs_tallies(message) else None
             context = self._context(room, frozenset(accounts), tallies)
             decided = decide.decide(room.state, message, actor, self.clock(), context)
             if isinstance(decided, Error):
-                return msgspec.structs.replace(decided, command=message.id), decided.code
-            await self._execute(room, decided, message.id)
-            return Ack(command=message.id), "ok"
+                return Outcome(msgspec.structs.replace(decided, command=message.id), decided.code)
+            written = await self._execute(room, decided, message.id)
+            return Outcome(Ack(command=message.id), "ok", written)
 
         try:
             return await room.retrying(attempt)
         except DuplicateCommand:  # applied before, on this hub or another: the original stands
             room.applied.add(message.id)
-            return Ack(command=message.id, duplicate=True), "duplicate"
+            return Outcome(Ack(command=message.id, duplicate=True), "duplicate")
 
-    async def _execute(self, room: Room, decision: Decision, command_id: str) -> None:
-        """Carry out the effects in order, then store, apply and fan out the events."""
+    async def _execute(
+        self, room: Room, decision: Decision, command_id: str
+    ) -> Awaitable[object] | None:
+        """Carry out the effects in order, then store, apply and fan out the events. Returns
+        what is still being written (a share), which the reply waits for outside the lock."""
+        written: Awaitable[object] | None = None
         told: list[bytes] = []
         for effect in decision.effects:
             match effect:
@@ -683,7 +699,7 @@ class Hub:
                 case Disconnect():
                     self._send_away(room, effect.seat)
                 case HoldShare():
-                    await room.hold(effect.text, command_id)
+                    written = await room.hold(effect.text, command_id)
                 case Tally():
                     await room.tally(effect, command_id)
                 case TellFacilitators():
@@ -692,6 +708,7 @@ class Hub:
             await room.commit(decision.events, command_id=command_id, audit=decision.audit)
         for frame in told:
             room.tell_facilitators(frame)
+        return written
 
     def _send_away(self, room: Room, seat: str) -> None:
         """Disconnect a removed seat before the new room code is sent to the room.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import secrets
 import socket
@@ -130,7 +131,10 @@ class Room:
         """The connections that see each audience besides the facilitators (who see them all),
         so fan-out looks up its recipients instead of asking each connection."""
         self.held = 0
-        """Anonymous shares stored but not yet released into the log."""
+        """Anonymous shares stored (or being written) but not yet released into the log."""
+        self.holding: dict[str, asyncio.Future[list[Stored]]] = {}
+        """Shares being written, by command id: a release waits for them, and a retry of one
+        waits for its outcome."""
         self._batch: asyncio.TimerHandle | None = None
         self.away_grace = away_grace
         """A seat gone for less than this is not recorded as away (a blip, a hub restart)."""
@@ -321,17 +325,36 @@ class Room:
 
     # -- anonymous shares: held, then released in shuffled batches ------------------------------
 
-    async def hold(self, text: str, command_id: str) -> None:
-        """Store a share durably with no author and no time; the caller holds ``lock``.
+    async def hold(self, text: str, command_id: str) -> Awaitable[list[Stored]]:
+        """Store a share with no author and no time; the caller holds ``lock`` and awaits what
+        this returns, the share being durable, after letting go of it.
 
         It reaches the log (and the facilitator) with the next batch, in a random place among
         the others, so neither its position nor its timing pairs it with a join or any other
-        named event.
+        named event. A share appends no event, so the next command's decision does not wait
+        for it: on a store of one hub the room decides on while the share is written, and one
+        busy room fills a group commit. On a shared store it is written under ``lock``, where a
+        conflict with another hub can still be decided again.
         """
-        await self._append([], AppendRequest(self.record.id, [], command_id, mixed=[text]))
+        request = AppendRequest(self.record.id, [], command_id, mixed=[text])
+        writing = asyncio.ensure_future(self._append([], request))
         self.applied.add(command_id)
         self.held += 1
-        self._schedule_batch()
+        writing.add_done_callback(functools.partial(self._written, command_id))
+        if self.shared is not None:
+            await writing
+        else:
+            self.holding[command_id] = writing
+        return writing
+
+    def _written(self, command_id: str, writing: asyncio.Future[list[Stored]]) -> None:
+        """Runs before whoever awaits the share hears how its write went."""
+        self.holding.pop(command_id, None)
+        if writing.cancelled() or writing.exception() is not None:
+            self.applied.discard(command_id)  # not stored: a retry is decided again
+            self.held -= 1
+        else:
+            self._schedule_batch()
 
     def _schedule_batch(self) -> None:
         """Release on this room's own beat: every room's batch falls at another moment of the
@@ -365,6 +388,8 @@ class Room:
         if self._batch is not None:
             self._batch.cancel()
             self._batch = None
+        if self.holding:  # acknowledged only once written, so every one of them goes out now
+            await asyncio.wait(list(self.holding.values()))
         if not self.held and self.shared is None:  # shared: another hub may have taken some in
             return
         pending = await self.store.pending(self.record.id)

@@ -6,15 +6,18 @@ batch released later, in random order, says nothing about who sent which.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from client.connection import HubLink
 from server.config import HubConfig
 from server.hub import Hub
+from server.rooms import Room
+from server.store import Stored
 from shared.codec import decode_event
 from shared.commands import (
     PROTOCOL_VERSION,
@@ -24,8 +27,9 @@ from shared.commands import (
     StartSession,
     SubmitShare,
 )
-from shared.events import Ack, ParticipantJoined, ShareSubmitted
+from shared.events import Ack, ParticipantJoined, SessionEnded, ShareSubmitted
 from tests.helpers import (
+    Changed,
     Client,
     RunningHub,
     accounts_store,
@@ -37,6 +41,35 @@ from tests.helpers import (
 
 NEVER = 3600.0
 """A batch interval no test reaches: the test releases the batch itself."""
+
+
+@contextmanager
+def busy_disk(db: Path) -> Iterator[None]:
+    """Another writer holds the file for a moment, as a backup or a slow disk would: the hub's
+    next commit waits (within SQLite's busy timeout) until it lets go."""
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+class Writing(dict[str, "asyncio.Future[list[Stored]]"]):
+    """A room's ``holding`` that says when a share starts being written, to wait on."""
+
+    def __init__(self, room: Room) -> None:
+        super().__init__(room.holding)
+        self.changed = Changed()
+        room.holding = self
+
+    def __setitem__(self, key: str, value: asyncio.Future[list[Stored]]) -> None:
+        super().__setitem__(key, value)
+        self.changed.notify()
+
+    async def until(self, predicate: Callable[[], bool]) -> None:
+        await self.changed.until(predicate)
 
 
 @asynccontextmanager
@@ -165,4 +198,80 @@ async def test_too_few_shares_wait_for_more_or_for_the_next_item(db_path: Path) 
         # Logged just before the move, so they sit inside the item they belong to.
         assert kinds[-3:] == ["share.submitted", "share.submitted", "agenda.moved"]
         for client in (fac, kim, lee):
+            await client.stop()
+
+
+async def test_a_busy_room_decides_its_next_share_while_the_last_is_written(db_path: Path) -> None:
+    """A room's shares do not take turns through the disk: while one is being written the room
+    decides the next, so they share a commit, and each is acknowledged once it is written."""
+    async with batching_hub(db_path, NEVER) as running:
+        fac = await facilitator(running.uri)
+        assert fac.link.welcome is not None
+        code, session = fac.link.welcome.code, fac.link.welcome.session_id
+        assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
+        people = [await participant(running.uri, code, f"Person {n}") for n in range(5)]
+        texts = [f"share {n}" for n in range(len(people))]
+        writing = Writing(running.hub.rooms[session])
+        with busy_disk(db_path):
+            sending = [
+                asyncio.ensure_future(p.do(SubmitShare(id=new_id(), text=t)))
+                for p, t in zip(people, texts, strict=True)
+            ]
+            await writing.until(lambda: len(writing) == len(people))  # all decided, none written
+            assert not any(s.done() for s in sending)  # "received" only once it is on disk
+        replies = await asyncio.gather(*sending)
+        assert all(isinstance(r, Ack) and not r.duplicate for r in replies)
+        assert sorted(p.text for p in await running.store.pending(session)) == texts
+        for client in (fac, *people):
+            await client.stop()
+
+
+async def test_a_session_ending_while_shares_are_written_puts_them_on_the_record(
+    db_path: Path,
+) -> None:
+    async with batching_hub(db_path, NEVER) as running:
+        fac = await facilitator(running.uri)
+        assert fac.link.welcome is not None
+        code, session = fac.link.welcome.code, fac.link.welcome.session_id
+        assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
+        people = [await participant(running.uri, code, f"Person {n}") for n in range(4)]
+        texts = [f"last words {n}" for n in range(len(people))]
+        writing = Writing(running.hub.rooms[session])
+        sending = []
+        with busy_disk(db_path):
+            for person, text in zip(people, texts, strict=True):
+                # One at a time, so they reach the disk in several commits, not one.
+                share = SubmitShare(id=new_id(), text=text)
+                sending.append(asyncio.ensure_future(person.do(share)))
+                await writing.until(lambda: len(writing) == len(sending))
+            ending = asyncio.ensure_future(fac.do(EndSession(id=new_id())))
+        assert all(isinstance(r, Ack) for r in await asyncio.gather(*sending))
+        assert isinstance(await ending, Ack)
+        await fac.until(lambda: fac.state.status == "ended")
+        assert sorted(s.text for s in fac.state.shares) == texts
+        kinds = [type(decode_event(row.body)) for row in await running.store.read(session)]
+        assert kinds[-len(texts) - 1 :] == [ShareSubmitted] * len(texts) + [SessionEnded]
+        assert await running.store.pending(session) == []
+        for client in (fac, *people):
+            await client.stop()
+
+
+async def test_a_share_sent_again_while_it_is_written_is_stored_once(db_path: Path) -> None:
+    async with batching_hub(db_path, NEVER) as running:
+        fac = await facilitator(running.uri)
+        assert fac.link.welcome is not None
+        code, session = fac.link.welcome.code, fac.link.welcome.session_id
+        assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
+        kim = await participant(running.uri, code, "Kim")
+        again = await participant(running.uri, code, "Kim's terminal, reconnected")
+        share = SubmitShare(id=new_id(), text="Only once, please.")
+        writing = Writing(running.hub.rooms[session])
+        with busy_disk(db_path):
+            first = asyncio.ensure_future(kim.do(share))
+            await writing.until(lambda: share.id in writing)
+            second = asyncio.ensure_future(again.do(share))
+        assert await first == Ack(command=share.id)
+        assert await second == Ack(command=share.id, duplicate=True)
+        assert [p.text for p in await running.store.pending(session)] == ["Only once, please."]
+        for client in (fac, kim, again):
             await client.stop()
