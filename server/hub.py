@@ -618,8 +618,11 @@ class Hub:
         """
         bucket = TokenBucket(self.config.commands_per_second, self.config.command_burst)
         flooding_since: float | None = None
+        waited = False
         async for raw in ws:
-            await asyncio.sleep(0)
+            if not waited:  # a share waiting for its write has let the others go first
+                await asyncio.sleep(0)
+            waited = False
             data = raw if isinstance(raw, bytes) else raw.encode()
             if not bucket.take():  # every frame counts, readable or not
                 self.metrics.rejected_frames.labels("rate_limited").inc()
@@ -654,6 +657,7 @@ class Hub:
                 outcome = await self._apply(room, message, actor)
             if outcome.written is not None:  # the room decides on meanwhile
                 await outcome.written
+                waited = True
             self.metrics.commands.labels(kind, outcome.label).inc()
             room.reply(ws, encode(outcome.reply))
 

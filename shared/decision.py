@@ -120,7 +120,7 @@ class Decision:
     @property
     def anonymous(self) -> bool:
         """Nothing about an anonymous command is logged: no event, no command id in the log."""
-        return any(isinstance(e, HoldShare | Tally) for e in self.effects)
+        return any(isinstance(e, (HoldShare, Tally)) for e in self.effects)
 
     def with_code(self, code: str) -> Decision:
         return replace(self, events=(*self.events, (EVERYONE, CodeChanged(code=code))))

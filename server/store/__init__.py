@@ -6,7 +6,7 @@ what the hub uses (async); ``RecordLog`` is what the records, review and CLI pat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple, Protocol, runtime_checkable
 
@@ -140,9 +140,10 @@ class Store(Protocol):
         """The ids of the group's sessions, oldest first."""
         ...
 
-    async def append(self, request: AppendRequest) -> list[Stored]:
+    def append(self, request: AppendRequest) -> Awaitable[list[Stored]]:
         """Store the request's events after the session's last one, and mark its
-        ``command_id`` as applied."""
+        ``command_id`` as applied. The store of one hub (SQLite) takes the request as it is
+        called, so appends are stored in the order they are made, awaited or not."""
         ...
 
     async def pending(self, session_id: str) -> list[Pending]:

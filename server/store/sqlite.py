@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
-import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -115,6 +114,29 @@ CREATE TABLE IF NOT EXISTS addenda (
     PRIMARY KEY (session_id, n)
 ) WITHOUT ROWID;
 """
+
+
+_MOST_ROWS = 128
+"""Rows in one statement at most: within SQLite's oldest limit of 999 parameters."""
+
+
+@functools.cache
+def _values(head: str, width: int, rows: int) -> str:
+    one = "(" + ",".join("?" * width) + ")"
+    return f"{head} VALUES {','.join([one] * rows)}"
+
+
+def _insert(db: sqlite3.Connection, head: str, rows: Sequence[tuple[object, ...]]) -> None:
+    """``executemany`` in as few statements as fit. SQLite lets go of the GIL for each step of
+    a statement, which ``executemany`` takes once per row, and taking it back from a busy event
+    loop costs far more than the row. Chunks of a power of two rows keep the statements few
+    enough for the statement cache."""
+    start = 0
+    while start < len(rows):
+        n = min(1 << ((len(rows) - start).bit_length() - 1), _MOST_ROWS)
+        chunk = rows[start : start + n]
+        db.execute(_values(head, len(chunk[0]), n), [v for row in chunk for v in row])
+        start += n
 
 
 def _touch_private(path: Path) -> None:
@@ -269,21 +291,21 @@ class SQLiteLog:
             for s in batch
         ]
         commands = [(r.session_id, r.command_id) for r in requests if r.command_id is not None]
-        mixed = [(r.session_id, secrets.token_bytes(16), t) for r in requests for t in r.mixed]
-        released = [(r.session_id, key) for r in requests for key in r.released]
+        texts = [(r.session_id, t) for r in requests for t in r.mixed]
+        keys = os.urandom(16 * len(texts))  # one call: each call lets go of the GIL too
+        mixed = [(s, keys[16 * n : 16 * n + 16], t) for n, (s, t) in enumerate(texts)]
         audit = [(r.session_id, *entry) for r in requests for entry in r.audit]
-        for sql, values in (
-            ("INSERT INTO events (session_id, seq, audience, body) VALUES (?,?,?,?)", rows),
-            ("INSERT INTO commands (session_id, command_id) VALUES (?, ?)", commands),
-            ("INSERT INTO mix (session_id, key, text) VALUES (?,?,?)", mixed),
-            ("DELETE FROM mix WHERE session_id=? AND key=?", released),
-            (
-                "INSERT INTO audit (session_id, at, account, action, detail) VALUES (?,?,?,?,?)",
-                audit,
-            ),
-        ):
-            if values:  # a statement that would do nothing is not run at all
-                db.executemany(sql, values)
+        _insert(db, "INSERT INTO events (session_id, seq, audience, body)", rows)
+        _insert(db, "INSERT INTO commands (session_id, command_id)", commands)
+        _insert(db, "INSERT INTO mix (session_id, key, text)", mixed)
+        _insert(db, "INSERT INTO audit (session_id, at, account, action, detail)", audit)
+        for r in requests:  # a released batch: one statement per chunk of its keys
+            for start in range(0, len(r.released), _MOST_ROWS):
+                chunk = r.released[start : start + _MOST_ROWS]
+                db.execute(
+                    f"DELETE FROM mix WHERE session_id=? AND key IN ({','.join('?' * len(chunk))})",
+                    [r.session_id, *chunk],
+                )
         for r in requests:  # the rare ones: the end of a session, a new room code
             if r.forget_share_text:
                 self._forget_share_text(r.session_id)
@@ -629,21 +651,19 @@ class SQLiteStore:
     async def group_sessions(self, group_id: str) -> list[str]:
         return await self._run(self.log.group_sessions, group_id)
 
-    async def append(self, request: AppendRequest) -> list[Stored]:
-        if not self.group_commit:
-            [outcome] = await self._run(self.log.append_many, [request])
-            if isinstance(outcome, Exception):
-                raise outcome
-            return outcome
+    def append(self, request: AppendRequest) -> asyncio.Future[list[Stored]]:
+        """Queue the append at once (so appends are stored in the order made); the future is
+        its outcome, once committed with the others that arrived meanwhile."""
         done: asyncio.Future[list[Stored]] = asyncio.get_running_loop().create_future()
         self._waiting.append((request, done))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_batches())
-        return await done
+        return done
 
     async def _write_batches(self) -> None:
         while self._waiting:
-            batch, self._waiting = self._waiting, []
+            take = len(self._waiting) if self.group_commit else 1
+            batch, self._waiting = self._waiting[:take], self._waiting[take:]
             try:
                 outcomes = await self._run(self.log.append_many, [r for r, _ in batch])
             except Exception as exc:  # the whole commit failed: every caller hears it
