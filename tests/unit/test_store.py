@@ -320,3 +320,30 @@ async def test_concurrent_appends_stay_gapless_and_one_failure_stays_alone(
     assert [s.seq for s in await store.read("a")] == list(range(1, 41))
     assert [s.seq for s in await store.read("b")] == list(range(1, 11))
     assert await store.command_ids("b") == {f"c{n}" for n in range(10)}
+
+
+async def test_a_burst_larger_than_one_statement_is_stored_and_released_whole(
+    store: Store,
+) -> None:
+    """A busy hour's batch: hundreds of shares in one commit, released in one append."""
+    await store.create(record("a"), [])
+    await store.create(record("b", "CDEFGH"), [])
+    texts = [f"share {n}" for n in range(300)]
+    await asyncio.gather(
+        *(
+            store.append(AppendRequest("ab"[n % 2], [], command_id=f"h{n}", mixed=[text]))
+            for n, text in enumerate(texts)
+        )
+    )
+    held = await store.pending("a")
+    assert sorted(p.text for p in held) == sorted(texts[::2])
+    assert len({p.key for p in held}) == 150
+    bodies = [body(n) for n in range(len(held))]
+    stored = await store.append(
+        AppendRequest("a", [("facilitators", b) for b in bodies], released=[p.key for p in held])
+    )
+    assert [s.seq for s in stored] == list(range(1, 151))
+    assert [s.body for s in await store.read("a")] == bodies
+    assert await store.pending("a") == []
+    assert sorted(p.text for p in await store.pending("b")) == sorted(texts[1::2])
+    assert await store.command_ids("a") == {f"h{n}" for n in range(0, 300, 2)}
