@@ -13,7 +13,6 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -32,6 +31,7 @@ from server.store import (
     Stored,
     StoreError,
 )
+from server.store.writer import StoreThread
 
 SCHEMA_VERSION = 3
 APPLICATION_ID = 0x436B7072  # "Ckpr": marks the file as ours
@@ -626,14 +626,10 @@ class SQLiteStore:
 
     def __init__(self, path: Path | str, *, group_commit: bool = True) -> None:
         self.log = SQLiteLog(path)
-        self.group_commit = group_commit
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
-        self._waiting: list[tuple[AppendRequest, asyncio.Future[list[Stored]]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._thread = StoreThread(self.log.append_many, group_commit=group_commit)
 
     async def _run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
+        return await self._thread.call(functools.partial(fn, *args, **kwargs))
 
     async def create(
         self,
@@ -654,27 +650,7 @@ class SQLiteStore:
     def append(self, request: AppendRequest) -> asyncio.Future[list[Stored]]:
         """Queue the append at once (so appends are stored in the order made); the future is
         its outcome, once committed with the others that arrived meanwhile."""
-        done: asyncio.Future[list[Stored]] = asyncio.get_running_loop().create_future()
-        self._waiting.append((request, done))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_batches())
-        return done
-
-    async def _write_batches(self) -> None:
-        while self._waiting:
-            take = len(self._waiting) if self.group_commit else 1
-            batch, self._waiting = self._waiting[:take], self._waiting[take:]
-            try:
-                outcomes = await self._run(self.log.append_many, [r for r, _ in batch])
-            except Exception as exc:  # the whole commit failed: every caller hears it
-                outcomes = [exc] * len(batch)
-            for (_, done), outcome in zip(batch, outcomes, strict=True):
-                if done.cancelled():
-                    continue
-                if isinstance(outcome, Exception):
-                    done.set_exception(outcome)
-                else:
-                    done.set_result(outcome)
+        return self._thread.append(request)
 
     async def read(self, session_id: str, after: int = 0) -> list[Stored]:
         return await self._run(self.log.read, session_id, after)
@@ -704,7 +680,5 @@ class SQLiteStore:
         return await self._run(self.log.latest_by_code, code)
 
     async def close(self) -> None:
-        if self._writer is not None:
-            await self._writer
         await self._run(self.log.close)
-        self._pool.shutdown(wait=True)
+        await self._thread.stop()

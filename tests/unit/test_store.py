@@ -347,3 +347,20 @@ async def test_a_burst_larger_than_one_statement_is_stored_and_released_whole(
     assert await store.pending("a") == []
     assert sorted(p.text for p in await store.pending("b")) == sorted(texts[1::2])
     assert await store.command_ids("a") == {f"h{n}" for n in range(0, 300, 2)}
+
+
+async def test_calls_run_in_the_order_made_and_one_failure_stays_with_its_caller(
+    tmp_path: Path,
+) -> None:
+    """The SQLite store's one thread: appends not yet awaited are seen by a read made after
+    them, and a call that raises leaves the thread serving the next."""
+    store = SQLiteStore(tmp_path / "db")
+    await store.create(record("a"), [])
+    appends = [store.append(AppendRequest("a", [("all", body(n))])) for n in range(50)]
+    reading = asyncio.ensure_future(store.read("a"))
+    with pytest.raises(sqlite3.IntegrityError):  # no such session
+        await store.append(AppendRequest("nobody", [("all", body(1))]))
+    assert [s.seq for s in await reading] == list(range(1, 51))
+    assert [run[0].seq for run in await asyncio.gather(*appends)] == list(range(1, 51))
+    assert [s.seq for s in await store.read("a", after=49)] == [50]
+    await store.close()
