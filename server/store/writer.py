@@ -43,22 +43,33 @@ class StoreThread:
         self._commit = commit
         self._group_commit = group_commit
         self._jobs: queue.SimpleQueue[_Call | _Append | object] = queue.SimpleQueue()
+        self._stopped = False
+        # A daemon: a process that never closes its store can still exit (what was not
+        # acknowledged was not promised; SQLite's journal keeps the file whole).
         self._thread = threading.Thread(target=self._work, name="sqlite", daemon=True)
         self._thread.start()
 
     def call(self, fn: Callable[[], T]) -> asyncio.Future[T]:
         done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._jobs.put(_Call(fn, done))
+        self._put(_Call(fn, done))
         return done
 
     def append(self, request: AppendRequest) -> asyncio.Future[list[Stored]]:
         done: asyncio.Future[list[Stored]] = asyncio.get_running_loop().create_future()
-        self._jobs.put(_Append(request, done))
+        self._put(_Append(request, done))
         return done
+
+    def _put(self, job: _Call | _Append) -> None:
+        if self._stopped:
+            raise RuntimeError("the store is closed")
+        self._jobs.put(job)
 
     async def stop(self) -> None:
         """Finish what was queued, then end the thread."""
+        if self._stopped:
+            return
         await self.call(lambda: None)
+        self._stopped = True
         self._jobs.put(_STOP)
         self._thread.join()  # it has nothing left to do but return
 
