@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
@@ -201,15 +201,20 @@ async def test_too_few_shares_wait_for_more_or_for_the_next_item(db_path: Path) 
             await client.stop()
 
 
+async def started(running: RunningHub, names: Sequence[str]) -> tuple[Client, str, list[Client]]:
+    """A facilitator's started session (its id) and a participant for each name."""
+    fac = await facilitator(running.uri)
+    assert fac.link.welcome is not None
+    assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
+    people = [await participant(running.uri, fac.link.welcome.code, name) for name in names]
+    return fac, fac.link.welcome.session_id, people
+
+
 async def test_a_busy_room_decides_its_next_share_while_the_last_is_written(db_path: Path) -> None:
     """A room's shares do not take turns through the disk: while one is being written the room
     decides the next, so they share a commit, and each is acknowledged once it is written."""
     async with batching_hub(db_path, NEVER) as running:
-        fac = await facilitator(running.uri)
-        assert fac.link.welcome is not None
-        code, session = fac.link.welcome.code, fac.link.welcome.session_id
-        assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
-        people = [await participant(running.uri, code, f"Person {n}") for n in range(5)]
+        fac, session, people = await started(running, [f"Person {n}" for n in range(5)])
         texts = [f"share {n}" for n in range(len(people))]
         writing = Writing(running.hub.rooms[session])
         with busy_disk(db_path):
@@ -230,11 +235,7 @@ async def test_a_session_ending_while_shares_are_written_puts_them_on_the_record
     db_path: Path,
 ) -> None:
     async with batching_hub(db_path, NEVER) as running:
-        fac = await facilitator(running.uri)
-        assert fac.link.welcome is not None
-        code, session = fac.link.welcome.code, fac.link.welcome.session_id
-        assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
-        people = [await participant(running.uri, code, f"Person {n}") for n in range(4)]
+        fac, session, people = await started(running, [f"Person {n}" for n in range(4)])
         texts = [f"last words {n}" for n in range(len(people))]
         writing = Writing(running.hub.rooms[session])
         sending = []
@@ -258,12 +259,7 @@ async def test_a_session_ending_while_shares_are_written_puts_them_on_the_record
 
 async def test_a_share_sent_again_while_it_is_written_is_stored_once(db_path: Path) -> None:
     async with batching_hub(db_path, NEVER) as running:
-        fac = await facilitator(running.uri)
-        assert fac.link.welcome is not None
-        code, session = fac.link.welcome.code, fac.link.welcome.session_id
-        assert isinstance(await fac.do(StartSession(id=new_id())), Ack)
-        kim = await participant(running.uri, code, "Kim")
-        again = await participant(running.uri, code, "Kim's terminal, reconnected")
+        fac, session, [kim, again] = await started(running, ["Kim", "Kim, reconnected"])
         share = SubmitShare(id=new_id(), text="Only once, please.")
         writing = Writing(running.hub.rooms[session])
         with busy_disk(db_path):
