@@ -77,37 +77,47 @@ class StoreThread:
         job = self._jobs.get()
         while job is not _STOP:
             if isinstance(job, _Call):
-                try:
-                    _hand_back([(job.done, job.fn(), None)])
-                except Exception as exc:
-                    _hand_back([(job.done, None, exc)])
+                self._call(job)
                 job = self._jobs.get()
                 continue
             assert isinstance(job, _Append)
-            batch = [job]
-            job = None
-            while self._group_commit:  # everything queued meanwhile, up to the next call
-                try:
-                    job = self._jobs.get_nowait()
-                except queue.Empty:
-                    job = None
-                    break
-                if not isinstance(job, _Append):
-                    break
-                batch.append(job)
-                job = None
+            batch, after = self._gather(job)
+            self._write(batch)
+            job = self._jobs.get() if after is None else after
+
+    def _gather(self, first: _Append) -> tuple[list[_Append], object | None]:
+        """``first`` and the appends queued after it, up to the next other job (returned)."""
+        batch = [first]
+        while self._group_commit:
             try:
-                outcomes = self._commit([a.request for a in batch])
-            except Exception as exc:  # the whole commit failed: every caller hears it
-                outcomes = [exc] * len(batch)
-            _hand_back(
-                [
-                    (a.done, None, o) if isinstance(o, Exception) else (a.done, o, None)
-                    for a, o in zip(batch, outcomes, strict=True)
-                ]
-            )
-            if job is None:
-                job = self._jobs.get()
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if not isinstance(job, _Append):
+                return batch, job
+            batch.append(job)
+        return batch, None
+
+    @staticmethod
+    def _call(job: _Call) -> None:
+        try:
+            result = job.fn()
+        except Exception as exc:
+            _hand_back([(job.done, None, exc)])
+        else:
+            _hand_back([(job.done, result, None)])
+
+    def _write(self, batch: list[_Append]) -> None:
+        try:
+            outcomes = self._commit([a.request for a in batch])
+        except Exception as exc:  # the whole commit failed: every caller hears it
+            outcomes = [exc] * len(batch)
+        _hand_back(
+            [
+                (a.done, None, o) if isinstance(o, Exception) else (a.done, o, None)
+                for a, o in zip(batch, outcomes, strict=True)
+            ]
+        )
 
 
 Settled = tuple[asyncio.Future[Any], object, Exception | None]
