@@ -530,8 +530,9 @@ class Room:
         return bool(self._audiences.get(only(seat)))
 
     def fan_out(self, rows: Sequence[Stored]) -> None:
-        """One frame for each event, the same bytes for every connection that sees it; a
-        connection's frames of one commit (a released batch) go in one write."""
+        """One frame for each event, the same bytes for every connection that sees it. One
+        event goes out with websockets' ``broadcast``; a commit of many (a released batch) goes
+        to each connection in one write, which ``broadcast`` cannot do."""
         if len(rows) == 1:
             [row] = rows
             targets = self._audiences[FACILITATORS] | self._audiences.get(row.audience, set())

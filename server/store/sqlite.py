@@ -249,8 +249,8 @@ class SQLiteLog:
     def append_many(self, requests: Sequence[AppendRequest]) -> list[list[Stored] | Exception]:
         """Commit several appends with one fsync; one failing request does not fail the others.
 
-        The batch is written with one statement per table; only if that fails is it written
-        again request by request, so a bad one is refused alone."""
+        The batch is written with a few multi-row statements per table; only if that fails is
+        it written again request by request, so a bad one is refused alone."""
         with self._lock:
             try:
                 results: list[list[Stored] | Exception] = list(self._commit(requests))

@@ -18,8 +18,8 @@ from server.store import AppendRequest, Stored
 
 T = TypeVar("T")
 
-Outcome = list[Stored] | Exception
-Commit = Callable[[Sequence[AppendRequest]], list[Outcome]]
+Commit = Callable[[Sequence[AppendRequest]], list[list[Stored] | Exception]]
+"""Writes appends in one transaction, with the rows stored (or the error) for each."""
 
 
 class _Call(NamedTuple):
