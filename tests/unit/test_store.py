@@ -364,3 +364,43 @@ async def test_calls_run_in_the_order_made_and_one_failure_stays_with_its_caller
     assert [run[0].seq for run in await asyncio.gather(*appends)] == list(range(1, 51))
     assert [s.seq for s in await store.read("a", after=49)] == [50]
     await store.close()
+
+
+def temporary_files() -> list[Path]:
+    """Files this process has open that SQLite made for itself and unlinked at once."""
+    found = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if "etilqs_" in target:  # SQLite's prefix for its temporary files
+            found.append(Path(target))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc")
+def test_held_shares_never_spill_into_a_temporary_file(tmp_path: Path) -> None:
+    """A big commit among many held shares journals the pages each statement changes, in case
+    it fails halfway, and ``compact`` copies the whole file. In a file in /var/tmp either would
+    hold people's shares, left in free blocks once deleted; they stay in memory. The files are
+    looked for while the statements run (SQLite deletes them as it opens them)."""
+    log = SQLiteLog(tmp_path / "db")
+    log.create(record("a"), [])
+    seen: set[Path] = set()
+
+    def look() -> int:
+        seen.update(temporary_files())
+        return 0  # go on
+
+    log._db.set_progress_handler(look, 1000)
+    for batch in range(4):  # many held shares on many pages, then commits across them
+        requests = [
+            AppendRequest("a", [], command_id=f"{batch}-{n}", mixed=[f"share {batch}-{n} " * 20])
+            for n in range(500)
+        ]
+        assert all(not isinstance(r, Exception) for r in log.append_many(requests))
+    assert len(log.pending("a")) == 2000
+    assert log.compact()  # VACUUM's copy of the whole file
+    assert seen == set()
+    log.close()
