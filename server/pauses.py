@@ -7,6 +7,13 @@ almost all long-lived (connections, rooms, the catalogue), so after each one the
 the permanent generation (``gc.freeze``) and later collections walk only what is new. Every
 ``THAW_EVERY``-th full collection first thaws them all, so a cycle that died among the frozen
 objects is still freed, at the cost of one long pause now and then instead of every time.
+
+The young generations are collected on a clock as well. CPython starts a young collection once
+allocations outnumber deallocations by 700, and each old object freed counts against that: with
+every room's state replaced by a new one on each event, the young generation grew to 6,000 to
+20,000 objects between collections, which then held the loop for up to 6-9 ms (generation 1: up
+to 13-22 ms). Generation 0 ten times a second and generation 1 once a second keep them within
+about 2 and 9 ms, for about 0.3 % of a core more collecting.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import gc
 from typing import Any
 
 THAW_EVERY = 10
+YOUNG_SECONDS = 0.1
+"""How often the young generations are collected; every tenth time generation 1 as well."""
 
 
 class ShortPauses:
@@ -31,6 +40,24 @@ class ShortPauses:
         self.loop.call_soon(gc.unfreeze if self.full % THAW_EVERY == 0 else gc.freeze)
 
 
+class YoungCollections:
+    """Collects generation 0 every ``every`` seconds, and every tenth time generation 1."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, every: float = YOUNG_SECONDS) -> None:
+        self.loop = loop
+        self.every = every
+        self.count = 0
+        self.loop.call_later(self.every, self._collect)
+
+    def _collect(self) -> None:
+        self.count += 1
+        gc.collect(1 if self.count % 10 == 0 else 0)
+        self.loop.call_later(self.every, self._collect)
+
+
 def keep_pauses_short() -> None:
-    """Install the freezing for the running loop (the hub calls this once, at start)."""
-    gc.callbacks.append(ShortPauses(asyncio.get_running_loop()))
+    """Install the freezing and the young collections for the running loop (the hub calls this
+    once, at start)."""
+    loop = asyncio.get_running_loop()
+    gc.callbacks.append(ShortPauses(loop))
+    YoungCollections(loop)

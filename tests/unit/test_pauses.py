@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import weakref
 
-from server.pauses import THAW_EVERY, ShortPauses
+from server.pauses import THAW_EVERY, ShortPauses, YoungCollections
 
 
 async def test_full_collections_freeze_the_survivors_and_now_and_then_thaw_them() -> None:
@@ -23,3 +24,25 @@ async def test_full_collections_freeze_the_survivors_and_now_and_then_thaw_them(
     finally:
         gc.callbacks.remove(pauses)
         gc.unfreeze()
+
+
+async def test_cycles_of_garbage_are_freed_on_the_clock_between_automatic_collections() -> None:
+    """The young generation is collected ten times a second even when allocations never reach
+    CPython's threshold, so it stays small and each collection short."""
+    freed = asyncio.Event()
+
+    class Node:
+        pass
+
+    gc.disable()  # no automatic collection at all: only the clock's
+    try:
+        node = Node()
+        node.me = node  # type: ignore[attr-defined]
+        gone = weakref.ref(node, lambda _: freed.set())
+        del node
+        YoungCollections(asyncio.get_running_loop(), every=0.01)
+        async with asyncio.timeout(5):
+            await freed.wait()
+        assert gone() is None
+    finally:
+        gc.enable()
