@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from websockets.asyncio.client import ClientConnection
 
-from benchmarks.fanout import cpu_seconds, dial, open_sockets
+from benchmarks.fanout import cpu_seconds, dial, open_sockets, pin_to_first_core
 from benchmarks.joins import start_relay
 from shared.codec import encode
 from shared.commands import PROTOCOL_VERSION, CreateSession, Hello, SubmitShare
@@ -168,7 +168,7 @@ async def _hub(tmp: Path, load: Load) -> tuple[list[float], float]:
         "--max-participants", str(load.people + 1),
         limits=["--commands-per-second", "100000", "--command-burst", "100000"],
     )  # fmt: skip
-    os.sched_setaffinity(hub.proc.pid, {0})
+    pin_to_first_core(hub.proc.pid)
     codes, facilitators = [], []
     for _ in range(load.rooms):
         create = CreateSession(

@@ -61,6 +61,14 @@ class Figures:
         )
 
 
+def pin_to_first_core(pid: int) -> None:
+    """Every thread of ``pid`` on the first core. ``sched_setaffinity`` sets one thread's, and a
+    server's threads (the hub's SQLite thread, Node's helpers) start before it is pinned; the
+    threads it starts later inherit the pinning."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        os.sched_setaffinity(int(task.name), {0})
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
@@ -190,7 +198,7 @@ class Server:
             assert self.relay.stdout is not None
             await self.relay.stdout.readline()
             pid = self.relay.pid
-        os.sched_setaffinity(pid, {0})
+        pin_to_first_core(pid)
         return pid, f"ws://127.0.0.1:{port}"
 
     async def __aexit__(self, *_: object) -> None:

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.fanout import cpu_seconds, dial
+from benchmarks.fanout import cpu_seconds, dial, pin_to_first_core
 from shared.codec import decode_server, encode
 from shared.commands import PROTOCOL_VERSION, CreateSession, ExtendItem, Hello, StartSession
 from shared.events import CaughtUp, Logged, Welcome
@@ -38,7 +37,7 @@ async def hub_joins(people: int, tmp: Path) -> tuple[float, float, int]:
     hub = await HubProcess.start(
         tmp / "joins.sqlite3", free_port(), "--max-participants", str(people + 1), limits=LIMITS
     )
-    os.sched_setaffinity(hub.proc.pid, {0})
+    pin_to_first_core(hub.proc.pid)
     create = CreateSession(protocol=PROTOCOL_VERSION, login=LOGIN, template="twelve-step-sharing")
     fac, welcome = await dial(hub.uri, encode(create))
     assert isinstance(welcome, Welcome)
@@ -76,7 +75,7 @@ async def start_relay(*options: str) -> tuple[asyncio.subprocess.Process, int]:
     )  # fmt: skip
     assert relay.stdout is not None
     await relay.stdout.readline()
-    os.sched_setaffinity(relay.pid, {0})
+    pin_to_first_core(relay.pid)
     return relay, port
 
 
