@@ -190,8 +190,6 @@ class SQLiteLog:
         # A statement's undo journal holds page images, held shares among them: in memory, not
         # in a file in /var/tmp whose blocks keep them once it is deleted.
         db.execute("PRAGMA temp_store=MEMORY")
-        # The pages a busy hour touches, read from memory rather than from the file and the WAL.
-        db.execute("PRAGMA cache_size=-32768")
         if app_id == 0 or version < SCHEMA_VERSION:  # new file, or one to bring up to date
             db.executescript(_SCHEMA + _GROUPS)
             db.execute(f"PRAGMA application_id={APPLICATION_ID}")
