@@ -241,16 +241,19 @@ def test_missing_file_without_create(tmp_path: Path) -> None:
     assert not (tmp_path / "absent").exists()
 
 
-def open_descriptors_to(path: Path) -> int:
-    fds = Path("/proc/self/fd")
-    count = 0
-    for fd in fds.iterdir():
+def open_files() -> list[str]:
+    """What this process has open, as /proc names it."""
+    targets = []
+    for fd in Path("/proc/self/fd").iterdir():
         try:
-            if Path(os.readlink(fd)) == path:
-                count += 1
+            targets.append(os.readlink(fd))
         except OSError:
             continue
-    return count
+    return targets
+
+
+def open_descriptors_to(path: Path) -> int:
+    return sum(1 for target in open_files() if Path(target) == path)
 
 
 def test_another_programs_database_is_refused_and_left_alone(tmp_path: Path) -> None:
@@ -366,19 +369,6 @@ async def test_calls_run_in_the_order_made_and_one_failure_stays_with_its_caller
     await store.close()
 
 
-def temporary_files() -> list[Path]:
-    """Files this process has open that SQLite made for itself and unlinked at once."""
-    found = []
-    for fd in Path("/proc/self/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if "etilqs_" in target:  # SQLite's prefix for its temporary files
-            found.append(Path(target))
-    return found
-
-
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc")
 def test_held_shares_never_spill_into_a_temporary_file(tmp_path: Path) -> None:
     """A big commit among many held shares journals the pages each statement changes, in case
@@ -387,10 +377,11 @@ def test_held_shares_never_spill_into_a_temporary_file(tmp_path: Path) -> None:
     looked for while the statements run (SQLite deletes them as it opens them)."""
     log = SQLiteLog(tmp_path / "db")
     log.create(record("a"), [])
-    seen: set[Path] = set()
+    seen: set[str] = set()
 
     def look() -> int:
-        seen.update(temporary_files())
+        # SQLite's temporary files are named etilqs_*, and unlinked as soon as they are open.
+        seen.update(target for target in open_files() if "etilqs_" in target)
         return 0  # go on
 
     log._db.set_progress_handler(look, 1000)
