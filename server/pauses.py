@@ -24,7 +24,9 @@ from typing import Any
 
 THAW_EVERY = 10
 YOUNG_SECONDS = 0.1
-"""How often the young generations are collected; every tenth time generation 1 as well."""
+"""How often generation 0 is collected, whatever CPython's allocation count says."""
+OLDER_EVERY = 10
+"""Every so many of those collections take generation 1 as well."""
 
 
 class ShortPauses:
@@ -41,7 +43,8 @@ class ShortPauses:
 
 
 class YoungCollections:
-    """Collects generation 0 every ``every`` seconds, and every tenth time generation 1."""
+    """Collects generation 0 every ``every`` seconds, and generation 1 every ``OLDER_EVERY``th
+    time."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, every: float = YOUNG_SECONDS) -> None:
         self.loop = loop
@@ -51,7 +54,7 @@ class YoungCollections:
 
     def _collect(self) -> None:
         self.count += 1
-        gc.collect(1 if self.count % 10 == 0 else 0)
+        gc.collect(1 if self.count % OLDER_EVERY == 0 else 0)
         self.loop.call_later(self.every, self._collect)
 
 

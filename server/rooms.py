@@ -529,13 +529,17 @@ class Room:
         """Whether any terminal of ``seat`` is connected."""
         return bool(self._audiences.get(only(seat)))
 
+    def _seeing(self, audience: str) -> set[ServerConnection]:
+        """The connections an event for ``audience`` goes to: the facilitators see them all."""
+        return self._audiences[FACILITATORS] | self._audiences.get(audience, set())
+
     def fan_out(self, rows: Sequence[Stored]) -> None:
         """One frame for each event, the same bytes for every connection that sees it. One
         event goes out with websockets' ``broadcast``; a commit of many (a released batch) goes
         to each connection in one write, which ``broadcast`` cannot do."""
         if len(rows) == 1:
             [row] = rows
-            targets = self._audiences[FACILITATORS] | self._audiences.get(row.audience, set())
+            targets = self._seeing(row.audience)
             broadcast(targets, logged_frame(row.seq, row.body), text=True)
             for ws in targets:
                 self._drop_if_stalled(ws)
@@ -543,7 +547,7 @@ class Room:
         frames: dict[ServerConnection, list[bytes]] = {}
         for row in rows:
             frame = logged_frame(row.seq, row.body)
-            for ws in self._audiences[FACILITATORS] | self._audiences.get(row.audience, set()):
+            for ws in self._seeing(row.audience):
                 frames.setdefault(ws, []).append(frame)
         for ws, written in frames.items():
             write_frames(ws, written)
